@@ -1,0 +1,130 @@
+package keys
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// keySpec describes one kind of key file.
+type keySpec[K any] struct {
+	what     string // kind of key, for messages
+	breaks   string // what a new key would break, for messages
+	generate func() (K, error)
+	check    func(K) error // optional extra validation
+}
+
+// loadOrCreate reads the PKCS#8 PEM key at path or, when the file does not
+// exist, generates one and writes it with mode 0600.
+func loadOrCreate[K any](path string, spec keySpec[K]) (K, error) {
+	var zero K
+
+	key, err := readKey(path, spec)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return key, err
+	}
+
+	key, err = spec.generate()
+	if err != nil {
+		return zero, fmt.Errorf("keys: generate %s key: %w", spec.what, err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return zero, fmt.Errorf("keys: encode %s key: %w", spec.what, err)
+	}
+	data := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	if err := writeNew(path, data); err != nil {
+		return zero, fmt.Errorf("keys: write %s: %w", path, err)
+	}
+	return key, nil
+}
+
+func readKey[K any](path string, spec keySpec[K]) (K, error) {
+	var zero K
+
+	info, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return zero, err
+		}
+		return zero, fmt.Errorf("keys: %w", err)
+	}
+	if mode := info.Mode().Perm(); mode&0o077 != 0 && runtime.GOOS != "windows" {
+		return zero, fmt.Errorf(
+			"keys: %s is accessible to group or others (mode %04o); it must be 0600: run `chmod 600 %s` and start again",
+			path, mode, path)
+	}
+
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return zero, fmt.Errorf("keys: %w", err)
+	}
+
+	key, err := parseKey(data, spec)
+	if err != nil {
+		return zero, fmt.Errorf(
+			"keys: %s is not a valid %s key (%v); restore it from a backup of the data directory. "+
+				"Deleting it makes a new key, which breaks %s, so do that only on an appliance nobody uses yet",
+			path, spec.what, err, spec.breaks)
+	}
+	return key, nil
+}
+
+func parseKey[K any](data []byte, spec keySpec[K]) (K, error) {
+	var zero K
+
+	block, rest := pem.Decode(data)
+	if block == nil || block.Type != "PRIVATE KEY" {
+		return zero, errors.New("no PRIVATE KEY PEM block")
+	}
+	if len(bytes.TrimSpace(rest)) > 0 {
+		return zero, errors.New("unexpected data after the PEM block")
+	}
+	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return zero, err
+	}
+	key, ok := parsed.(K)
+	if !ok {
+		return zero, fmt.Errorf("holds a %T", parsed)
+	}
+	if spec.check != nil {
+		if err := spec.check(key); err != nil {
+			return zero, err
+		}
+	}
+	return key, nil
+}
+
+// writeNew writes data to a new file (never over an existing one) with mode
+// 0600 and syncs it and its directory, so a power loss right after first
+// start cannot lose a key that is already in use.
+func writeNew(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return err
+	}
+
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+// Package appliance holds what makes one binary the appliance of one consulate:
+// its configuration and command-line flags, the data directory's identity and the database.
+package appliance
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"alertbutton/federation/jurisdiction"
+	"alertbutton/federation/keys"
+	"alertbutton/hooks/push"
+	"alertbutton/hooks/seal"
+)
+
+// Version is the appliance's version, reported by /api/alertbutton/info.
+var Version = "0.1.0"
+
+// Config is what serve was started with.
+type Config struct {
+	Consulate jurisdiction.Consulate
+	PublicURL string
+	PushHosts push.HostList
+
+	// Loaded at bootstrap from the data directory (or the environment).
+	Keys   *keys.Keys
+	Sealer *seal.Sealer
+
+	// Raw flag values; the fields above are resolved from them.
+	code      string
+	publicURL string
+	pushHosts string
+}
+
+// Flags are serve's own flags, parsed both before PocketBase bootstraps (so that a wrong
+// code writes nothing) and by the serve command itself (so that --help lists them).
+func (c *Config) Flags() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("alertbutton", pflag.ContinueOnError)
+	fs.StringVar(&c.code, "consulate", "", "this appliance's consulate code, e.g. los-angeles (required on first start)")
+	fs.StringVar(&c.publicURL, "public-url", "", "the https address people and peers reach this appliance at")
+	fs.StringVar(&c.pushHosts, "push-hosts", "", "comma separated push-service hosts to allow (default: the browser vendors' push services)")
+	return fs
+}
+
+// Resolve checks the flags against the data directory and fills the config.
+// It writes nothing.
+func (c *Config) Resolve(dataDir string) error {
+	owner, err := DataDirConsulate(dataDir)
+	if err != nil {
+		return err
+	}
+	code := strings.TrimSpace(c.code)
+	switch {
+	case code == "" && owner == "":
+		return fmt.Errorf("--consulate is required on first start: one of %s", knownCodes())
+	case code == "":
+		code = owner
+	case owner != "" && owner != code:
+		return fmt.Errorf("the data directory %s belongs to the consulate %q, not %q: start with --consulate %s, or use --dir to point at this consulate's own data directory", dataDir, owner, code, owner)
+	}
+	consulate, ok := jurisdiction.ConsulateByCode(code)
+	if !ok {
+		return fmt.Errorf("unknown consulate code %q: use one of %s", code, knownCodes())
+	}
+	c.Consulate = consulate
+	if err := c.resolvePublicURL(); err != nil {
+		return err
+	}
+	return c.resolvePushHosts()
+}
+
+func (c *Config) resolvePublicURL() error {
+	if c.publicURL == "" {
+		return nil
+	}
+	u, err := url.Parse(c.publicURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("--public-url %q is not an address like https://consulado.example.org", c.publicURL)
+	}
+	c.PublicURL = strings.TrimRight(u.String(), "/")
+	return nil
+}
+
+func (c *Config) resolvePushHosts() error {
+	if c.pushHosts == "" {
+		c.PushHosts = push.DefaultHosts
+		return nil
+	}
+	hosts, err := push.ParseHosts(c.pushHosts)
+	if err != nil {
+		return fmt.Errorf("--push-hosts: %w", err)
+	}
+	c.PushHosts = hosts
+	return nil
+}
+
+func knownCodes() string {
+	var codes []string
+	for _, c := range jurisdiction.Consulates() {
+		codes = append(codes, c.Code)
+	}
+	sort.Strings(codes)
+	return strings.Join(codes, ", ")
+}

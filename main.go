@@ -1,0 +1,41 @@
+// alertbutton is the alert-button appliance of one Mexican consulate in the U.S.
+package main
+
+import (
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/cmd"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+
+	"alertbutton/federation"
+	"alertbutton/hooks"
+	"alertbutton/hooks/appliance"
+	_ "alertbutton/migrations"
+)
+
+func main() {
+	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: appliance.DBConnect})
+	cfg := &appliance.Config{}
+
+	if appliance.IsServe(os.Args[1:]) {
+		if err := cfg.Preflight(os.Args[1:], app.DataDir()); err != nil {
+			fmt.Fprintln(os.Stderr, "Error:", err)
+			os.Exit(2)
+		}
+	}
+
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{})
+	hooks.Register(app, cfg)
+	app.RootCmd.AddCommand(
+		appliance.ServeCommand(app, cfg),
+		cmd.NewSuperuserCommand(app),
+		federation.Command(app, cfg),
+	)
+
+	if err := app.Execute(); err != nil {
+		log.Fatal(err)
+	}
+}
