@@ -1,6 +1,9 @@
 package appliance
 
 import (
+	"fmt"
+	"os"
+
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/federation/keys"
@@ -35,7 +38,7 @@ func (c *Config) LoadSecrets(app core.App) error {
 	}
 	sealKeys, err := seal.LoadKey(app.EncryptionEnv(), app.DataDir(), func(msg string) {
 		app.Logger().Warn(msg)
-		println("WARNING: " + msg)
+		fmt.Fprintln(os.Stderr, msg)
 	})
 	if err != nil {
 		return err

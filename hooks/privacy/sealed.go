@@ -40,8 +40,12 @@ func Bind(app core.App, cfg *appliance.Config) {
 	app.OnRecordCreateExecute(names...).BindFunc(sealOnWrite)
 	app.OnRecordUpdateExecute(names...).BindFunc(sealOnWrite)
 	app.OnRecordEnrich(names...).BindFunc(func(e *core.RecordEnrichEvent) error {
+		// After Next: PocketBase unhides every field for superusers at the end of the chain.
+		if err := e.Next(); err != nil {
+			return err
+		}
 		showSealed(cfg.Sealer, e.Record, mayRead(e.RequestInfo, e.Record))
-		return e.Next()
+		return nil
 	})
 }
 

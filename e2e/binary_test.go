@@ -1,0 +1,115 @@
+// Package e2e tests the built binary: several appliances, real processes, loopback only.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "alertbutton_e2e_")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "alertbutton")
+	build := exec.Command("go", "build", "-o", binary, "..")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building the appliance:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run runs the binary to completion and returns its combined output and exit code.
+func run(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	out, err := cmd.CombinedOutput()
+	if exit, ok := err.(*exec.ExitError); ok {
+		return string(out), exit.ExitCode()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), 0
+}
+
+// appliance is one running consulate appliance.
+type appliance struct {
+	URL    string
+	Dir    string
+	cmd    *exec.Cmd
+	output *bytes.Buffer
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// start serves dir as the consulate code on a free loopback port and waits until it answers.
+func start(t *testing.T, dir, code string, extra ...string) *appliance {
+	t.Helper()
+	addr := freeAddr(t)
+	args := append([]string{"serve", "--consulate", code, "--dir", dir, "--http", addr}, extra...)
+	a := &appliance{URL: "http://" + addr, Dir: dir, output: &bytes.Buffer{}}
+	a.cmd = exec.Command(binary, args...)
+	a.cmd.Stdout, a.cmd.Stderr = a.output, a.output
+	a.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := a.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.stop)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		res, err := http.Get(a.URL + "/api/health")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return a
+			}
+		}
+		if a.cmd.ProcessState != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("appliance %s did not start:\n%s", code, a.output)
+	return nil
+}
+
+func (a *appliance) stop() {
+	if a.cmd.Process == nil || a.cmd.ProcessState != nil {
+		return
+	}
+	a.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { a.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		syscall.Kill(-a.cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+	}
+}
