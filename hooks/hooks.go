@@ -5,8 +5,13 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/audit"
 	"alertbutton/hooks/directory"
+	"alertbutton/hooks/family"
 	"alertbutton/hooks/privacy"
+	"alertbutton/hooks/registrants"
+	"alertbutton/hooks/staff"
+	"alertbutton/hooks/subscriptions"
 	"alertbutton/hooks/web"
 )
 
@@ -15,5 +20,10 @@ func Register(app core.App, cfg *appliance.Config) {
 	appliance.Bind(app, cfg)
 	directory.Bind(app, cfg)
 	privacy.Bind(app, cfg)
+	audit.Bind(app)
+	staff.Bind(app)
+	registrants.Bind(app, cfg)
+	subscriptions.Bind(app, cfg)
+	family.Bind(app, cfg)
 	web.Bind(app)
 }

@@ -30,8 +30,8 @@ func init() {
 	m.Register(createCollections, dropCollections)
 }
 
-// collectionOrder is the creation order; drop goes in reverse (relations first).
-var collectionOrder = []string{
+// Collections are the appliance's collections in creation order; drop goes in reverse.
+var Collections = []string{
 	"consulates", "jurisdictions", "registrants", "contacts", "alerts",
 	"alert_events", "checkins", "push_subscriptions", "audit_log", "outbox",
 }
@@ -57,8 +57,8 @@ func createCollections(app core.App) error {
 }
 
 func dropCollections(app core.App) error {
-	for i := len(collectionOrder) - 1; i >= 0; i-- {
-		c, err := app.FindCollectionByNameOrId(collectionOrder[i])
+	for i := len(Collections) - 1; i >= 0; i-- {
+		c, err := app.FindCollectionByNameOrId(Collections[i])
 		if err != nil {
 			continue
 		}

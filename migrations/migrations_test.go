@@ -52,15 +52,15 @@ func TestCollectionRules(t *testing.T) {
 func TestCollectionFields(t *testing.T) {
 	app := apptest.NewBare(t)
 	want := map[string][]string{
-		"consulates":         {"code", "name", "city", "state", "lat", "lon", "phone", "public_url", "signing_key", "seal_key"},
-		"jurisdictions":      {"county_geoid", "state", "county_name", "consulate", "confidence", "source", "effective_from"},
-		"registrants":        {"phone", "email", "name", "language", "zip", "home_consulate", "disclosure", "consent", "birth_date", "id_document", "address", "cancel_pin_hash", "duress_pin_hash"},
-		"contacts":           {"registrant", "name", "relationship", "language", "phone", "email", "family_token_hash"},
-		"push_subscriptions": {"endpoint", "p256dh", "auth", "registrant", "contact", "staff", "last_success", "failures"},
-		"alerts":             {"uid", "registrant", "source", "kind", "status", "origin_consulate", "home_consulate", "target_consulate", "route_basis", "county_geoid", "zip", "location", "note", "a_number", "facility", "assigned_to", "duress", "escalation_level", "created", "updated"},
-		"alert_events":       {"alert", "type", "actor", "data"},
-		"checkins":           {"registrant", "due_at", "place", "status", "alert"},
-		"audit_log":          {"seq", "actor", "action", "collection", "record_id", "prev_hash", "hash"},
+		"consulates":                  {"code", "name", "city", "state", "lat", "lon", "phone", "public_url", "signing_key", "seal_key"},
+		"jurisdictions":               {"county_geoid", "state", "county_name", "consulate", "confidence", "source", "effective_from"},
+		"registrants":                 {"phone", "email", "name", "language", "zip", "home_consulate", "disclosure", "consent", "birth_date", "id_document", "address", "cancel_pin_hash", "duress_pin_hash"},
+		"contacts":                    {"registrant", "name", "relationship", "language", "phone", "email", "family_token_hash"},
+		"push_subscriptions":          {"endpoint", "p256dh", "auth", "registrant", "contact", "staff", "last_success", "failures"},
+		"alerts":                      {"uid", "registrant", "source", "kind", "status", "origin_consulate", "home_consulate", "target_consulate", "route_basis", "county_geoid", "zip", "location", "note", "a_number", "facility", "assigned_to", "duress", "escalation_level", "created", "updated"},
+		"alert_events":                {"alert", "type", "actor", "data"},
+		"checkins":                    {"registrant", "due_at", "place", "status", "alert"},
+		"audit_log":                   {"seq", "actor", "action", "collection", "record_id", "prev_hash", "hash"},
 		core.CollectionNameSuperusers: {"role", "on_duty"},
 	}
 	for name, fields := range want {

@@ -31,7 +31,17 @@ func New(t testing.TB, code string) (*tests.TestApp, *appliance.Config) {
 	app := NewBare(t)
 	cfg := Configure(t, app, code)
 	hooks.Register(app, cfg)
+	configs.Store(app, cfg)
 	return app, cfg
+}
+
+var configs sync.Map
+
+// ConfigOf returns the config of an app made by New (e.g. inside a Run setup).
+func ConfigOf(app core.App) *appliance.Config {
+	cfg, _ := configs.Load(app)
+	c, _ := cfg.(*appliance.Config)
+	return c
 }
 
 // NewBare returns a migrated test app with no appliance hooks bound.
@@ -93,4 +103,29 @@ func buildTemplate() {
 	if templateErr == nil {
 		os.RemoveAll(filepath.Join(templateDir, "keys"))
 	}
+}
+
+// Run runs s against a fresh appliance of consulate code. PocketBase's router cannot serve one
+// app twice, so every scenario gets its own app; setup creates what the scenario needs and
+// fills in s's URL, body or headers, since ids and tokens exist only once the app does.
+func Run(t *testing.T, code string, s tests.ApiScenario, setup func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario)) {
+	t.Helper()
+	s.TestAppFactory = func(t testing.TB) *tests.TestApp {
+		app, _ := New(t, code)
+		if setup != nil {
+			setup(t, app, &s)
+		}
+		return app
+	}
+	s.Test(t)
+}
+
+// Token returns an auth token for r, for the Authorization header.
+func Token(t testing.TB, r *core.Record) string {
+	t.Helper()
+	tok, err := r.NewAuthToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }

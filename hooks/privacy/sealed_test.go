@@ -100,8 +100,12 @@ func TestSealedFieldsShownOnlyToOwnerAndAdvisers(t *testing.T) {
 		sees   bool
 	}{
 		{"owner sees own sealed fields", func(_ core.App, owner, _ *core.Record) string { return token(t, owner) }, 200, true},
-		{"adviser sees them", func(app core.App, _, _ *core.Record) string { return token(t, newStaff(t, app, "a@consulado.example", "adviser")) }, 200, true},
-		{"IT does not", func(app core.App, _, _ *core.Record) string { return token(t, newStaff(t, app, "it@consulado.example", "it")) }, 200, false},
+		{"adviser sees them", func(app core.App, _, _ *core.Record) string {
+			return token(t, newStaff(t, app, "a@consulado.example", "adviser"))
+		}, 200, true},
+		{"IT does not", func(app core.App, _, _ *core.Record) string {
+			return token(t, newStaff(t, app, "it@consulado.example", "it"))
+		}, 200, false},
 		{"another registrant gets nothing", func(_ core.App, _, other *core.Record) string { return token(t, other) }, 404, false},
 		{"anonymous gets nothing", func(core.App, *core.Record, *core.Record) string { return "" }, 404, false},
 	}

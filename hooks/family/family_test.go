@@ -1,0 +1,196 @@
+package family_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"alertbutton/hooks/apptest"
+	"alertbutton/hooks/family"
+	"alertbutton/hooks/outbox"
+	"alertbutton/hooks/push"
+	"alertbutton/hooks/push/pushtest"
+	"alertbutton/hooks/subscriptions"
+)
+
+func registrant(t testing.TB, app core.App, phone string) *core.Record {
+	t.Helper()
+	c, _ := app.FindCollectionByNameOrId("registrants")
+	r := core.NewRecord(c)
+	r.Set("phone", phone)
+	r.Set("name", "Ana María López")
+	r.Set("language", "es")
+	r.Set("consent", true)
+	r.Set("address", "SENTINEL-ADDRESS")
+	r.SetPassword("contraseña-1")
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func relative(t testing.TB, app core.App, owner *core.Record, lang string) *core.Record {
+	t.Helper()
+	c, _ := app.FindCollectionByNameOrId("contacts")
+	r := core.NewRecord(c)
+	r.Set("registrant", owner.Id)
+	r.Set("name", "Rosa López")
+	r.Set("language", lang)
+	r.Set("phone", "+5215512345678")
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// linked makes a registrant with a relative whose family link is token.
+func linked(t testing.TB, app core.App, lang string) (owner, contact *core.Record, token string) {
+	owner = registrant(t, app, "+13105550160")
+	contact = relative(t, app, owner, lang)
+	token, hash := family.NewToken()
+	contact.Set("family_token_hash", hash)
+	if err := app.Save(contact); err != nil {
+		t.Fatal(err)
+	}
+	return owner, contact, token
+}
+
+func TestIssueFamilyLink(t *testing.T) {
+	var oldToken string
+	apptest.Run(t, "los-angeles", tests.ApiScenario{
+		Name: "owner gets a new link", Method: http.MethodPost, ExpectedStatus: 200,
+		ExpectedContent: []string{`"url":"http://`, `/family/#`, `"token":"`},
+		AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+			var out struct{ URL, Token string }
+			json.NewDecoder(res.Body).Decode(&out)
+			if len(out.Token) != 22 || !strings.HasSuffix(out.URL, "#"+out.Token) {
+				t.Fatalf("link %+v", out)
+			}
+			if _, err := family.ContactByToken(app, oldToken); err == nil {
+				t.Error("the previous link still works")
+			}
+			if _, err := family.ContactByToken(app, out.Token); err != nil {
+				t.Error("the new link does not work")
+			}
+			c, _ := family.ContactByToken(app, out.Token)
+			if c.GetString("family_token_hash") == out.Token {
+				t.Error("the token is stored in clear")
+			}
+		},
+	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
+		owner, contact, token := linked(t, app, "es")
+		oldToken = token
+		s.URL = "/api/alertbutton/contacts/" + contact.Id + "/family-link"
+		s.Headers = map[string]string{"Authorization": apptest.Token(t, owner)}
+	})
+
+	apptest.Run(t, "los-angeles", tests.ApiScenario{
+		Name: "another registrant cannot", Method: http.MethodPost, ExpectedStatus: 404, ExpectedContent: []string{`"status":404`},
+	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
+		_, contact, _ := linked(t, app, "es")
+		other := registrant(t, app, "+13105550161")
+		s.URL = "/api/alertbutton/contacts/" + contact.Id + "/family-link"
+		s.Headers = map[string]string{"Authorization": apptest.Token(t, other)}
+	})
+	apptest.Run(t, "los-angeles", tests.ApiScenario{
+		Name: "anonymous cannot", Method: http.MethodPost, URL: "/api/alertbutton/contacts/x/family-link", ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
+	}, nil)
+}
+
+func TestFamilyPageShowsFirstNameAndConsulateOnly(t *testing.T) {
+	apptest.Run(t, "los-angeles", tests.ApiScenario{
+		Method: http.MethodGet, ExpectedStatus: 200,
+		ExpectedContent:    []string{`"registrant":{"firstName":"Ana"}`, `"consulate":{"code":"los-angeles","name":"Consulado de México en Los Ángeles"`},
+		NotExpectedContent: []string{"López", "María", "+1310", "SENTINEL", "Rosa", "+52155"},
+	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
+		_, _, token := linked(t, app, "es")
+		s.URL = "/api/alertbutton/family/" + token
+	})
+	for _, token := range []string{"not-a-token", "AAAAAAAAAAAAAAAAAAAAAA", strings.Repeat("x", 500)} {
+		apptest.Run(t, "los-angeles", tests.ApiScenario{
+			Name: "unknown token " + token[:5], Method: http.MethodGet, URL: "/api/alertbutton/family/" + token,
+			ExpectedStatus: 404, ExpectedContent: []string{"no es válido"},
+		}, nil)
+	}
+}
+
+// A relative subscribes through the family link with a real push service and receives
+// the confirmation notice, decrypted, in their language.
+func TestRelativeSubscribesAndIsTold(t *testing.T) {
+	svc := pushtest.Start(t)
+	var sub push.Subscription
+	subscribe := func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) (*core.Record, string) {
+		cfg := apptest.ConfigOf(app)
+		cfg.PushHosts = push.HostList{svc.Host()}
+		_, contact, token := linked(t, app, "en")
+		body := svc.SubscribeJSON(t, cfg.Keys.VAPIDPublicKey())
+		sub, _ = push.ParseSubscription(body, cfg.PushHosts)
+		s.URL = "/api/alertbutton/family/" + token + "/subscriptions"
+		s.Body = strings.NewReader(string(body))
+		return contact, string(body)
+	}
+	apptest.Run(t, "los-angeles", tests.ApiScenario{
+		Name: "subscribe", Method: http.MethodPost, ExpectedStatus: 201, ExpectedContent: []string{`"endpoint":"http://127.0.0.1`},
+		AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+			if n, _ := app.CountRecords("push_subscriptions"); n != 1 {
+				t.Fatalf("%d subscriptions stored", n)
+			}
+			d := outbox.NewDispatcher(app, apptest.ConfigOf(app), outbox.Options{})
+			if _, err := d.RunOnce(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			var p push.Payload
+			if err := json.Unmarshal([]byte(svc.WaitMessages(t, sub, 1)[0]), &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.Type != "subscription.confirmed" || p.Body != "You will be told if Ana needs help." || p.Lang != "en" {
+				t.Errorf("confirmation %+v", p)
+			}
+		},
+	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) { subscribe(t, app, s) })
+
+	apptest.Run(t, "los-angeles", tests.ApiScenario{
+		Name: "subscribe again", Method: http.MethodPost, ExpectedStatus: 200, ExpectedContent: []string{`"endpoint":"http://127.0.0.1`},
+		AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+			subs, _ := app.CountRecords("push_subscriptions")
+			notices, _ := app.CountRecords("outbox")
+			if subs != 1 || notices != 1 {
+				t.Errorf("after the same subscription twice: %d subscriptions, %d notices; want 1 and 1", subs, notices)
+			}
+		},
+	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
+		contact, _ := subscribe(t, app, s)
+		owner := subscriptions.Owner{Contact: contact.Id, Lang: "en"}
+		if _, _, err := subscriptions.Save(app, sub, owner, subscriptions.FamilyNotice("en", "Ana")); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestFamilySubscriptionRefusesBadBodies(t *testing.T) {
+	cases := []struct{ name, body, field string }{
+		{"not JSON", `{"endpoint":`, "body"},
+		{"host not allowed", `{"endpoint":"https://evil.example/push/1","keys":{"p256dh":"BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM","auth":"tBHItJI5svbpez7KI4CCXg"}}`, "endpoint"},
+		{"bad p256dh", `{"endpoint":"https://127.0.0.1/push/1","keys":{"p256dh":"AAAA","auth":"tBHItJI5svbpez7KI4CCXg"}}`, "keys.p256dh"},
+		{"bad auth", `{"endpoint":"https://127.0.0.1/push/1","keys":{"p256dh":"BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM","auth":"AAAA"}}`, "keys.auth"},
+	}
+	for _, c := range cases {
+		apptest.Run(t, "los-angeles", tests.ApiScenario{
+			Name: c.name, Method: http.MethodPost, Body: strings.NewReader(c.body),
+			ExpectedStatus: 400, ExpectedContent: []string{`"` + c.field + `":{"code":`},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				if n, _ := app.CountRecords("push_subscriptions"); n != 0 {
+					t.Error("a refused subscription was stored")
+				}
+			},
+		}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
+			_, _, token := linked(t, app, "es")
+			s.URL = "/api/alertbutton/family/" + token + "/subscriptions"
+		})
+	}
+}

@@ -1,0 +1,150 @@
+package family
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/federation/jurisdiction"
+	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/subscriptions"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+var (
+	msgSignIn  = i18n.Text{ES: "Inicie sesión para crear el enlace familiar.", EN: "Sign in to create the family link."}
+	msgNoOwner = i18n.Text{ES: "Ese familiar no existe en su cuenta.", EN: "That relative is not in your account."}
+	msgNoLink  = i18n.Text{ES: "Este enlace familiar no es válido o fue reemplazado. Pida a su familiar un enlace nuevo.", EN: "This family link is not valid or was replaced. Ask your relative for a new link."}
+)
+
+// Bind registers the family-link routes.
+func Bind(app core.App, cfg *appliance.Config) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.POST("/api/alertbutton/contacts/{id}/family-link", issueLink(cfg))
+		se.Router.GET("/api/alertbutton/family/{token}", page(cfg))
+		se.Router.POST("/api/alertbutton/family/{token}/subscriptions", subscribe(cfg))
+		se.Router.DELETE("/api/alertbutton/family/{token}/subscriptions", unsubscribe)
+		return se.Next()
+	})
+}
+
+// issueLink makes a new token for the owner's contact, revoking the previous one.
+func issueLink(cfg *appliance.Config) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		lang := i18n.Lang(e)
+		if e.Auth == nil || e.Auth.Collection().Name != "registrants" {
+			return e.UnauthorizedError(msgSignIn.In(lang), nil)
+		}
+		contact, err := e.App.FindRecordById("contacts", e.Request.PathValue("id"))
+		if err != nil || contact.GetString("registrant") != e.Auth.Id {
+			return e.NotFoundError(msgNoOwner.In(lang), err)
+		}
+		token, hash := NewToken()
+		contact.Set("family_token_hash", hash)
+		contact.Set("family_link_issued", types.NowDateTime())
+		if err := e.App.Save(contact); err != nil {
+			return err
+		}
+		return e.JSON(http.StatusOK, map[string]string{"url": baseURL(e, cfg) + "/family/#" + token, "token": token})
+	}
+}
+
+// baseURL is the address relatives open: the configured public URL, else this request's.
+func baseURL(e *core.RequestEvent, cfg *appliance.Config) string {
+	if cfg.PublicURL != "" {
+		return cfg.PublicURL
+	}
+	scheme := "http"
+	if e.IsTLS() {
+		scheme = "https"
+	}
+	return scheme + "://" + e.Request.Host
+}
+
+type consulateJSON struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	City  string `json:"city"`
+	State string `json:"state"`
+	Phone string `json:"phone"`
+}
+
+// page shows a relative only the registrant's first name and their consulate.
+func page(cfg *appliance.Config) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		_, registrant, err := resolve(e)
+		if err != nil {
+			return err
+		}
+		c := homeConsulate(e.App, registrant, cfg)
+		return e.JSON(http.StatusOK, map[string]any{
+			"registrant": map[string]string{"firstName": FirstName(registrant.GetString("name"))},
+			"consulate":  c,
+		})
+	}
+}
+
+func homeConsulate(app core.App, registrant *core.Record, cfg *appliance.Config) consulateJSON {
+	code := registrant.GetString("home_consulate")
+	c, ok := jurisdiction.ConsulateByCode(code)
+	if !ok {
+		c = cfg.Consulate
+	}
+	out := consulateJSON{Code: c.Code, Name: c.Name, City: c.City, State: c.State}
+	if row, err := app.FindFirstRecordByData("consulates", "code", c.Code); err == nil {
+		out.Phone = row.GetString("phone")
+	}
+	return out
+}
+
+// resolve finds the contact and registrant of the token in the path, or answers 404.
+func resolve(e *core.RequestEvent) (*core.Record, *core.Record, error) {
+	lang := i18n.Lang(e)
+	contact, err := ContactByToken(e.App, e.Request.PathValue("token"))
+	if err != nil {
+		return nil, nil, e.NotFoundError(msgNoLink.In(lang), err)
+	}
+	registrant, err := e.App.FindRecordById("registrants", contact.GetString("registrant"))
+	if err != nil {
+		return nil, nil, e.NotFoundError(msgNoLink.In(lang), err)
+	}
+	return contact, registrant, nil
+}
+
+// FirstName is the only part of a registrant's name a relative's page shows.
+func FirstName(name string) string {
+	fields := strings.Fields(name)
+	if len(fields) == 0 {
+		return ""
+	}
+	return fields[0]
+}
+
+func contactLang(e *core.RequestEvent, contact *core.Record) string {
+	if l := contact.GetString("language"); l == "es" || l == "en" {
+		return l
+	}
+	return i18n.Lang(e)
+}
+
+func subscribe(cfg *appliance.Config) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		contact, registrant, err := resolve(e)
+		if err != nil {
+			return err
+		}
+		lang := contactLang(e, contact)
+		owner := subscriptions.Owner{Contact: contact.Id, Lang: lang}
+		return subscriptions.Create(e, cfg, owner, subscriptions.FamilyNotice(lang, FirstName(registrant.GetString("name"))))
+	}
+}
+
+func unsubscribe(e *core.RequestEvent) error {
+	contact, _, err := resolve(e)
+	if err != nil {
+		return err
+	}
+	return subscriptions.Remove(e, subscriptions.Owner{Contact: contact.Id, Lang: contactLang(e, contact)})
+}

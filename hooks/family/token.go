@@ -1,0 +1,47 @@
+// Package family gives a registrant's relatives a link of their own: a 128-bit token, shown
+// once, stored only as a hash, that reveals the registrant's first name and consulate and lets
+// the relative subscribe to notices or report a detention.
+package family
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// ErrUnknownToken is a token that is malformed, revoked or never issued.
+var ErrUnknownToken = errors.New("unknown family link")
+
+const tokenBytes = 16
+
+// NewToken returns a fresh token and the hash to store.
+func NewToken() (token, hash string) {
+	raw := make([]byte, tokenBytes)
+	rand.Read(raw)
+	token = base64.RawURLEncoding.EncodeToString(raw)
+	return token, HashToken(token)
+}
+
+// HashToken is what the contacts collection stores of a token.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// ContactByToken finds the contact a family link belongs to.
+func ContactByToken(app core.App, token string) (*core.Record, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(raw) != tokenBytes {
+		return nil, ErrUnknownToken
+	}
+	contact, err := app.FindFirstRecordByFilter("contacts", "family_token_hash = {:h}", dbx.Params{"h": HashToken(token)})
+	if err != nil {
+		return nil, ErrUnknownToken
+	}
+	return contact, nil
+}

@@ -1,0 +1,59 @@
+package registrants
+
+import (
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/audit"
+)
+
+// personalAlertFields are what an alert holds of the person; the case itself (status,
+// timeline, facility, the advisers' notes) stays with the consulate.
+var personalAlertFields = []string{"subject_name", "location", "note", "a_number", "zip", "county_geoid"}
+
+// forgetPerson runs inside the deletion's transaction: PocketBase cascades contacts,
+// check-ins and subscriptions; the person's alerts lose their personal data.
+func forgetPerson(e *core.RecordEvent) error {
+	var alertIDs []string
+	err := e.App.DB().Select("id").From("alerts").Where(dbx.HashExp{"registrant": e.Record.Id}).Column(&alertIDs)
+	if err != nil {
+		return err
+	}
+	if len(alertIDs) > 0 {
+		cleared := dbx.Params{}
+		for _, f := range personalAlertFields {
+			cleared[f] = ""
+		}
+		if _, err := e.App.DB().Update("alerts", cleared, dbx.HashExp{"registrant": e.Record.Id}).Execute(); err != nil {
+			return err
+		}
+	}
+	if err := recordForgotten(e.App, alertIDs); err != nil {
+		return err
+	}
+	err = audit.Append(e.App, audit.Entry{Actor: "system", Action: "forget_registrant", Collection: "registrants", RecordID: e.Record.Id})
+	if err != nil {
+		return err
+	}
+	return e.Next()
+}
+
+func recordForgotten(app core.App, alertIDs []string) error {
+	if len(alertIDs) == 0 {
+		return nil
+	}
+	events, err := app.FindCachedCollectionByNameOrId("alert_events")
+	if err != nil {
+		return err
+	}
+	for _, id := range alertIDs {
+		ev := core.NewRecord(events)
+		ev.Set("alert", id)
+		ev.Set("type", "registrant_deleted")
+		ev.Set("actor", "system")
+		if err := app.Save(ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}

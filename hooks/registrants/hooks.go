@@ -1,0 +1,62 @@
+package registrants
+
+import (
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/i18n"
+)
+
+// Bind registers the registrants' checks, defaults, PIN route and account deletion.
+func Bind(app core.App, cfg *appliance.Config) {
+	app.OnRecordCreate("registrants").BindFunc(func(e *core.RecordEvent) error {
+		setDefaults(e.Record, cfg)
+		return e.Next()
+	})
+	app.OnRecordCreateRequest("registrants").BindFunc(func(e *core.RecordRequestEvent) error {
+		// People register with this consulate, whatever the body says.
+		e.Record.Set("home_consulate", cfg.Consulate.Code)
+		return validateRequest(e, true)
+	})
+	app.OnRecordUpdateRequest("registrants").BindFunc(func(e *core.RecordRequestEvent) error {
+		// The consulate a person registered with is not theirs to change.
+		e.Record.Set("home_consulate", e.Record.Original().GetString("home_consulate"))
+		return validateRequest(e, false)
+	})
+	app.OnRecordDelete("registrants").BindFunc(forgetPerson)
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.POST("/api/alertbutton/pins", setPins)
+		return se.Next()
+	})
+}
+
+// setDefaults fills what a registrant does not choose on the first screen.
+func setDefaults(r *core.Record, cfg *appliance.Config) {
+	if r.GetString("home_consulate") == "" {
+		r.Set("home_consulate", cfg.Consulate.Code)
+	}
+	if r.GetString("disclosure") == "" {
+		r.Set("disclosure", "all")
+	}
+}
+
+func validateRequest(e *core.RecordRequestEvent, isNew bool) error {
+	lang := e.Record.GetString("language")
+	if lang != "en" {
+		lang = i18n.Lang(e.RequestEvent)
+	}
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	confirm, hasConfirm := info.Body["passwordConfirm"]
+	if !hasConfirm {
+		confirm = nil
+	}
+	if errs := check(e.Record, confirm, isNew, lang, time.Now()); len(errs) > 0 {
+		return e.BadRequestError(msgInvalid.In(lang), errs)
+	}
+	return e.Next()
+}

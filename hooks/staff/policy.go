@@ -1,0 +1,67 @@
+// Package staff enforces the advisers', consuls' and IT's roles on every request, the admin
+// UI's included (it uses the same API).
+package staff
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/audit"
+	"alertbutton/hooks/privacy"
+)
+
+// itOnly are the API areas only IT may use: settings, backups, logs, jobs, schema.
+var itOnly = []string{"/api/settings", "/api/backups", "/api/logs", "/api/crons"}
+
+// policy answers 403 when the signed-in staff member's role does not allow the request.
+func policy(e *core.RequestEvent) error {
+	path := e.Request.URL.Path
+	if path == "/api/sql" || strings.HasPrefix(path, "/api/sql/") {
+		// Raw SQL would bypass the append-only audit log and the sealed fields.
+		return e.ForbiddenError("Raw SQL is disabled on this appliance.", nil)
+	}
+	if strings.HasPrefix(path, "/api/collections/") && strings.HasSuffix(path, "/truncate") {
+		return e.ForbiddenError("Emptying a collection is disabled on this appliance: cases and the audit log must not be lost.", nil)
+	}
+	role := privacy.StaffRole(e.Auth)
+	if role == "" || allowed(e, role, path) {
+		return e.Next()
+	}
+	return e.ForbiddenError("Your role ("+role+") does not allow this. Ask the consulate's IT.", nil)
+}
+
+func allowed(e *core.RequestEvent, role, path string) bool {
+	method := e.Request.Method
+	if role == privacy.RoleIT {
+		return !writesPersonalData(e, method, path)
+	}
+	for _, prefix := range itOnly {
+		if path == prefix || strings.HasPrefix(path, prefix+"/") {
+			return false
+		}
+	}
+	if strings.HasPrefix(path, "/api/collections") && !strings.Contains(path, "/records") && method != http.MethodGet {
+		return false // schema changes, import, truncate
+	}
+	if strings.Contains(path, "/impersonate/") {
+		return false
+	}
+	return true
+}
+
+// writesPersonalData is IT writing a registrant's, relative's or case's record: IT runs the
+// machine and does not see sealed fields, so it must not overwrite them either.
+func writesPersonalData(e *core.RequestEvent, method, path string) bool {
+	if method == http.MethodGet || !strings.HasPrefix(path, "/api/collections/") {
+		return false
+	}
+	parts := strings.Split(strings.TrimPrefix(path, "/api/collections/"), "/")
+	if len(parts) < 2 || parts[1] != "records" {
+		return false
+	}
+	c, err := e.App.FindCachedCollectionByNameOrId(parts[0])
+	return err == nil && slices.Contains(audit.PersonalCollections, c.Name)
+}

@@ -1,0 +1,98 @@
+package staff_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"alertbutton/hooks/apptest"
+)
+
+func staffMember(t testing.TB, app core.App, role string) *core.Record {
+	t.Helper()
+	c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	s := core.NewRecord(c)
+	s.SetEmail(role + "@consulado.example")
+	s.SetPassword("contraseña-larga-1")
+	s.Set("role", role)
+	if err := app.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func as(role string) func(testing.TB, *tests.TestApp, *tests.ApiScenario) {
+	return func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
+		s.Headers = map[string]string{"Authorization": apptest.Token(t, staffMember(t, app, role))}
+	}
+}
+
+func TestRoles(t *testing.T) {
+	cases := []struct {
+		method, url, body, expect string
+		allowed                   map[string]bool
+	}{
+		{"GET", "/api/settings", "", `"meta":`, map[string]bool{"it": true}},
+		{"PATCH", "/api/settings", `{"meta":{"appName":"x"}}`, `"appName":"x"`, map[string]bool{"it": true}},
+		{"GET", "/api/backups", "", `[]`, map[string]bool{"it": true}},
+		{"GET", "/api/logs", "", `"items":`, map[string]bool{"it": true}},
+		{"GET", "/api/crons", "", `[`, map[string]bool{"it": true}},
+		{"DELETE", "/api/collections/alerts", "", "", map[string]bool{}},
+		{"DELETE", "/api/collections/audit_log/truncate", "", "", map[string]bool{}},
+		{"POST", "/api/collections", `{"name":"x","type":"base"}`, `"name":"x"`, map[string]bool{"it": true}},
+		{"POST", "/api/sql", `{"query":"DELETE FROM audit_log"}`, "", map[string]bool{}},
+		{"GET", "/api/collections/alerts/records", "", `"items":`, map[string]bool{"it": true, "adviser": true, "consul": true}},
+		{"POST", "/api/collections/registrants/records", `{"phone":"+13105550199","password":"contraseña-1","passwordConfirm":"contraseña-1","name":"A","language":"es","consent":true}`, `"phone":"+13105550199"`, map[string]bool{"adviser": true, "consul": true}},
+	}
+	for _, c := range cases {
+		for _, role := range []string{"it", "consul", "adviser"} {
+			s := tests.ApiScenario{Name: role + " " + c.method + " " + c.url, Method: c.method, URL: c.url}
+			if c.body != "" {
+				s.Body = strings.NewReader(c.body)
+			}
+			if c.allowed[role] {
+				s.ExpectedStatus = 200
+				s.ExpectedContent = []string{c.expect}
+			} else {
+				s.ExpectedStatus = 403
+				s.ExpectedContent = []string{`"status":403`}
+			}
+			apptest.Run(t, "los-angeles", s, as(role))
+		}
+	}
+}
+
+func TestOnlyITManagesStaff(t *testing.T) {
+	body := `{"email":"new@consulado.example","password":"contraseña-larga-1","passwordConfirm":"contraseña-larga-1","role":"adviser"}`
+	for role, status := range map[string]int{"it": 200, "adviser": 403, "consul": 403} {
+		apptest.Run(t, "los-angeles", tests.ApiScenario{
+			Name: role + " adds staff", Method: http.MethodPost, URL: "/api/collections/_superusers/records",
+			Body: strings.NewReader(body), ExpectedStatus: status, ExpectedContent: []string{"{"},
+		}, as(role))
+	}
+	apptest.Run(t, "los-angeles", tests.ApiScenario{
+		Name: "adviser promotes themself", Method: http.MethodPatch, Body: strings.NewReader(`{"role":"it"}`),
+		ExpectedStatus: 400, ExpectedContent: []string{`"role":{"code":"role_locked"`},
+	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
+		me := staffMember(t, app, "adviser")
+		s.URL = "/api/collections/_superusers/records/" + me.Id
+		s.Headers = map[string]string{"Authorization": apptest.Token(t, me)}
+	})
+}
+
+func TestCommandLineSuperuserIsIT(t *testing.T) {
+	app, _ := apptest.New(t, "los-angeles")
+	c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	s := core.NewRecord(c)
+	s.SetEmail("cli@consulado.example")
+	s.SetPassword("contraseña-larga-1")
+	if err := app.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	if s.GetString("role") != "it" {
+		t.Fatalf("role %q, want it", s.GetString("role"))
+	}
+}

@@ -1,0 +1,123 @@
+package subscriptions
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/push"
+)
+
+// maxBody is far above any real PushSubscription.toJSON().
+const maxBody = 8 << 10
+
+var (
+	msgSignIn   = i18n.Text{ES: "Inicie sesión para activar las notificaciones.", EN: "Sign in to turn on notifications."}
+	msgBadBody  = i18n.Text{ES: "No pudimos leer la suscripción del navegador. Vuelva a activar las notificaciones.", EN: "We could not read the browser's subscription. Turn notifications on again."}
+	msgNotFound = i18n.Text{ES: "Esa suscripción no existe o no es suya.", EN: "That subscription does not exist or is not yours."}
+)
+
+// Bind registers the registrants' and staff's subscription routes.
+func Bind(app core.App, cfg *appliance.Config) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.POST("/api/alertbutton/push/subscriptions", func(e *core.RequestEvent) error {
+			owner, ok := ownerOf(e)
+			if !ok {
+				return e.UnauthorizedError(msgSignIn.In(i18n.Lang(e)), nil)
+			}
+			return Create(e, cfg, owner, selfNotice(owner.Lang, e.Auth.IsSuperuser()))
+		})
+		se.Router.DELETE("/api/alertbutton/push/subscriptions", func(e *core.RequestEvent) error {
+			owner, ok := ownerOf(e)
+			if !ok {
+				return e.UnauthorizedError(msgSignIn.In(i18n.Lang(e)), nil)
+			}
+			return Remove(e, owner)
+		})
+		return se.Next()
+	})
+}
+
+func ownerOf(e *core.RequestEvent) (Owner, bool) {
+	switch {
+	case e.Auth == nil:
+		return Owner{}, false
+	case e.Auth.IsSuperuser():
+		return Owner{Staff: e.Auth.Id, Lang: i18n.Lang(e)}, true
+	case e.Auth.Collection().Name == "registrants":
+		return Owner{Registrant: e.Auth.Id, Lang: i18n.Lang(e)}, true
+	}
+	return Owner{}, false
+}
+
+// Create is the body of every subscribe route: parse, check, save, answer.
+func Create(e *core.RequestEvent, cfg *appliance.Config, owner Owner, notice push.Payload) error {
+	body, err := readBody(e)
+	if err != nil {
+		return e.BadRequestError(msgBadBody.In(owner.Lang), err)
+	}
+	sub, err := push.ParseSubscription(body, cfg.PushHosts)
+	if err != nil {
+		return fieldError(e, owner.Lang, err)
+	}
+	r, isNew, err := Save(e.App, sub, owner, notice)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if isNew {
+		status = http.StatusCreated
+	}
+	return e.JSON(status, map[string]any{"id": r.Id, "endpoint": sub.Endpoint})
+}
+
+// Remove is the body of every unsubscribe route.
+func Remove(e *core.RequestEvent, owner Owner) error {
+	var body struct {
+		Endpoint string `json:"endpoint"`
+	}
+	raw, err := readBody(e)
+	if err == nil {
+		err = json.Unmarshal(raw, &body)
+	}
+	if err != nil || body.Endpoint == "" {
+		return e.BadRequestError(msgBadBody.In(owner.Lang), validation.Errors{"endpoint": validation.NewError("invalid_endpoint", msgBadBody.In(owner.Lang))})
+	}
+	if err := Delete(e.App, body.Endpoint, owner); err != nil {
+		return e.NotFoundError(msgNotFound.In(owner.Lang), err)
+	}
+	return e.NoContent(http.StatusNoContent)
+}
+
+func readBody(e *core.RequestEvent) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(e.Request.Body, maxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > maxBody {
+		return nil, errors.New("body too large")
+	}
+	return raw, nil
+}
+
+func fieldError(e *core.RequestEvent, lang string, err error) error {
+	var fe *push.FieldError
+	if !errors.As(err, &fe) {
+		return e.BadRequestError(msgBadBody.In(lang), err)
+	}
+	msg := fe.Message
+	if lang == "es" && fe.MessageES != "" {
+		msg = fe.MessageES
+	}
+	field := fe.Field
+	if field == "" {
+		field = "body"
+	}
+	return e.BadRequestError(msg, validation.Errors{field: validation.NewError(fe.Code, msg)})
+}

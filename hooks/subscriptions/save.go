@@ -1,0 +1,82 @@
+// Package subscriptions stores the browsers' push subscriptions of registrants, relatives and
+// staff, and tells each new one that it works.
+package subscriptions
+
+import (
+	"errors"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/outbox"
+	"alertbutton/hooks/push"
+)
+
+// Owner is who a subscription notifies: exactly one of its fields is set.
+type Owner struct {
+	Registrant, Contact, Staff string
+	Lang                       string
+}
+
+func (o Owner) field() (string, string) {
+	switch {
+	case o.Registrant != "":
+		return "registrant", o.Registrant
+	case o.Contact != "":
+		return "contact", o.Contact
+	default:
+		return "staff", o.Staff
+	}
+}
+
+// Save stores sub for owner, idempotent by endpoint: the same endpoint again updates its
+// keys and owner (a browser has one endpoint per site). A new subscription, or one that
+// changed hands, gets a confirmation notice queued in the same transaction.
+func Save(app core.App, sub push.Subscription, owner Owner, notice push.Payload) (*core.Record, bool, error) {
+	var saved *core.Record
+	var isNew bool
+	err := app.RunInTransaction(func(tx core.App) error {
+		r, err := tx.FindFirstRecordByFilter("push_subscriptions", "endpoint = {:e}", dbx.Params{"e": sub.Endpoint})
+		if err != nil {
+			c, cerr := tx.FindCachedCollectionByNameOrId("push_subscriptions")
+			if cerr != nil {
+				return cerr
+			}
+			r = core.NewRecord(c)
+			r.Set("endpoint", sub.Endpoint)
+		}
+		field, id := owner.field()
+		isNew = r.IsNew() || r.GetString(field) != id
+		for _, f := range []string{"registrant", "contact", "staff"} {
+			r.Set(f, "")
+		}
+		r.Set(field, id)
+		r.Set("p256dh", sub.P256dh)
+		r.Set("auth", sub.Auth)
+		r.Set("language", owner.Lang)
+		r.Set("failures", 0)
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		saved = r
+		if !isNew {
+			return nil
+		}
+		return outbox.Push(tx, r.Id, notice)
+	})
+	return saved, isNew, err
+}
+
+// ErrNotFound is an endpoint that is not the caller's.
+var ErrNotFound = errors.New("subscription not found")
+
+// Delete removes the caller's subscription for endpoint.
+func Delete(app core.App, endpoint string, owner Owner) error {
+	field, id := owner.field()
+	r, err := app.FindFirstRecordByFilter("push_subscriptions", "endpoint = {:e} && "+field+" = {:id}",
+		dbx.Params{"e": endpoint, "id": id})
+	if err != nil {
+		return ErrNotFound
+	}
+	return app.Delete(r)
+}
