@@ -91,24 +91,31 @@ func parseZIP(s string) (int32, bool) {
 // counties resolves to one of them; a point within snapKm of a county but in none
 // (a beach, a pier, an island the 1:10m outlines dropped) resolves to the nearest.
 func (ix *Index) CountyAt(lat, lon float64) (County, error) {
+	c, _, err := ix.Locate(lat, lon)
+	return c, err
+}
+
+// Locate is CountyAt that also tells whether the point lies inside the county's outline
+// (inside) or was matched to the nearest county within snapKm (a guess to be shown as one).
+func (ix *Index) Locate(lat, lon float64) (c County, inside bool, err error) {
 	if math.IsNaN(lat) || math.IsNaN(lon) || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
-		return County{}, ErrBadCoordinates
+		return County{}, false, ErrBadCoordinates
 	}
 	x := (lon - ix.translate[0]) / ix.scale[0]
 	y := (lat - ix.translate[1]) / ix.scale[1]
 	if x < 0 || y < 0 || x > quantum || y > quantum {
-		return County{}, ErrOutside
+		return County{}, false, ErrOutside
 	}
 	for _, i := range ix.grid.cell(x, y) {
 		p := &ix.polygons[i]
 		if ix.contains(p, x, y) {
-			return places()[p.county].County, nil
+			return places()[p.county].County, true, nil
 		}
 	}
 	if i := ix.nearest(x, y, lat); i >= 0 {
-		return places()[ix.polygons[i].county].County, nil
+		return places()[ix.polygons[i].county].County, false, nil
 	}
-	return County{}, ErrOutside
+	return County{}, false, ErrOutside
 }
 
 // CountyForZIP returns the primary county of a 5-digit ZIP code (its ZCTA).

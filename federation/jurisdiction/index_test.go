@@ -48,7 +48,8 @@ func TestCountyAt(t *testing.T) {
 		{"Attu AK", 52.8400, 173.1800, "02016"},
 		{"Unalaska AK", 53.8739, -166.5367, "02016"},
 		{"Guam", 13.4500, 144.7800, "66010"},
-		{"Key West FL (coast, snapped)", 24.5551, -81.7800, "12087"},
+		{"Key West FL", 24.5551, -81.7800, "12087"},
+		{"Miami Beach shore (outside the outline, snapped)", 25.7617, -80.1300, "12086"},
 	}
 	for _, tt := range tests {
 		c, err := ix.CountyAt(tt.lat, tt.lon)

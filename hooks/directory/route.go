@@ -16,7 +16,10 @@ import (
 // Basis tells how a place was matched to its county.
 const (
 	BasisLocation = "location"
-	BasisZIP      = "zip"
+	// BasisNearest is a point just outside every outline (a pier, a beach, the border
+	// itself at this map's scale) matched to the nearest county: a guess, and said so.
+	BasisNearest = "location_nearest"
+	BasisZIP     = "zip"
 )
 
 // County is the county a place was matched to.
@@ -108,9 +111,12 @@ func locate(e *core.RequestEvent, ix *jurisdiction.Index, lat, lon, zip string) 
 	if errLon != nil || lo < -180 || lo > 180 || lo != lo {
 		return jurisdiction.County{}, "", i18n.FieldError(e, "lon", "invalid_lon", msgBadLon)
 	}
-	county, err := ix.CountyAt(la, lo)
+	county, inside, err := ix.Locate(la, lo)
 	if err != nil {
 		return county, "", i18n.FieldError(e, "lat", "outside_us", msgOutside)
+	}
+	if !inside {
+		return county, BasisNearest, nil
 	}
 	return county, BasisLocation, nil
 }

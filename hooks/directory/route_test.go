@@ -47,6 +47,18 @@ func TestRouteDocumentedFacts(t *testing.T) {
 	}
 }
 
+func TestRouteSaysWhenItGuessed(t *testing.T) {
+	for _, c := range []struct{ name, query, basis string }{
+		{"inside Los Angeles County", "lat=34.0522&lon=-118.2437", `"basis":"location"`},
+		{"Miami Beach shore, outside the 1:10m outline", "lat=25.7617&lon=-80.1300", `"basis":"location_nearest"`},
+		{"ZIP code", "zip=90012", `"basis":"zip"`},
+	} {
+		s := tests.ApiScenario{Name: c.name, Method: http.MethodGet, URL: "/api/alertbutton/route?" + c.query,
+			ExpectedStatus: 200, ExpectedContent: []string{c.basis}, TestAppFactory: factory}
+		s.Test(t)
+	}
+}
+
 func TestRouteRefusesWhatItCannotPlace(t *testing.T) {
 	cases := []struct{ name, query, field, code string }{
 		{"no parameters", "", "lat", "missing_place"},
