@@ -1,0 +1,46 @@
+package outbox
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/appliance"
+)
+
+// drainTimeout bounds how long shutdown waits for sends in flight; a send cut short is
+// retried on the next start.
+const drainTimeout = 10 * time.Second
+
+// Bind starts the dispatcher on OnServe and stops it (draining in-flight sends, bounded)
+// on OnTerminate, before PocketBase closes the database.
+func Bind(app core.App, cfg *appliance.Config) {
+	var running atomic.Pointer[Dispatcher]
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		d := NewDispatcher(e.App, cfg, Options{})
+		if old := running.Swap(d); old != nil {
+			stop(old)
+		}
+		d.Start()
+		return nil
+	})
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		if d := running.Swap(nil); d != nil {
+			stop(d)
+		}
+		return e.Next()
+	})
+}
+
+func stop(d *Dispatcher) {
+	ctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+	defer cancel()
+	if err := d.Stop(ctx); err != nil {
+		d.app.Logger().Warn("outbox: sends cut short at shutdown; they are retried on the next start", "error", err)
+	}
+}

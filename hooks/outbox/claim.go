@@ -1,0 +1,39 @@
+package outbox
+
+import (
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// claimQuery moves up to {:n} due rows' next_at to the end of a lease in one statement:
+// SQLite runs writes one at a time, so two workers never get the same row. An empty
+// next_at (a row just queued) is due.
+const claimQuery = `UPDATE outbox SET next_at = {:lease}
+WHERE id IN (
+	SELECT id FROM outbox
+	WHERE state = 'pending' AND channel IN ('push', 'email') AND next_at <= {:now}
+	ORDER BY next_at LIMIT {:n}
+)
+RETURNING id`
+
+// claim takes up to n rows due at now.
+func (d *Dispatcher) claim(now time.Time, n int) ([]*core.Record, error) {
+	var ids []string
+	err := d.app.NonconcurrentDB().NewQuery(claimQuery).Bind(dbx.Params{
+		"now":   dateString(now),
+		"lease": dateString(d.now().Add(claimLease)),
+		"n":     n,
+	}).Column(&ids)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	return d.app.FindRecordsByIds(collection, ids)
+}
+
+func dateString(t time.Time) string {
+	dt, _ := types.ParseDateTime(t)
+	return dt.String()
+}
