@@ -1,0 +1,93 @@
+// Package limits limits how fast one credential (a registrant, a family link) may raise new
+// alerts. Never per IP address: a raid puts hundreds of people behind one address. A repeat
+// of an alert that exists (same uid) is never limited: the phone is only asking again.
+package limits
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/i18n"
+)
+
+// Defaults: new alerts per credential per minute.
+const (
+	NewAlertsPerRegistrant = 3
+	NewAlertsPerFamilyLink = 3
+)
+
+const storeKey = "alertbutton.limits"
+
+var msgTooMany = i18n.Text{
+	ES: "Demasiadas alertas nuevas en poco tiempo. Intente de nuevo en {n} segundos. Si está en peligro, llame a la línea de protección 24/7: +1 520 623 7874.",
+	EN: "Too many new alerts in a short time. Try again in {n} seconds. If you are in danger, call the 24/7 protection line: +1 520 623 7874.",
+}
+
+// Guard holds one app's limits and the clock they read.
+type Guard struct {
+	Registrants *Limiter // new alerts per registrant
+	FamilyLinks *Limiter // new alerts per family link
+
+	mu    sync.Mutex
+	clock func() time.Time
+}
+
+// NewGuard returns the default limits on the real clock.
+func NewGuard() *Guard {
+	return &Guard{
+		Registrants: New(NewAlertsPerRegistrant, time.Minute),
+		FamilyLinks: New(NewAlertsPerFamilyLink, time.Minute),
+		clock:       time.Now,
+	}
+}
+
+// SetClock makes the guard read now from clock (tests move it instead of sleeping).
+func (g *Guard) SetClock(clock func() time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.clock = clock
+}
+
+func (g *Guard) now() time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.clock()
+}
+
+// Bind limits the alert routes of app.
+func Bind(app core.App) {
+	g := NewGuard()
+	app.Store().Set(storeKey, g)
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.BindFunc(g.middleware)
+		return se.Next()
+	})
+}
+
+// Of returns the guard Bind gave app, nil if none.
+func Of(app core.App) *Guard {
+	g, _ := app.Store().Get(storeKey).(*Guard)
+	return g
+}
+
+// TooMany answers 429 in PocketBase's error shape, with Retry-After and a message in the
+// request's language.
+func TooMany(e *core.RequestEvent, retryAfter time.Duration) error {
+	return tooMany(e, retryAfter, i18n.Lang(e))
+}
+
+func tooMany(e *core.RequestEvent, retryAfter time.Duration, lang string) error {
+	secs := int(math.Ceil(retryAfter.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	e.Response.Header().Set("Retry-After", strconv.Itoa(secs))
+	msg := strings.ReplaceAll(msgTooMany.In(lang), "{n}", strconv.Itoa(secs))
+	return e.Error(http.StatusTooManyRequests, msg, nil)
+}

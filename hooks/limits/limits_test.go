@@ -1,0 +1,278 @@
+package limits_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
+	"alertbutton/hooks/family"
+	"alertbutton/hooks/limits"
+)
+
+type world struct {
+	app   *tests.TestApp
+	h     http.Handler
+	now   time.Time
+	hash  string // one password hash for every registrant: bcrypt is slow
+	phone int
+}
+
+func newWorld(t testing.TB) *world {
+	t.Helper()
+	app, _ := apptest.New(t, "los-angeles")
+	w := &world{app: app, now: time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC), phone: 3105550000}
+	limits.Of(app).SetClock(func() time.Time { return w.now })
+	w.h = handler(t, app)
+	return w
+}
+
+func (w *world) registrant(t testing.TB, lang string) (*core.Record, string) {
+	t.Helper()
+	return w.registrantIn(t, w.app, lang)
+}
+
+func (w *world) registrantIn(t testing.TB, app core.App, lang string) (*core.Record, string) {
+	t.Helper()
+	c, _ := app.FindCollectionByNameOrId("registrants")
+	r := core.NewRecord(c)
+	w.phone++
+	r.Set("phone", fmt.Sprintf("+1%d", w.phone))
+	r.Set("name", "Persona de Prueba")
+	r.Set("language", lang)
+	r.Set("consent", true)
+	r.Set("zip", "90012")
+	if w.hash == "" {
+		r.SetPassword("contraseña-larga-1")
+	} else {
+		r.SetRaw("password", &core.PasswordFieldValue{Hash: w.hash})
+	}
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	w.hash = r.GetRaw("password").(*core.PasswordFieldValue).Hash
+	return r, apptest.Token(t, r)
+}
+
+func (w *world) relative(t testing.TB, owner *core.Record, lang string) string {
+	t.Helper()
+	c, _ := w.app.FindCollectionByNameOrId("contacts")
+	r := core.NewRecord(c)
+	r.Set("registrant", owner.Id)
+	r.Set("name", "Rosa López")
+	r.Set("language", lang)
+	token, hash := family.NewToken()
+	r.Set("family_token_hash", hash)
+	if err := w.app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// handler serves the app in process, as alertbutton serve does (its OnServe hooks run).
+func handler(t testing.TB, app *tests.TestApp) http.Handler {
+	t.Helper()
+	router, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mux http.Handler
+	err = app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(e *core.ServeEvent) error {
+		m, err := e.Router.BuildMux()
+		mux = m
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mux
+}
+
+type answer struct {
+	status     int
+	retryAfter string
+	body       map[string]any
+}
+
+// post sends a JSON body from the one address every request here comes from.
+func (w *world) post(t testing.TB, path, token, body string) answer {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+	req.RemoteAddr = "198.51.100.7:40000"
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	rec := httptest.NewRecorder()
+	w.h.ServeHTTP(rec, req)
+	raw, _ := io.ReadAll(rec.Result().Body)
+	a := answer{status: rec.Code, retryAfter: rec.Header().Get("Retry-After")}
+	json.Unmarshal(raw, &a.body)
+	return a
+}
+
+func newUID(t testing.TB) string {
+	t.Helper()
+	uid, err := alerts.NewUID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return uid
+}
+
+func alertBody(uid string) string {
+	return `{"uid":"` + uid + `","kind":"detained","lat":34.0522,"lon":-118.2437}`
+}
+
+// A raid: hundreds of people behind one address each raise an alert. None is limited.
+func TestRaidBehindOneAddress(t *testing.T) {
+	w := newWorld(t)
+	const people = 500
+	tokens := make([]string, people)
+	w.registrant(t, "es") // hashes the password once
+	err := w.app.RunInTransaction(func(tx core.App) error {
+		for i := range tokens {
+			_, tokens[i] = w.registrantIn(t, tx, "es")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	next := make(chan string)
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for tok := range next {
+				a := w.post(t, "/api/alertbutton/alerts", tok, alertBody(newUID(t)))
+				mu.Lock()
+				statuses[a.status]++
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, tok := range tokens {
+		next <- tok
+	}
+	close(next)
+	wg.Wait()
+	if statuses[http.StatusCreated] != people {
+		t.Errorf("answers %v, want %d × 201", statuses, people)
+	}
+	if n, _ := w.app.CountRecords("alerts"); n != people {
+		t.Errorf("%d alerts stored, want %d", n, people)
+	}
+}
+
+func TestNewAlertsPerRegistrant(t *testing.T) {
+	w := newWorld(t)
+	_, tok := w.registrant(t, "es")
+	_, tokEN := w.registrant(t, "en")
+	_, tokOther := w.registrant(t, "es")
+	path := "/api/alertbutton/alerts"
+
+	// Requests that raise nothing do not count: a phone retrying after errors is not locked out.
+	for i := 0; i < 5; i++ {
+		if a := w.post(t, path, tok, `{"kind":"nonsense"}`); a.status != http.StatusBadRequest {
+			t.Fatalf("bad body: %d", a.status)
+		}
+	}
+	var first string
+	for i := 0; i < 3; i++ {
+		uid := newUID(t)
+		if i == 0 {
+			first = uid
+		}
+		if a := w.post(t, path, tok, alertBody(uid)); a.status != http.StatusCreated {
+			t.Fatalf("new alert %d: %d %v", i+1, a.status, a.body)
+		}
+		w.now = w.now.Add(10 * time.Second)
+	}
+
+	a := w.post(t, path, tok, alertBody(newUID(t)))
+	msg, _ := a.body["message"].(string)
+	if a.status != http.StatusTooManyRequests || a.retryAfter != "30" || a.body["status"] != float64(429) {
+		t.Fatalf("4th new alert in a minute: %d Retry-After %q %v", a.status, a.retryAfter, a.body)
+	}
+	if !strings.Contains(msg, "30 segundos") || !strings.Contains(msg, "+1 520 623 7874") {
+		t.Errorf("message %q", msg)
+	}
+	if _, ok := a.body["data"].(map[string]any); !ok {
+		t.Errorf("not PocketBase's error shape: %v", a.body)
+	}
+
+	// The same alert again is always answered.
+	for i := 0; i < 5; i++ {
+		if a := w.post(t, path, tok, alertBody(first)); a.status != http.StatusOK || a.body["uid"] != first {
+			t.Fatalf("repeat of an existing uid: %d %v", a.status, a.body)
+		}
+	}
+	// Others are not held back by one.
+	if a := w.post(t, path, tokOther, alertBody(newUID(t))); a.status != http.StatusCreated {
+		t.Errorf("another registrant: %d", a.status)
+	}
+	for i := 0; i < 3; i++ {
+		w.post(t, path, tokEN, alertBody(newUID(t)))
+	}
+	a = w.post(t, path, tokEN, alertBody(newUID(t)))
+	if msg, _ := a.body["message"].(string); a.status != http.StatusTooManyRequests || !strings.Contains(msg, "Try again in 60 seconds") || !strings.Contains(msg, "+1 520 623 7874") {
+		t.Errorf("in English: %d %q", a.status, msg)
+	}
+
+	w.now = w.now.Add(30 * time.Second)
+	if a := w.post(t, path, tok, alertBody(newUID(t))); a.status != http.StatusCreated {
+		t.Errorf("after the window: %d %v", a.status, a.body)
+	}
+	if a := w.post(t, path, tok, alertBody(newUID(t))); a.status != http.StatusTooManyRequests {
+		t.Errorf("within the next window: %d", a.status)
+	}
+}
+
+func TestNewAlertsPerFamilyLink(t *testing.T) {
+	w := newWorld(t)
+	owner, _ := w.registrant(t, "es")
+	link := w.relative(t, owner, "en")
+	other := w.relative(t, owner, "es")
+	path := func(token string) string { return "/api/alertbutton/family/" + token + "/alerts" }
+
+	var first string
+	for i := 0; i < 3; i++ {
+		uid := newUID(t)
+		if i == 0 {
+			first = uid
+		}
+		if a := w.post(t, path(link), "", `{"uid":"`+uid+`"}`); a.status != http.StatusCreated {
+			t.Fatalf("report %d: %d %v", i+1, a.status, a.body)
+		}
+	}
+	a := w.post(t, path(link), "", `{"uid":"`+newUID(t)+`"}`)
+	msg, _ := a.body["message"].(string)
+	if a.status != http.StatusTooManyRequests || a.retryAfter != "60" || !strings.Contains(msg, "Try again in 60 seconds") {
+		t.Fatalf("4th report: %d %q %q", a.status, a.retryAfter, msg)
+	}
+	if a := w.post(t, path(link), "", `{"uid":"`+first+`"}`); a.status != http.StatusOK {
+		t.Errorf("repeat of an existing uid: %d", a.status)
+	}
+	if a := w.post(t, path(other), "", `{}`); a.status != http.StatusCreated {
+		t.Errorf("another relative's link: %d", a.status)
+	}
+	w.now = w.now.Add(time.Minute)
+	if a := w.post(t, path(link), "", `{}`); a.status != http.StatusCreated {
+		t.Errorf("after a minute: %d", a.status)
+	}
+}

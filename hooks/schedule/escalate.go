@@ -1,0 +1,117 @@
+package schedule
+
+import (
+	"errors"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/i18n"
+)
+
+// How long an alert of this consulate may stay new (nobody acknowledged it) before each
+// escalation: first every staff device, on duty or not; then the consuls.
+const (
+	EscalateStaff  = 2 * time.Minute
+	EscalateConsul = 10 * time.Minute
+)
+
+var (
+	msgEscalateStaff = notice{
+		i18n.Text{ES: "Alerta sin atender", EN: "Unattended alert"},
+		i18n.Text{ES: "Nadie ha reconocido esta alerta en 2 minutos. Ábrala en el panel.", EN: "Nobody has acknowledged this alert in 2 minutes. Open it in the admin panel."}}
+	msgEscalateConsul = notice{
+		i18n.Text{ES: "URGENTE: alerta sin atender", EN: "URGENT: unattended alert"},
+		i18n.Text{ES: "Una alerta lleva 10 minutos sin que nadie la reconozca. Ábrala en el panel y asígnela.", EN: "An alert has gone 10 minutes without anyone acknowledging it. Open it in the admin panel and assign it."}}
+)
+
+// Escalate raises the escalation level of every new alert of this consulate that has waited
+// past a step, and returns how many it escalated. Each step notifies once and writes one
+// timeline event, in the transaction that raises the level.
+func Escalate(app core.App, cfg *appliance.Config, now time.Time) (int, error) {
+	var due []*core.Record
+	err := app.RecordQuery("alerts").
+		AndWhere(dbx.HashExp{"status": alerts.StatusNew, "target_consulate": cfg.Consulate.Code}).
+		AndWhere(dbx.NewExp("[[escalation_level]] < 2 AND [[created]] <= {:t}", dbx.Params{"t": dbTime(now.Add(-EscalateStaff))})).
+		OrderBy("created ASC").
+		Limit(batch).
+		All(&due)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	var errs []error
+	for _, a := range due {
+		ok, err := escalate(app, a.Id, now)
+		if err != nil {
+			app.Logger().Error("schedule: alert not escalated; retried on the next run", "alert", a.Id, "error", err)
+			errs = append(errs, err)
+			continue
+		}
+		if ok {
+			app.Logger().Info("schedule: alert escalated", "alert", a.Id)
+			n++
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// levelAt is the escalation level an alert new for age should have.
+func levelAt(age time.Duration) int {
+	switch {
+	case age >= EscalateConsul:
+		return 2
+	case age >= EscalateStaff:
+		return 1
+	}
+	return 0
+}
+
+func escalate(app core.App, id string, now time.Time) (escalated bool, err error) {
+	err = app.RunInTransaction(func(tx core.App) error {
+		a, err := tx.FindRecordById("alerts", id)
+		if err != nil || a.GetString("status") != alerts.StatusNew {
+			return nil // acknowledged meanwhile
+		}
+		have := a.GetInt("escalation_level")
+		want := levelAt(now.Sub(a.GetDateTime("created").Time()))
+		if want <= have {
+			return nil
+		}
+		// After a restart both steps may be due: each is taken, in order.
+		for level := have + 1; level <= want; level++ {
+			if err := escalateTo(tx, a, level); err != nil {
+				return err
+			}
+		}
+		a.Set("escalation_level", want)
+		if err := tx.Save(a); err != nil {
+			return err
+		}
+		escalated = true
+		return nil
+	})
+	return escalated, err
+}
+
+func escalateTo(app core.App, a *core.Record, level int) error {
+	var subs []*core.Record
+	var err error
+	msg := msgEscalateStaff
+	if level == 1 {
+		subs, err = alerts.StaffSubscriptions(app, false)
+	} else {
+		subs, err = alerts.StaffSubscriptions(app, false, "consul")
+		msg = msgEscalateConsul
+	}
+	if err != nil {
+		return err
+	}
+	if err := notifyStaff(app, a, subs, msg); err != nil {
+		return err
+	}
+	return addEvent(app, a, EventEscalated, true, map[string]any{"level": level, "notified": len(subs)})
+}
