@@ -1,0 +1,256 @@
+package e2e
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Fresno, California: the phone's place in these tests.
+const fresnoLat, fresnoLon = 36.7378, -119.7871
+
+// registerInBrowser goes through the registration steps as a person would and lands on the
+// alert button.
+func registerInBrowser(tb *tab, base, phone, name string) {
+	tb.t.Helper()
+	tb.navigate(base + "/")
+	tb.clickText("Registrarme")
+	tb.fill(`input[name=phone]`, phone)
+	tb.fill(`input[name=password]`, "una-clave-segura")
+	tb.clickText("Siguiente")
+	tb.fill(`input[name=name]`, name)
+	tb.clickText("Siguiente")
+	tb.fill(`input[name=zip]`, "93721")
+	tb.clickText("Siguiente")
+	tb.click(`#consent-box`)
+	tb.clickText("Terminar registro")
+	tb.waitText("¿Te están deteniendo?", 15*time.Second)
+}
+
+// addRelative adds a relative and returns the family link the app shows.
+func addRelative(tb *tab, name string) string {
+	tb.t.Helper()
+	tb.clickText("Familia")
+	tb.fill(`input[name=name]`, name)
+	tb.clickText("Agregar")
+	tb.waitText("Enlace para "+name, 10*time.Second)
+	tb.waitJS(`document.querySelector('#family-url') && document.querySelector('svg.qr')`, 10*time.Second)
+	return eval[string](tb, `document.querySelector('#family-url').value`)
+}
+
+// signInStaff opens the advisers' board and waits until it is live.
+func signInStaff(tb *tab, base, email, password string) {
+	tb.t.Helper()
+	tb.navigate(base + "/staff/")
+	tb.fill(`input[name=email]`, email)
+	tb.fill(`input[name=password]`, password)
+	tb.clickText("Entrar")
+	tb.waitText("En vivo", 15*time.Second)
+	eval[bool](tb, `window.__sameBoard = true`)
+}
+
+// Register, add a relative, press and hold: the alert is stored once and the advisers' board
+// shows it live, without a reload.
+func TestBrowserAlertReachesStaffBoardOnce(t *testing.T) {
+	bctx := newBrowser(t)
+	dir := filepath.Join(t.TempDir(), "pb_data")
+	email, password := staffAccount(t, dir)
+	a := start(t, dir, "fresno")
+	token := staffToken(t, a.URL, email, password)
+
+	board := newTab(t, bctx)
+	signInStaff(board, a.URL, email, password)
+
+	phone := newTab(t, bctx)
+	phone.grant(a.URL, fresnoLat, fresnoLon)
+	registerInBrowser(phone, a.URL, "559 555 0101", "María López")
+	link := addRelative(phone, "Ana")
+	if !strings.HasPrefix(link, a.URL+"/family/#") {
+		t.Fatalf("family link %q is not %s/family/#<token>", link, a.URL)
+	}
+
+	relative := newTab(t, bctx)
+	relative.navigate(link)
+	relative.waitText("Familia de María", 10*time.Second)
+	if txt := relative.text(); strings.Contains(txt, "López") {
+		t.Errorf("the family page shows more than the first name:\n%s", txt)
+	}
+
+	phone.clickText("Inicio")
+	phone.hold(".hold", 300*time.Millisecond)
+	phone.waitText("mantén presionado 2 segundos", 5*time.Second)
+	time.Sleep(time.Second)
+	if n := len(storedAlerts(t, a.URL, token)); n != 0 {
+		t.Fatalf("a short touch stored %d alerts", n)
+	}
+
+	phone.hold(".hold", 2500*time.Millisecond)
+	phone.waitText("Alerta enviada", 20*time.Second)
+	if txt := phone.text(); !strings.Contains(txt, "Consulado de México en Fresno") || !strings.Contains(txt, "Ana") {
+		t.Errorf("the phone does not say who was told:\n%s", txt)
+	}
+
+	alerts := storedAlerts(t, a.URL, token)
+	if len(alerts) != 1 {
+		t.Fatalf("stored %d alerts, want 1: %+v", len(alerts), alerts)
+	}
+	al := alerts[0]
+	if al.Kind != "detained" || al.Source != "button" || al.TargetConsulate != "fresno" {
+		t.Errorf("stored alert %+v", al)
+	}
+
+	board.waitJS(fmt.Sprintf(`document.querySelector('.queue li[data-uid=%q]') !== null`, al.UID), 15*time.Second)
+	if !eval[bool](board, `window.__sameBoard === true`) {
+		t.Error("the board reloaded instead of updating live")
+	}
+	href := eval[string](board, `document.querySelector('.queue li a').getAttribute('href')`)
+	if !strings.HasPrefix(href, "/_/#/collections?collection=") || !strings.Contains(href, "recordId="+al.ID) {
+		t.Errorf("the board links the alert to %q", href)
+	}
+
+	phone.clickText("Estoy a salvo")
+	phone.waitText("Avisamos que estás a salvo", 10*time.Second)
+	board.waitJS(fmt.Sprintf(`!document.querySelector('.queue li[data-uid=%q]').classList.contains('s-new')`, al.UID), 15*time.Second)
+	if n := len(storedAlerts(t, a.URL, token)); n != 1 {
+		t.Errorf("after 'I am safe' there are %d alerts, want 1", n)
+	}
+
+	// the relative reports a detention from the family page; it reaches the board too
+	relative.fill(`input[name=place]`, "Calle Tulare y Van Ness, Fresno")
+	relative.fill(`textarea[name=note]`, "Se lo llevaron en una camioneta blanca")
+	relative.clickText("Avisar al consulado")
+	relative.waitText("Aviso enviado", 10*time.Second)
+	alerts = storedAlerts(t, a.URL, token)
+	var family []alertRow
+	for _, al := range alerts {
+		if al.Source == "family" {
+			family = append(family, al)
+		}
+	}
+	if len(alerts) != 2 || len(family) != 1 {
+		t.Fatalf("after the relative's report: %+v", alerts)
+	}
+	board.waitJS(fmt.Sprintf(`document.querySelector('.queue li[data-uid=%q]') !== null`, family[0].UID), 15*time.Second)
+
+	// an alert for another consulate's jurisdiction (here entered by a consul) is marked
+	consul := consulToken(t, a.URL, dir, token)
+	elsewhere := map[string]any{
+		"uid": "01936b2e-1c2d-7e3f-8a4b-5c6d7e8f9a0b", "source": "staff", "kind": "detained", "status": "new",
+		"target_consulate": "los-angeles", "subject_name": "Persona de prueba",
+	}
+	if code := apiCall(t, "POST", a.URL+"/api/collections/alerts/records", consul, elsewhere, nil); code != 200 {
+		t.Fatalf("a consul storing an alert for Los Angeles: %d", code)
+	}
+	board.waitJS(`[...document.querySelectorAll('.queue li[data-uid="01936b2e-1c2d-7e3f-8a4b-5c6d7e8f9a0b"] .relayed')].length === 1`, 15*time.Second)
+}
+
+// The server is down while the button is pressed: the phone says NOT SENT YET and offers
+// the calls; once the server is back the alert is stored exactly once.
+func TestBrowserAlertWaitsWhileServerIsDown(t *testing.T) {
+	bctx := newBrowser(t)
+	dir := filepath.Join(t.TempDir(), "pb_data")
+	email, password := staffAccount(t, dir)
+	a := start(t, dir, "fresno")
+	r := newRelay(t, strings.TrimPrefix(a.URL, "http://"))
+
+	phone := newTab(t, bctx)
+	phone.grant(r.URL(), fresnoLat, fresnoLon)
+	registerInBrowser(phone, r.URL(), "559 555 0102", "José Pérez")
+	// the service worker holds the app shell before the network goes
+	phone.waitJS(`navigator.serviceWorker.controller !== null`, 15*time.Second)
+
+	a.stop()
+	phone.holdKey(".hold", 2500*time.Millisecond) // the keyboard works too
+	phone.waitText("ALERTA NO ENVIADA TODAVÍA", 30*time.Second)
+	tel := eval[string](phone, `[...document.querySelectorAll('main a[href^="tel:"]')].map(a => a.getAttribute('href')).join(' ')`)
+	if !strings.Contains(tel, "tel:+15206237874") {
+		t.Errorf("NOT SENT YET offers no call to the 24-hour line: %q", tel)
+	}
+	phone.shot("home-not-sent-es")
+
+	// with the server still down, the app opens again from the service worker's cache, still
+	// waiting to send, and "know your rights" reads offline
+	phone.do(chromedp.Reload())
+	phone.waitText("ALERTA NO ENVIADA TODAVÍA", 15*time.Second)
+	phone.navigate(r.URL() + "/#/rights")
+	phone.waitText("Guarda silencio", 10*time.Second)
+	phone.waitText("Alerta no enviada todavía. Toca para ver.", 5*time.Second)
+	phone.clickText("Alerta no enviada todavía. Toca para ver.")
+	phone.waitText("ALERTA NO ENVIADA TODAVÍA", 5*time.Second)
+	pending := eval[string](phone, `localStorage.getItem('ab.pending')`)
+	for _, personal := range []string{"José", "Pérez", "559", "93721"} {
+		if strings.Contains(pending, personal) {
+			t.Errorf("the waiting alert keeps personal data %q: %s", personal, pending)
+		}
+	}
+
+	b := start(t, dir, "fresno")
+	r.setTarget(strings.TrimPrefix(b.URL, "http://"))
+	phone.waitText("Alerta enviada", 40*time.Second)
+
+	token := staffToken(t, b.URL, email, password)
+	alerts := storedAlerts(t, b.URL, token)
+	if len(alerts) != 1 {
+		t.Fatalf("stored %d alerts after the server came back, want exactly 1: %+v", len(alerts), alerts)
+	}
+	if left := eval[string](phone, `localStorage.getItem('ab.pending') || ''`); left != "" {
+		t.Errorf("the phone still keeps the sent alert: %s", left)
+	}
+}
+
+// The danger (duress) PIN looks exactly like the cancel PIN on the phone, now and after a
+// reload, while the advisers still see an open alert flagged on their board.
+func TestBrowserDuressPinLooksLikeCancel(t *testing.T) {
+	bctx := newBrowser(t)
+	dir := filepath.Join(t.TempDir(), "pb_data")
+	email, password := staffAccount(t, dir)
+	a := start(t, dir, "fresno")
+	token := staffToken(t, a.URL, email, password)
+
+	board := newTab(t, bctx)
+	signInStaff(board, a.URL, email, password)
+
+	phone := newTab(t, bctx)
+	phone.grant(a.URL, fresnoLat, fresnoLon)
+	registerInBrowser(phone, a.URL, "559 555 0104", "Elena Ruiz")
+	phone.clickText("Ajustes")
+	phone.fill(`input[name=cancelPin]`, "1234")
+	phone.fill(`input[name=duressPin]`, "9876")
+	phone.clickText("Guardar PIN")
+	phone.waitText("PIN guardados.", 10*time.Second)
+
+	phone.clickText("Inicio")
+	phone.hold(".hold", 2500*time.Millisecond)
+	phone.waitText("Alerta enviada", 20*time.Second)
+	phone.fill(`input[name=pin]`, "9876")
+	phone.clickText("Cancelar la alerta")
+	phone.waitText("Alerta cancelada.", 10*time.Second)
+	phone.waitText("¿Te están deteniendo?", 10*time.Second)
+
+	phone.do(chromedp.Reload())
+	phone.waitText("¿Te están deteniendo?", 10*time.Second)
+	time.Sleep(2 * time.Second) // the open alert, if the phone were told of one, would show by now
+	if txt := phone.text(); strings.Contains(txt, "Alerta enviada") {
+		t.Fatalf("after the danger PIN the phone shows the alert as open:\n%s", txt)
+	}
+	phone.clickText("Alertas")
+	phone.waitText("Ver detalle", 10*time.Second)
+	if txt := phone.text(); !strings.Contains(txt, "Cancelada") {
+		t.Errorf("my alerts do not show the alert as cancelled:\n%s", txt)
+	}
+	phone.click(`.screen.alerts a.btn`)
+	phone.waitText("Qué pasó", 10*time.Second)
+	if txt := phone.text(); !strings.Contains(txt, "Cancelada") || strings.Contains(txt, "duress") || strings.Contains(txt, "peligro") {
+		t.Errorf("the alert's timeline on the phone gives the danger PIN away:\n%s", txt)
+	}
+
+	alerts := storedAlerts(t, a.URL, token)
+	if len(alerts) != 1 || alerts[0].Status == "cancelled" {
+		t.Fatalf("the danger PIN closed the alert for the advisers: %+v", alerts)
+	}
+	board.waitJS(fmt.Sprintf(`document.querySelector('.queue li[data-uid=%q] .duress') !== null`, alerts[0].UID), 15*time.Second)
+}

@@ -1,0 +1,82 @@
+// The registrant's own alerts: the open one, cancel with a PIN, "I am safe", the timeline.
+import { api } from './api.js';
+import { token } from './session.js';
+import { t } from './i18n.js';
+
+const CANCELLED = 'ab.cancelled';
+export const CLOSED = ['resolved', 'false_alarm', 'cancelled'];
+
+// The duress PIN answers exactly like the cancel PIN and the alert stays open on the server.
+// The phone remembers what this person cancelled and shows it as cancelled whatever the
+// server says, so that whoever holds the phone cannot tell which PIN was used.
+function cancelledUids() {
+  try {
+    return JSON.parse(localStorage.getItem(CANCELLED)) || [];
+  } catch {
+    return [];
+  }
+}
+
+function markCancelled(uid) {
+  const list = cancelledUids().filter((u) => u !== uid).concat(uid).slice(-50);
+  localStorage.setItem(CANCELLED, JSON.stringify(list));
+}
+
+// shown is the alert as this phone shows it.
+export function shown(alert) {
+  if (alert && cancelledUids().includes(alert.uid)) return { ...alert, status: 'cancelled' };
+  return alert;
+}
+
+export function isOpen(alert) {
+  return alert && !CLOSED.includes(shown(alert).status);
+}
+
+export async function listAlerts() {
+  const res = await api('/api/collections/alerts/records?perPage=50&sort=-created', { token: token() });
+  return (res.items || []).map(shown);
+}
+
+// openAlert is the newest alert still open, or null.
+export async function openAlert() {
+  const list = await listAlerts();
+  return list.find(isOpen) || null;
+}
+
+export async function getAlert(id) {
+  return shown(await api('/api/collections/alerts/records/' + encodeURIComponent(id), { token: token() }));
+}
+
+export async function timeline(alertId) {
+  const filter = encodeURIComponent(`alert="${alertId}"`);
+  const res = await api(`/api/collections/alert_events/records?perPage=200&sort=created&filter=${filter}`, { token: token() });
+  return res.items || [];
+}
+
+export async function cancelAlert(uid, pin) {
+  const res = await api(`/api/alertbutton/alerts/${encodeURIComponent(uid)}/cancel`, { method: 'POST', body: { pin }, token: token() });
+  markCancelled(uid);
+  return res;
+}
+
+export async function markSafe(uid) {
+  return api(`/api/alertbutton/alerts/${encodeURIComponent(uid)}/safe`, { method: 'POST', body: {}, token: token() });
+}
+
+export function kindLabel(kind) {
+  return kind ? t('kind.' + kind) : '';
+}
+
+export function statusLabel(status) {
+  return status ? t('status.' + status) : '';
+}
+
+// eventLabel names a timeline event ("alert.created", "notified", ...); unknown types are
+// shown as they are.
+export function eventLabel(type) {
+  for (const part of String(type || '').split(/[._:]/)) {
+    const key = 'event.' + part;
+    if (t(key) !== key) return t(key);
+  }
+  return String(type || '');
+}

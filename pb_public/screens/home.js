@@ -1,0 +1,221 @@
+// Home: the alert button; while an alert waits, "NOT SENT YET" and the numbers to call;
+// once sent, who was told, "I am safe" and cancel with a PIN.
+import { h, fill, field, status } from '../js/dom.js';
+import { t, formatTime } from '../js/i18n.js';
+import { session, token } from '../js/session.js';
+import { api, explain } from '../js/api.js';
+import { holdButton } from '../js/button.js';
+import { uuidv7 } from '../js/uuid.js';
+import { locate, locationPermission, askLocation } from '../js/geo.js';
+import { pending, enqueue, setPlace, flush, onOutbox, retryNow } from '../js/outbox.js';
+import { openAlert, cancelAlert, markSafe, statusLabel, shown } from '../js/alerts.js';
+import { consulate } from '../js/consulate.js';
+import { callButtons } from '../js/help.js';
+
+// The button shows at once, even on a slow connection; an alert already open replaces it
+// when the server answers (unless the person is pressing the button right then).
+export default function home(ctx) {
+  const root = h('div', { class: 'screen home' });
+  const show = (alert) => {
+    if (pending()) fill(root, pendingPanel());
+    else if (alert) fill(root, sentPanel(alert, () => show(null)));
+    else fill(root, buttonPanel());
+  };
+  const busy = () => root.querySelector('.hold.holding, .hold.fired') !== null;
+  ctx.onLeave(onOutbox((ev) => {
+    if (ev.type === 'sent') show(shown(ev.alert));
+    else if (ev.type === 'pending' && ev.pending && !root.querySelector('.hold.holding')) show(null);
+  }));
+  show(null);
+  if (!pending()) {
+    openAlert().then((alert) => {
+      if (alert && !pending() && !busy() && !ctx.stale()) show(alert);
+    }, () => {});
+  }
+  return root;
+}
+
+function buttonPanel() {
+  const say = status('status big');
+  const lead = h('p', { class: 'lead', id: 'hold-help' }, t('home.lead'));
+  const btn = holdButton({
+    text: t('button.text'),
+    sub: t('button.sub'),
+    describedBy: 'hold-help',
+    onStart: () => say.say(t('button.holding')),
+    onShort: () => say.say(t('button.short')),
+    onFire: fire,
+  });
+  return h('div', {},
+    registeredNotice(),
+    h('h1', {}, t('home.title')),
+    lead,
+    h('div', { class: 'holdwrap' }, btn),
+    say,
+    onboarding(),
+    h('a', { class: 'btn link', href: '#/rights' }, t('home.rights')));
+}
+
+// fire keeps the alert first, then looks for the place for a few seconds, then sends.
+async function fire() {
+  const uid = uuidv7();
+  enqueue(uid, 'detained');
+  const place = await locate(4000);
+  setPlace(uid, place);
+  await flush();
+}
+
+function registeredNotice() {
+  if (!sessionStorage.getItem('ab.registered')) return null;
+  // kept a moment: the first screen may render twice (e.g. in the language just chosen)
+  setTimeout(() => sessionStorage.removeItem('ab.registered'), 5000);
+  return h('p', { class: 'notice ok', role: 'status' }, t('register.done'));
+}
+
+// onboarding shows what is still missing: location permission, a relative, the PINs.
+function onboarding() {
+  const box = h('div', { class: 'onboarding' });
+  (async () => {
+    const cards = [];
+    if ((await locationPermission()) !== 'granted') {
+      const say = status();
+      cards.push(h('section', { class: 'card' },
+        h('h2', {}, t('home.location.title')),
+        h('p', {}, t('home.location.text')),
+        h('button', { type: 'button', class: 'btn', onclick: async (e) => {
+          const ok = await askLocation();
+          say.say(ok ? t('home.location.ok') : t('home.location.denied'), ok ? 'ok' : 'error');
+          if (ok) e.target.hidden = true;
+        } }, t('home.location.button')),
+        say));
+    }
+    try {
+      const res = await api('/api/collections/contacts/records?perPage=1&fields=id', { token: token() });
+      if (!res.totalItems) {
+        cards.push(h('section', { class: 'card' },
+          h('h2', {}, t('home.relatives.title')),
+          h('p', {}, t('home.relatives.text')),
+          h('a', { class: 'btn', href: '#/relatives' }, t('home.relatives.button'))));
+      }
+    } catch {
+      // offline: nothing to suggest
+    }
+    if (!localStorage.getItem('ab.pins')) {
+      cards.push(h('section', { class: 'card' },
+        h('h2', {}, t('home.pins.title')),
+        h('p', {}, t('home.pins.text')),
+        h('a', { class: 'btn', href: '#/settings' }, t('home.pins.button'))));
+    }
+    fill(box, cards);
+  })();
+  return box;
+}
+
+function pendingPanel() {
+  const p = pending();
+  const say = status();
+  let extra = null;
+  if (p.state === 'auth') extra = h('p', { class: 'error' }, t('pending.auth'), ' ', h('a', { href: '#/signin' }, t('signin.title')));
+  if (p.state === 'rejected') extra = h('p', { class: 'error' }, t('pending.rejected', { message: p.message || '' }));
+  const retry = h('button', { type: 'button', class: 'btn', onclick: async () => {
+    retry.disabled = true;
+    say.say(t('pending.trying'));
+    await retryNow();
+    retry.disabled = false;
+    if (pending()) say.say(t('pending.text'));
+  } }, t('pending.retry'));
+  if (p.state === 'locating' || p.state === 'sending') {
+    return h('div', { class: 'pending' },
+      h('h1', {}, t(p.state === 'locating' ? 'button.locating' : 'button.sending')),
+      h('p', {}, t('pending.call')),
+      callButtons());
+  }
+  return h('div', { class: 'pending', role: 'alert' },
+    h('h1', { class: 'notsent' }, t('pending.title')),
+    h('p', { class: 'lead' }, t('pending.text')),
+    extra,
+    h('p', {}, t('pending.call')),
+    callButtons(),
+    retry,
+    say);
+}
+
+function sentPanel(alert, done) {
+  const say = status();
+  const told = h('ul', { class: 'told' });
+  fillTold(told, alert);
+
+  const pin = field({ label: t('sent.cancel.label'), name: 'pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 8 });
+  const cancelForm = h('form', { class: 'card', novalidate: true, onsubmit: async (e) => {
+    e.preventDefault();
+    pin.setError('');
+    if (!/^[0-9]{4,8}$/.test(pin.input.value)) {
+      pin.setError(t('err.pin'));
+      pin.input.focus();
+      return;
+    }
+    try {
+      await cancelAlert(alert.uid, pin.input.value);
+      say.say(t('sent.cancelled'), 'ok');
+      setTimeout(done, 2500);
+    } catch (err) {
+      pin.setError(explain(err));
+    }
+  } },
+  h('h2', {}, t('sent.cancel.title')),
+  h('p', {}, t('sent.cancel.text')),
+  pin,
+  h('button', { type: 'submit', class: 'btn' }, t('sent.cancel.button')));
+
+  const safe = h('button', { type: 'button', class: 'btn primary', 'aria-describedby': 'safe-help', onclick: async () => {
+    safe.disabled = true;
+    try {
+      await markSafe(alert.uid);
+      say.say(t('sent.safe.done'), 'ok');
+      setTimeout(done, 2500);
+    } catch (err) {
+      say.say(explain(err), 'error');
+      safe.disabled = false;
+    }
+  } }, t('sent.safe'));
+
+  return h('div', { class: 'sent' },
+    h('h1', { class: 'ok' }, t('sent.title')),
+    h('p', {}, t('sent.at', { time: formatTime(alert.created || new Date()) })),
+    alert.status ? h('p', {}, t('sent.status', { status: statusLabel(alert.status) })) : null,
+    h('h2', {}, t('sent.told')),
+    told,
+    say,
+    h('section', { class: 'card now' },
+      h('h2', {}, t('sent.now.title')),
+      h('ol', {}, h('li', {}, t('sent.now.1')), h('li', {}, t('sent.now.2')), h('li', {}, t('sent.now.3'))),
+      h('a', { href: '#/rights' }, t('home.rights'))),
+    safe,
+    h('p', { class: 'hint', id: 'safe-help' }, t('sent.safe.help')),
+    cancelForm,
+    callButtons());
+}
+
+// fillTold lists who was told: the server's list when it gives one, else the consulate the
+// alert went to and the relatives (unless the person chose to tell them nothing).
+async function fillTold(list, alert) {
+  if (Array.isArray(alert.notified) && alert.notified.length) {
+    fill(list, alert.notified.map((n) => h('li', {}, typeof n === 'string' ? n : n.name || n.label || '')));
+    return;
+  }
+  const c = consulate();
+  const code = alert.target_consulate || (c && c.code) || '';
+  const items = [h('li', {}, c && c.code === code ? t('sent.told.consulate', { city: c.city }) : t('sent.told.consulate.code', { code }))];
+  const s = session() || {};
+  if (s.disclosure === 'none') items.push(h('li', {}, t('sent.told.none')));
+  else {
+    try {
+      const res = await api('/api/collections/contacts/records?perPage=50&fields=name', { token: token() });
+      const names = (res.items || []).map((r) => r.name).join(', ');
+      items.push(h('li', {}, names ? t('sent.told.relatives', { names }) : t('sent.told.norelatives')));
+    } catch {
+      // offline: the consulate line is enough
+    }
+  }
+  fill(list, items);
+}
