@@ -7,9 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
+
+	"alertbutton/hooks/secretfile"
 )
 
 // keySpec describes one kind of key file.
@@ -39,7 +38,7 @@ func loadOrCreate[K any](path string, spec keySpec[K]) (K, error) {
 		return zero, fmt.Errorf("keys: encode %s key: %w", spec.what, err)
 	}
 	data := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-	if err := writeNew(path, data); err != nil {
+	if err := secretfile.WriteNew(path, data); err != nil {
 		return zero, fmt.Errorf("keys: write %s: %w", path, err)
 	}
 	return key, nil
@@ -48,20 +47,10 @@ func loadOrCreate[K any](path string, spec keySpec[K]) (K, error) {
 func readKey[K any](path string, spec keySpec[K]) (K, error) {
 	var zero K
 
-	info, err := os.Stat(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return zero, err
-		}
-		return zero, fmt.Errorf("keys: %w", err)
+	data, err := secretfile.Read(path)
+	if secretfile.IsMissing(err) {
+		return zero, err
 	}
-	if mode := info.Mode().Perm(); mode&0o077 != 0 && runtime.GOOS != "windows" {
-		return zero, fmt.Errorf(
-			"keys: %s is accessible to group or others (mode %04o); it must be 0600: run `chmod 600 %s` and start again",
-			path, mode, path)
-	}
-
-	data, err := os.ReadFile(path)
 	if err != nil {
 		return zero, fmt.Errorf("keys: %w", err)
 	}
@@ -100,31 +89,4 @@ func parseKey[K any](data []byte, spec keySpec[K]) (K, error) {
 		}
 	}
 	return key, nil
-}
-
-// writeNew writes data to a new file (never over an existing one) with mode
-// 0600 and syncs it and its directory, so a power loss right after first
-// start cannot lose a key that is already in use.
-func writeNew(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return err
-	}
-
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
 }

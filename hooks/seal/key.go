@@ -11,7 +11,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
+
+	"alertbutton/hooks/secretfile"
 )
 
 // KeyFile is where the generated data key lives, relative to the data
@@ -85,20 +86,10 @@ func keyFileWarning(path, envName string) string {
 }
 
 func readKeyFile(path string) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("seal: %w", err)
+	data, err := secretfile.Read(path)
+	if secretfile.IsMissing(err) {
+		return nil, err
 	}
-	if mode := info.Mode().Perm(); mode&0o077 != 0 && runtime.GOOS != "windows" {
-		return nil, fmt.Errorf(
-			"seal: %s is accessible to group or others (mode %04o); it must be 0600: run `chmod 600 %s` and start again",
-			path, mode, path)
-	}
-
-	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
 	}
@@ -112,30 +103,10 @@ func readKeyFile(path string) ([]byte, error) {
 }
 
 func createKeyFile(path string) ([]byte, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("seal: %w", err)
-	}
 	key := make([]byte, 32)
 	rand.Read(key)
-
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("seal: %w", err)
-	}
-	_, err = f.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
+	if err := secretfile.WriteNew(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n")); err != nil {
 		return nil, fmt.Errorf("seal: write %s: %w", path, err)
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return key, nil
 }
