@@ -2,15 +2,24 @@
 package hooks
 
 import (
+	"filippo.io/age"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/federation"
+	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/audit"
+	"alertbutton/hooks/backup"
+	"alertbutton/hooks/checkins"
 	"alertbutton/hooks/directory"
 	"alertbutton/hooks/family"
+	"alertbutton/hooks/limits"
+	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/registrants"
+	"alertbutton/hooks/schedule"
 	"alertbutton/hooks/staff"
+	"alertbutton/hooks/storage"
 	"alertbutton/hooks/subscriptions"
 	"alertbutton/hooks/web"
 )
@@ -18,6 +27,8 @@ import (
 // Register binds every hook and route of the appliance to app.
 func Register(app core.App, cfg *appliance.Config) {
 	appliance.Bind(app, cfg)
+	storage.Bind(app)
+	backup.Bind(app, func() []age.Recipient { return cfg.BackupRecipients })
 	directory.Bind(app, cfg)
 	privacy.Bind(app, cfg)
 	audit.Bind(app)
@@ -25,5 +36,11 @@ func Register(app core.App, cfg *appliance.Config) {
 	registrants.Bind(app, cfg)
 	subscriptions.Bind(app, cfg)
 	family.Bind(app, cfg)
+	alerts.Bind(app, cfg)
+	limits.Bind(app)
+	checkins.Bind(app)
+	schedule.Bind(app, cfg)
+	outbox.Bind(app, cfg)
+	federation.Bind(app, cfg)
 	web.Bind(app)
 }

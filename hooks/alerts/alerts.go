@@ -1,0 +1,57 @@
+// Package alerts raises alerts and carries them through the advisers' workflow. Every change
+// is one transaction: the alert, its timeline event and the outbox rows that tell relatives,
+// staff and peer consulates; nothing is sent from inside a request.
+package alerts
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"alertbutton/hooks/appliance"
+)
+
+// Values of the alerts collection's select fields.
+const (
+	StatusNew          = "new"
+	StatusAcknowledged = "acknowledged"
+	StatusInProgress   = "in_progress"
+	StatusResolved     = "resolved"
+	StatusFalseAlarm   = "false_alarm"
+	StatusCancelled    = "cancelled"
+
+	SourceButton     = "button"
+	SourceFamily     = "family"
+	SourceStaff      = "staff"
+	SourceCheckin    = "checkin"
+	SourceWalkin     = "walkin"
+	SourceFederation = "federation"
+)
+
+// Bind registers the alert routes, the records API hooks for staff, the registrant's view and
+// the append-only timeline.
+func Bind(app core.App, cfg *appliance.Config) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.POST("/api/alertbutton/alerts", createRoute(cfg))
+		se.Router.POST("/api/alertbutton/alerts/{uid}/cancel", cancelRoute(cfg))
+		se.Router.POST("/api/alertbutton/alerts/{uid}/safe", safeRoute(cfg))
+		se.Router.POST("/api/alertbutton/family/{token}/alerts", familyRoute(cfg))
+		return se.Next()
+	})
+
+	// Outermost (priority -1), so that the other request hooks (the audit log's) write
+	// inside the same transaction.
+	app.OnRecordCreateRequest("alerts").Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Func: staffCreate(cfg), Priority: -1,
+	})
+	app.OnRecordUpdateRequest("alerts").Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Func: staffUpdate(cfg), Priority: -1,
+	})
+	app.OnRecordDeleteRequest("alerts").BindFunc(refuseAlertDelete)
+
+	app.OnRecordEnrich("alerts").BindFunc(registrantView)
+
+	app.OnRecordUpdateRequest("alert_events").BindFunc(refuseTimelineChangeRequest)
+	app.OnRecordDeleteRequest("alert_events").BindFunc(refuseTimelineChangeRequest)
+	app.OnRecordUpdate("alert_events").BindFunc(refuseTimelineChange)
+	app.OnRecordDelete("alert_events").BindFunc(refuseTimelineChange)
+}

@@ -1,0 +1,125 @@
+package alerts
+
+import (
+	"hash/fnv"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/pins"
+)
+
+// maxPinFailures is how many wrong PINs an alert takes before it refuses every PIN: a
+// seized phone must not find the cancel PIN by trying.
+const maxPinFailures = 5
+
+// pinLocks serialise PIN checks per alert, so that parallel tries cannot pass the limit.
+var pinLocks [64]sync.Mutex
+
+func pinLock(alertID string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(alertID))
+	return &pinLocks[h.Sum32()%uint32(len(pinLocks))]
+}
+
+// cancelRoute is POST /api/alertbutton/alerts/{uid}/cancel {"pin"}. The duress PIN answers
+// exactly like the cancel PIN; only the staff learn the difference.
+func cancelRoute(cfg *appliance.Config) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		alert, err := ownAlert(e)
+		if err != nil {
+			return err
+		}
+		b, err := readBody(e)
+		if err != nil {
+			return err
+		}
+		pin := b.pin()
+		if err := b.err(e); err != nil {
+			return err
+		}
+		mu := pinLock(alert.Id)
+		mu.Lock()
+		defer mu.Unlock()
+		failures, err := countEvents(e.App, alert.Id, EventPinFailed)
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		if failures >= maxPinFailures {
+			return e.TooManyRequestsError(msgPinLocked.In(i18n.Lang(e)), nil)
+		}
+		actor := "registrant:" + e.Auth.Id
+		switch pins.Check(e.Auth, pin) {
+		case pins.Cancel:
+			err = cancel(e.App, cfg, alert.Id, actor)
+		case pins.Duress:
+			err = duress(e.App, cfg, alert.Id, actor)
+		default:
+			return wrongPIN(e, cfg, alert.Id, actor, failures+1)
+		}
+		if err != nil {
+			return saveFailed(e, err)
+		}
+		return respondAlert(e, alert.Id, http.StatusOK)
+	}
+}
+
+// safeRoute is POST /api/alertbutton/alerts/{uid}/safe: "I am safe / released".
+func safeRoute(cfg *appliance.Config) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		alert, err := ownAlert(e)
+		if err != nil {
+			return err
+		}
+		if err := safe(e.App, cfg, alert.Id, "registrant:"+e.Auth.Id); err != nil {
+			return saveFailed(e, err)
+		}
+		return respondAlert(e, alert.Id, http.StatusOK)
+	}
+}
+
+// ownAlert is the caller's alert named in the path; another's is as unknown as a missing one.
+func ownAlert(e *core.RequestEvent) (*core.Record, error) {
+	if err := requireRegistrant(e); err != nil {
+		return nil, err
+	}
+	uid := e.Request.PathValue("uid")
+	if !uidRE.MatchString(uid) {
+		return nil, e.NotFoundError(msgNotFound.In(i18n.Lang(e)), nil)
+	}
+	alert, err := FindByUID(e.App, uid)
+	if err != nil || alert.GetString("registrant") != e.Auth.Id {
+		return nil, e.NotFoundError(msgNotFound.In(i18n.Lang(e)), nil)
+	}
+	return alert, nil
+}
+
+func wrongPIN(e *core.RequestEvent, cfg *appliance.Config, alertID, actor string, failures int) error {
+	err := e.App.RunInTransaction(func(tx core.App) error {
+		alert, err := tx.FindRecordById("alerts", alertID)
+		if err != nil {
+			return err
+		}
+		if err := addEvent(tx, alert, EventPinFailed, actor, true, nil); err != nil {
+			return err
+		}
+		if failures < maxPinFailures {
+			return nil
+		}
+		return newNotifier(tx, cfg, alert, nil).staff(true, msgStaffPinLocked)
+	})
+	if err != nil {
+		return saveFailed(e, err)
+	}
+	if failures >= maxPinFailures {
+		return e.TooManyRequestsError(msgPinLocked.In(i18n.Lang(e)), nil)
+	}
+	left := strconv.Itoa(maxPinFailures - failures)
+	msg := i18n.Text{ES: strings.ReplaceAll(msgWrongPIN.ES, "{n}", left), EN: strings.ReplaceAll(msgWrongPIN.EN, "{n}", left)}
+	return i18n.FieldError(e, "pin", "wrong_pin", msg)
+}

@@ -1,0 +1,97 @@
+package alerts
+
+import (
+	"errors"
+	"net/http"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/i18n"
+)
+
+// createRoute is the alert button: POST /api/alertbutton/alerts.
+func createRoute(cfg *appliance.Config) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		if err := requireRegistrant(e); err != nil {
+			return err
+		}
+		b, err := readBody(e)
+		if err != nil {
+			return err
+		}
+		in := Input{
+			UID:        b.uid(),
+			Kind:       b.kind(""),
+			Source:     SourceButton,
+			Actor:      "registrant:" + e.Auth.Id,
+			Registrant: e.Auth,
+			ZIP:        b.zip(),
+			Note:       b.text("note", maxNote, msgFieldNote),
+		}
+		in.Lat, in.Lon, in.Accuracy = b.point()
+		if err := b.err(e); err != nil {
+			return err
+		}
+		alert, created, err := Raise(e.App, cfg, in)
+		if err != nil {
+			return saveFailed(e, err)
+		}
+		if !created && alert.GetString("registrant") != e.Auth.Id {
+			return uidTaken(e)
+		}
+		e.App.Logger().Info("alerts: raised", "alert", alert.Id, "created", created)
+		return respondAlert(e, alert.Id, statusFor(created))
+	}
+}
+
+func statusFor(created bool) int {
+	if created {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
+// requireRegistrant answers 401 to the anonymous and 403 to anyone but a registrant.
+func requireRegistrant(e *core.RequestEvent) error {
+	lang := i18n.Lang(e)
+	if e.Auth == nil {
+		return e.UnauthorizedError(msgSignIn.In(lang), nil)
+	}
+	if e.Auth.Collection().Name != "registrants" {
+		return e.ForbiddenError(msgOnlyPerson.In(lang), nil)
+	}
+	return nil
+}
+
+// respondAlert answers with the alert as the caller may see it, read back after the commit.
+func respondAlert(e *core.RequestEvent, alertID string, status int) error {
+	alert, err := e.App.FindRecordById("alerts", alertID)
+	if err != nil {
+		return saveFailed(e, err)
+	}
+	if err := apis.EnrichRecord(e, alert); err != nil {
+		return e.InternalServerError("", err)
+	}
+	return e.JSON(status, alert)
+}
+
+func uidTaken(e *core.RequestEvent) error {
+	lang := i18n.Lang(e)
+	return e.Error(http.StatusConflict, msgUIDTaken.In(lang),
+		validation.Errors{"uid": validation.NewError("uid_taken", msgUIDTaken.In(lang))})
+}
+
+// saveFailed is a 400 when the stored alert failed validation, else a 500; either way the
+// transaction wrote nothing.
+func saveFailed(e *core.RequestEvent, err error) error {
+	lang := i18n.Lang(e)
+	var verrs validation.Errors
+	if errors.As(err, &verrs) {
+		return e.BadRequestError(msgInvalid.In(lang), verrs)
+	}
+	e.App.Logger().Error("alerts: not saved", "error", err)
+	return e.InternalServerError(msgSaveFailed.In(lang), err)
+}

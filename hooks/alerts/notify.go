@@ -1,0 +1,188 @@
+package alerts
+
+import (
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/outbox"
+)
+
+// What a registrant's disclosure setting lets relatives be told: "all" is everything,
+// facility included; "status" that an alert happened and how it goes, never where; "none"
+// nothing.
+const (
+	levelStatus = "status"
+	levelAll    = "all"
+)
+
+const (
+	urlRegistrant = "/"
+	urlFamily     = "/family/"
+)
+
+// notifier queues the outbox rows about one alert, in the caller's transaction.
+type notifier struct {
+	app      core.App
+	cfg      *appliance.Config
+	alert    *core.Record
+	reg      *core.Record // nil for walk-ins
+	facility string       // for the facility milestone only
+}
+
+func newNotifier(app core.App, cfg *appliance.Config, alert, registrant *core.Record) *notifier {
+	if registrant == nil && alert.GetString("registrant") != "" {
+		registrant, _ = app.FindRecordById("registrants", alert.GetString("registrant"))
+	}
+	return &notifier{app: app, cfg: cfg, alert: alert, reg: registrant}
+}
+
+// registrant tells the registrant's own phones. An alert kept open by the duress PIN tells
+// them nothing: whoever holds the phone must believe it was cancelled.
+func (n *notifier) registrant(m notice) error {
+	if n.reg == nil || n.alert.GetBool("duress") {
+		return nil
+	}
+	subs, err := n.app.FindAllRecords("push_subscriptions", dbx.HashExp{"registrant": n.reg.Id})
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		lang := pickLang(n.reg.GetString("language"), s.GetString("language"))
+		if err := outbox.Push(n.app, s.Id, m.payload(n.uid(), lang, urlRegistrant, n.vars(lang))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// relatives tells every relative of the registrant whose disclosure setting allows level,
+// except the contact skip (who reported it).
+func (n *notifier) relatives(level string, m notice, skip string) error {
+	if n.reg == nil || !discloses(n.reg.GetString("disclosure"), level) {
+		return nil
+	}
+	contacts, err := n.app.FindAllRecords("contacts", dbx.HashExp{"registrant": n.reg.Id})
+	if err != nil {
+		return err
+	}
+	for _, c := range contacts {
+		if c.Id == skip {
+			continue
+		}
+		if err := n.contact(c, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// contact tells one relative, on each of their push subscriptions and by e-mail when they
+// gave an address (sealed; the e-mail dispatcher opens it).
+func (n *notifier) contact(c *core.Record, m notice) error {
+	subs, err := n.app.FindAllRecords("push_subscriptions", dbx.HashExp{"contact": c.Id})
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		lang := pickLang(c.GetString("language"), s.GetString("language"))
+		if err := outbox.Push(n.app, s.Id, m.payload(n.uid(), lang, urlFamily, n.vars(lang))); err != nil {
+			return err
+		}
+	}
+	if c.GetString("email") == "" {
+		return nil
+	}
+	lang := pickLang(c.GetString("language"))
+	return outbox.Email(n.app, c.Id, m.payload(n.uid(), lang, urlFamily, n.vars(lang)))
+}
+
+// staff tells the staff's devices: those on duty, or everyone when onDutyOnly is false.
+func (n *notifier) staff(onDutyOnly bool, m notice) error {
+	subs, err := StaffSubscriptions(n.app, onDutyOnly)
+	if err != nil {
+		return err
+	}
+	url := "/_/#/collections?collection=alerts&record=" + n.alert.Id
+	for _, s := range subs {
+		lang := pickLang(s.GetString("language"))
+		if err := outbox.Push(n.app, s.Id, m.payload(n.uid(), lang, url, n.vars(lang))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (n *notifier) uid() string { return n.alert.GetString("uid") }
+
+func (n *notifier) vars(lang string) vars {
+	v := vars{facility: n.facility, kind: kindText[n.alert.GetString("kind")].In(lang)}
+	v.name = firstName(n.reg, lang)
+	v.consulate = n.cfg.Consulate.Name
+	if lang == "en" {
+		v.consulate = "Consulate of Mexico in " + n.cfg.Consulate.City
+	}
+	return v
+}
+
+// firstName is all of a registrant's name a notification shows.
+func firstName(reg *core.Record, lang string) string {
+	if reg != nil {
+		if f := strings.Fields(reg.GetString("name")); len(f) > 0 {
+			return f[0]
+		}
+	}
+	if lang == "en" {
+		return "Your relative"
+	}
+	return "Su familiar"
+}
+
+func discloses(setting, level string) bool {
+	switch setting {
+	case "all":
+		return true
+	case "none":
+		return false
+	default: // "status", or unset: the cautious choice
+		return level == levelStatus
+	}
+}
+
+// pickLang is the first of the given languages that is one the appliance speaks, else Spanish.
+func pickLang(choices ...string) string {
+	for _, l := range choices {
+		if l == "es" || l == "en" {
+			return l
+		}
+	}
+	return "es"
+}
+
+// StaffSubscriptions returns the push subscriptions of staff devices: of staff on duty when
+// onDutyOnly, of the given roles when any are given (a superuser without a role is IT).
+func StaffSubscriptions(app core.App, onDutyOnly bool, roles ...string) ([]*core.Record, error) {
+	q := app.RecordQuery("push_subscriptions").
+		InnerJoin("{{"+core.CollectionNameSuperusers+"}} su", dbx.NewExp("[[su.id]] = [[push_subscriptions.staff]]")).
+		OrderBy("push_subscriptions.created ASC")
+	if onDutyOnly {
+		q.AndWhere(dbx.NewExp("[[su.on_duty]] = TRUE"))
+	}
+	if len(roles) > 0 {
+		values := make([]any, 0, len(roles)+1)
+		for _, r := range roles {
+			values = append(values, r)
+			if r == "it" {
+				values = append(values, "")
+			}
+		}
+		q.AndWhere(dbx.In("su.role", values...))
+	}
+	var subs []*core.Record
+	if err := q.All(&subs); err != nil {
+		return nil, err
+	}
+	return subs, nil
+}
