@@ -32,8 +32,14 @@ func (g *Guard) middleware(e *core.RequestEvent) error {
 	if lim == nil {
 		return e.Next()
 	}
-	if uid := peekUID(e); uid != "" {
+	uid := peekUID(e)
+	if uid != "" {
 		if _, err := alerts.FindByUID(e.App, uid); err == nil {
+			return e.Next()
+		}
+		first := g.enter(key + "|" + uid)
+		defer g.leave(key + "|" + uid)
+		if !first {
 			return e.Next()
 		}
 	}
@@ -47,6 +53,26 @@ func (g *Guard) middleware(e *core.RequestEvent) error {
 		lim.Undo(key, now)
 	}
 	return err
+}
+
+// enter marks a request for one credential and uid as under way and tells whether it is the
+// only one.
+func (g *Guard) enter(k string) bool {
+	g.inFlightMu.Lock()
+	defer g.inFlightMu.Unlock()
+	if g.inFlight == nil {
+		g.inFlight = map[string]int{}
+	}
+	g.inFlight[k]++
+	return g.inFlight[k] == 1
+}
+
+func (g *Guard) leave(k string) {
+	g.inFlightMu.Lock()
+	defer g.inFlightMu.Unlock()
+	if g.inFlight[k]--; g.inFlight[k] <= 0 {
+		delete(g.inFlight, k)
+	}
 }
 
 // credential is who raises the alert and the limiter that counts them; nil when the request

@@ -36,6 +36,11 @@ type Guard struct {
 
 	mu    sync.Mutex
 	clock func() time.Time
+
+	// inFlight counts the requests under way per credential and uid: the phone's retries of
+	// one new alert, sent before the first one committed, are one alert, not several.
+	inFlightMu sync.Mutex
+	inFlight   map[string]int
 }
 
 // NewGuard returns the default limits on the real clock.
