@@ -13,10 +13,14 @@ import (
 	"alertbutton/federation"
 	"alertbutton/hooks"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/backup"
 	_ "alertbutton/migrations"
 )
 
 func main() {
+	if code, ok := backup.Standalone(os.Args[1:]); ok {
+		os.Exit(code)
+	}
 	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: appliance.DBConnect})
 	cfg := &appliance.Config{}
 
@@ -29,9 +33,11 @@ func main() {
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{})
 	hooks.Register(app, cfg)
+	federation.BindRelay(app, cfg)
 	app.RootCmd.AddCommand(
 		appliance.ServeCommand(app, cfg),
 		cmd.NewSuperuserCommand(app),
+		backup.Command(app),
 		federation.Command(app, cfg),
 	)
 

@@ -1,4 +1,3 @@
-// Package federation relays alerts between consulates' appliances (DESIGN.md section 6).
 package federation
 
 import (
@@ -13,8 +12,8 @@ import (
 
 // Command is `alertbutton federation ...`, consulate IT's tools for the federation.
 func Command(app core.App, cfg *appliance.Config) *cobra.Command {
-	root := &cobra.Command{Use: "federation", Short: "Federation keys and peers"}
-	root.AddCommand(keysCommand(app, cfg))
+	root := &cobra.Command{Use: "federation", Short: "Federation keys, peers and roster"}
+	root.AddCommand(keysCommand(app, cfg), peerCommand(app, cfg), rosterCommand(app, cfg))
 	return root
 }
 

@@ -220,7 +220,7 @@ func TestDecodeTimeAndMemory(t *testing.T) {
 	runtime.KeepAlive(ix)
 	t.Logf("decode: %v, heap retained: %d KiB, allocated while decoding: %d KiB",
 		took, heap/1024, (after.TotalAlloc-before.TotalAlloc)/1024)
-	if took > 500*time.Millisecond {
+	if took > raceSlowdown*500*time.Millisecond {
 		t.Errorf("decode took %v", took)
 	}
 	if heap > 8<<20 {

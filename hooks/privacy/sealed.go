@@ -14,7 +14,7 @@ import (
 var SealedFields = map[string][]string{
 	"registrants": {"birth_date", "id_document", "address"},
 	"contacts":    {"phone", "email"},
-	"alerts":      {"subject_name", "location", "note", "a_number", "internal_notes"},
+	"alerts":      {"subject_name", "location", "note", "a_number", "internal_notes", "subject_phone", "subject_birth_date"},
 	"checkins":    {"place"},
 }
 

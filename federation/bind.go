@@ -1,0 +1,125 @@
+package federation
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"alertbutton/hooks/appliance"
+	"alertbutton/migrations"
+)
+
+// Routes.
+const (
+	InboxPath  = "/api/federation/v1/inbox"
+	HealthPath = "/api/federation/v1/health"
+	NotesPath  = "/api/alertbutton/federation/alerts/{uid}/notes"
+)
+
+
+// Options tune the federation; the zero value is the production setting.
+type Options struct {
+	Now        func() time.Time // the clock; default time.Now
+	Client     *http.Client     // for peers; default: a 20 s timeout, no redirects
+	Rand       *rand.Rand       // backoff jitter; default: the global source
+	ProbeEvery time.Duration    // how often a peer known down is probed; default 5 s
+	Sweep      time.Duration    // how often thresholds and new peers are checked; default 5 s
+}
+
+func (o Options) withDefaults() Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Client == nil {
+		o.Client = &http.Client{Timeout: sendTimeout, CheckRedirect: noRedirects}
+	}
+	if o.ProbeEvery <= 0 {
+		o.ProbeEvery = probeEvery
+	}
+	if o.Sweep <= 0 {
+		o.Sweep = sweepEvery
+	}
+	return o
+}
+
+// service is the federation's request side: the inbox, health and notes routes.
+type service struct {
+	cfg   *appliance.Config
+	mu    sync.Mutex
+	clock func() time.Time
+}
+
+func (s *service) now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clock().UTC()
+}
+
+const storeKey = "alertbutton.federation"
+
+// Bind registers the federation's routes and hooks. The relay, which sends, is bound by
+// BindRelay, in the binary only.
+func Bind(app core.App, cfg *appliance.Config) {
+	s := &service{cfg: cfg, clock: time.Now}
+	app.Store().Set(storeKey, s)
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.POST(InboxPath, s.inbox)
+		se.Router.GET(HealthPath, s.health).Bind(apis.RequireSuperuserAuth())
+		se.Router.POST(NotesPath, s.notes)
+		return se.Next()
+	})
+	app.OnRecordUpdateRequest("alerts").BindFunc(s.transfer)
+	app.OnCollectionDeleteRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
+		if slices.Contains(migrations.FederationCollections, e.Collection.Name) {
+			return e.ForbiddenError("The collection "+e.Collection.Name+" belongs to the federation and cannot be deleted.", nil)
+		}
+		return e.Next()
+	})
+}
+
+// SetClock makes the federation routes of app read now from clock (tests move it instead
+// of sleeping).
+func SetClock(app core.App, clock func() time.Time) {
+	if s, ok := app.Store().Get(storeKey).(*service); ok {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.clock = clock
+	}
+}
+
+// BindRelay starts the relay on OnServe and stops it on OnTerminate.
+func BindRelay(app core.App, cfg *appliance.Config) {
+	var running atomic.Pointer[Relay]
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		r := NewRelay(e.App, cfg, Options{})
+		if old := running.Swap(r); old != nil {
+			old.Stop(context.Background())
+		}
+		r.Start()
+		return nil
+	})
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		if r := running.Swap(nil); r != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+			defer cancel()
+			r.Stop(ctx)
+		}
+		return e.Next()
+	})
+}
+
+func nowDate() types.DateTime { return types.NowDateTime() }
+
+// noRedirects keeps a peer's answer as it is: an envelope goes only to the URL IT trusted.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -1,0 +1,111 @@
+package federation
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/federation/protocol"
+	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/appliance"
+)
+
+// errAlertGone is a row whose alert no longer exists: the only row given up on.
+var errAlertGone = errors.New("the alert no longer exists")
+
+// rowPayload is what the alerts hooks write in a federation outbox row.
+type rowPayload struct {
+	Type  string `json:"type"`
+	Alert string `json:"alert"`
+}
+
+// build makes a row's envelope at its first send: the alert as it is now, sealed to the
+// destination and signed. The row keeps the exact bytes, which every retry sends again.
+func build(app core.App, cfg *appliance.Config, row *core.Record, now time.Time) error {
+	var p rowPayload
+	if err := row.UnmarshalJSONField("payload", &p); err != nil {
+		return fmt.Errorf("the row's payload is not {type, alert}: %w", err)
+	}
+	peer, err := LoadPeer(app, row.GetString("target"))
+	if err != nil {
+		return err
+	}
+	alert, err := alerts.FindByUID(app, p.Alert)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errAlertGone
+	}
+	if err != nil {
+		return err
+	}
+	msg, err := rowMessage(app, cfg, p.Type, alert)
+	if err != nil {
+		return err
+	}
+	typ := envelopeType(app, p.Type, alert)
+	return seal(app, cfg, row, peer, typ, alert, msg, now)
+}
+
+func rowMessage(app core.App, cfg *appliance.Config, typ string, alert *core.Record) (*message, error) {
+	switch typ {
+	case protocol.TypeCreated, protocol.TypeTransfer:
+		return caseMessage(app, cfg, alert)
+	case protocol.TypeStatus, protocol.TypeCancelled, protocol.TypeSafe:
+		return stateMessage(alert), nil
+	}
+	return nil, fmt.Errorf("a federation row of type %q cannot be built at send time", typ)
+}
+
+// seal writes the envelope of msg to peer into row, with the alert's next seq.
+func seal(app core.App, cfg *appliance.Config, row *core.Record, peer *Peer, typ string, alert *core.Record, msg *message, now time.Time) error {
+	uid := alert.GetString("uid")
+	seq, err := envelopeSeq(app, typ, alert, cfg.Consulate.Code)
+	if err != nil {
+		return err
+	}
+	env := &protocol.Envelope{
+		V:           protocol.Version,
+		ID:          protocol.NewID(),
+		Type:        typ,
+		Alert:       uid,
+		Origin:      cfg.Consulate.Code,
+		Destination: peer.Code,
+		Seq:         seq,
+		CreatedAt:   now.UTC().Truncate(time.Millisecond),
+		Route:       routeOf(alert),
+	}
+	plain, err := json.Marshal(msg)
+	if err != nil {
+		return err
+	}
+	if err := protocol.Seal(env, plain, peer.SealKey); err != nil {
+		return err
+	}
+	body, err := protocol.Marshal(env)
+	if err != nil {
+		return err
+	}
+	sig, err := protocol.SignEnvelope(body, cfg.Keys.Signer())
+	if err != nil {
+		return err
+	}
+	row.Set("envelope", string(body))
+	row.Set("signature", sig)
+	return app.Save(row)
+}
+
+// envelopeSeq is the seq an envelope is sent with. A note changes no state: it takes the
+// current seq and is applied whatever its seq.
+func envelopeSeq(app core.App, typ string, alert *core.Record, self string) (int64, error) {
+	if typ != protocol.TypeNote {
+		return seqFor(app, alert, self)
+	}
+	c, err := loadClock(app, alert.GetString("uid"))
+	if err != nil {
+		return 0, err
+	}
+	return max(c.Seq, 1), nil
+}

@@ -1,0 +1,103 @@
+package federation
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/federation/protocol"
+	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/audit"
+	"alertbutton/hooks/privacy"
+)
+
+const maxNote = 2000
+
+// notes is POST /api/alertbutton/federation/alerts/{uid}/notes {"note"}: an adviser's note
+// for the advisers of the other consulates that hold the alert. It is sealed to each of
+// them at once, so the outbox never holds its text; a copy goes into the alert's internal
+// notes here.
+func (s *service) notes(e *core.RequestEvent) error {
+	if !privacy.ReadsPersonalData(privacy.StaffRole(e.Auth)) {
+		return e.ForbiddenError("Only advisers and consuls send notes to other consulates.", nil)
+	}
+	var body struct {
+		Note string `json:"note"`
+	}
+	raw, _ := io.ReadAll(io.LimitReader(e.Request.Body, 16<<10))
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return e.BadRequestError("The body must be {\"note\": \"...\"}.", nil)
+	}
+	note := strings.TrimSpace(body.Note)
+	if note == "" || utf8.RuneCountInString(note) > maxNote {
+		return e.BadRequestError(fmt.Sprintf("Write a note of 1 to %d characters.", maxNote), nil)
+	}
+	alert, err := alerts.FindByUID(e.App, e.Request.PathValue("uid"))
+	if err != nil {
+		return e.NotFoundError("No such alert.", nil)
+	}
+	codes := s.peersOf(alert)
+	if len(codes) == 0 {
+		return e.BadRequestError("No other consulate holds this alert.", nil)
+	}
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		return s.sendNote(tx, alert.Id, codes, note, audit.Actor(e.Auth))
+	})
+	if errors.Is(err, ErrNotTrusted) {
+		return e.Error(http.StatusConflict, err.Error(), nil)
+	}
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	return e.JSON(http.StatusCreated, map[string]any{"alert": alert.GetString("uid"), "to": codes})
+}
+
+func (s *service) sendNote(tx core.App, alertID string, codes []string, note, actor string) error {
+	alert, err := tx.FindRecordById("alerts", alertID)
+	if err != nil {
+		return err
+	}
+	for _, code := range codes {
+		peer, err := LoadPeer(tx, code)
+		if err != nil {
+			return err
+		}
+		row, err := newRow(tx, code, protocol.TypeNote, alert.GetString("uid"))
+		if err != nil {
+			return err
+		}
+		if err := seal(tx, s.cfg, row, peer, protocol.TypeNote, alert, &message{Text: note}, s.now()); err != nil {
+			return err
+		}
+	}
+	entry := fmt.Sprintf("[→ %s, %s] %s", strings.Join(codes, ", "), s.now().Format("2006-01-02 15:04 UTC"), note)
+	if err := appendNote(s, alert, entry); err != nil {
+		return err
+	}
+	if err := tx.Save(alert); err != nil {
+		return err
+	}
+	if err := audit.Append(tx, audit.Entry{Actor: actor, Action: "federation_note", Collection: "alerts", RecordID: alert.Id}); err != nil {
+		return err
+	}
+	return addEvent(tx, alert, EventNoteSent, actor, true, map[string]any{"to": codes})
+}
+
+// peersOf are the other consulates that hold the alert.
+func (s *service) peersOf(alert *core.Record) []string {
+	var codes []string
+	for _, f := range []string{"target_consulate", "home_consulate", "origin_consulate"} {
+		code := alert.GetString(f)
+		if code != "" && code != s.cfg.Consulate.Code && !slices.Contains(codes, code) {
+			codes = append(codes, code)
+		}
+	}
+	return codes
+}

@@ -1,0 +1,99 @@
+package federation
+
+import (
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/alerts"
+)
+
+const maxErrorRunes = 500 // the outbox's last_error limit
+
+// sent marks a row delivered and, when it had been late, tells the alert's timeline.
+func (w *worker) sent(row *core.Record, now time.Time) error {
+	return w.r.app.RunInTransaction(func(tx core.App) error {
+		row.Set("state", "sent")
+		row.Set("sent_at", now)
+		row.Set("last_error", "")
+		if err := tx.Save(row); err != nil {
+			return err
+		}
+		if row.GetInt("relay_level") == 0 {
+			return nil
+		}
+		return w.lateDelivered(tx, row)
+	})
+}
+
+// lateDelivered writes relay_delivered on the alert and clears its relay_status once no
+// other late row of the alert is left.
+func (w *worker) lateDelivered(tx core.App, row *core.Record) error {
+	alert, err := alerts.FindByUID(tx, row.GetString("alert"))
+	if err != nil {
+		return nil // gone: nothing to tell
+	}
+	late, err := tx.CountRecords("outbox", pendingFederation(),
+		dbxAlertLate(row.GetString("alert")))
+	if err != nil {
+		return err
+	}
+	if late == 0 && alert.GetString("relay_status") != "" {
+		alert.Set("relay_status", "")
+		if err := tx.Save(alert); err != nil {
+			return err
+		}
+	}
+	return addEvent(tx, alert, EventRelayDelivered, "system", true, map[string]any{"to": w.code})
+}
+
+// down backs the peer off: nothing is sent to it until the backoff ends or it answers a
+// probe. The backoff is in memory: after a restart the first try finds out again.
+func (w *worker) down(cause error, now time.Time) {
+	w.failures++
+	w.retryAt = now.Add(w.r.backoff(w.failures))
+	w.probeAt = now.Add(w.r.opts.ProbeEvery)
+	if w.failures == 1 {
+		w.r.app.Logger().Warn("federation: peer unreachable", "peer", w.code, "error", cause.Error())
+	}
+}
+
+// requeue records a failure to reach the peer with a row: it counts the attempt, keeps the
+// error and goes to the back of the line of rows due.
+func (w *worker) requeue(row *core.Record, cause error, now time.Time) {
+	w.lastErr = cause.Error()
+	row.Set("attempts", row.GetInt("attempts")+1)
+	row.Set("last_error", truncate(cause.Error()))
+	row.Set("next_at", now)
+	if err := w.r.app.Save(row); err != nil {
+		w.r.app.Logger().Error("federation: recording a failure", "row", row.Id, "error", err)
+	}
+}
+
+// refused records a row the peer (or this appliance) refused; it is tried again after its
+// own backoff, never given up.
+func (w *worker) refused(row *core.Record, cause error, now time.Time) error {
+	w.lastErr = cause.Error()
+	w.r.app.Logger().Warn("federation: row refused", "row", row.Id, "peer", w.code, "alert", row.GetString("alert"), "error", cause.Error())
+	attempts := row.GetInt("attempts") + 1
+	row.Set("attempts", attempts)
+	row.Set("last_error", truncate(cause.Error()))
+	row.Set("next_at", now.Add(w.r.backoff(attempts)))
+	return w.r.app.Save(row)
+}
+
+// dead gives up on a row whose alert is gone, the one thing a retry cannot mend.
+func (w *worker) dead(row *core.Record, cause error) error {
+	w.r.app.Logger().Warn("federation: giving up", "row", row.Id, "peer", w.code, "alert", row.GetString("alert"))
+	row.Set("state", "dead")
+	row.Set("last_error", truncate(cause.Error()))
+	return w.r.app.Save(row)
+}
+
+func truncate(s string) string {
+	r := []rune(s)
+	if len(r) <= maxErrorRunes {
+		return s
+	}
+	return string(r[:maxErrorRunes-1]) + "…"
+}

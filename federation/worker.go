@@ -1,0 +1,202 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// worker sends one peer's rows, oldest first. Only its goroutine (or RunOnce) runs its
+// steps, so it is the only writer of its rows once they are queued.
+type worker struct {
+	r    *Relay
+	code string
+	wake chan struct{}
+
+	failures int       // failures to reach the peer in a row
+	retryAt  time.Time // nothing is sent before, unless a probe gets an answer
+	probeAt  time.Time // next probe while the peer is known down
+	checkAt  time.Time // next check of the delay thresholds
+	lastErr  string
+	reported int // the queue size last reported
+}
+
+func (w *worker) poke() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (w *worker) run(ctx context.Context) {
+	defer w.r.wg.Done()
+	for ctx.Err() == nil {
+		wait := w.step(ctx)
+		if wait <= 0 {
+			continue
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-w.wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// step does what is due now and returns how long to wait before the next step (0: more
+// is due at once).
+//
+// While the peer is known down the worker sends nothing until its backoff ends, but probes
+// the peer every few seconds with a cheap GET /api/health; the first answer ends the
+// backoff, so a backlog drains as soon as the peer is back rather than up to 5 minutes
+// later. Rows queued meanwhile wait without being tried.
+func (w *worker) step(ctx context.Context) time.Duration {
+	now := w.r.now()
+	if !now.Before(w.checkAt) {
+		w.checkAt = now.Add(w.r.opts.Sweep)
+		if err := w.checkThresholds(now); err != nil {
+			w.r.app.Logger().Error("federation: checking delays", "peer", w.code, "error", err)
+		}
+	}
+	up := false
+	if now.Before(w.retryAt) {
+		if now.Before(w.probeAt) || !w.probe(ctx) {
+			if !now.Before(w.probeAt) {
+				w.probeAt = now.Add(w.r.opts.ProbeEvery/2 + w.r.randN(w.r.opts.ProbeEvery/2+1))
+			}
+			return earliest(now, w.retryAt, w.probeAt, w.checkAt)
+		}
+		w.recovered()
+		up = true
+	}
+	more, err := w.pass(ctx, now, up)
+	if err != nil {
+		w.r.app.Logger().Error("federation: sending", "peer", w.code, "error", err)
+	}
+	if more {
+		return 0
+	}
+	return w.nextWait(now)
+}
+
+// recovered ends the backoff: the peer answered a probe.
+func (w *worker) recovered() {
+	w.r.app.Logger().Info("federation: peer answers again", "peer", w.code, "failures", w.failures)
+	w.failures, w.retryAt = 0, time.Time{}
+}
+
+// nextWait is the time until the next row is due, or until the next threshold check while
+// rows wait.
+func (w *worker) nextWait(now time.Time) time.Duration {
+	q, err := w.queue(now)
+	if err != nil || q.count == 0 {
+		return idleWait
+	}
+	next := w.checkAt
+	if !q.nextAt.IsZero() && q.nextAt.Before(next) {
+		next = q.nextAt
+	}
+	return max(next.Sub(now), 10*time.Millisecond)
+}
+
+// pass sends up to a batch of due rows and reports whether more may be due. up says the
+// peer just answered a probe.
+//
+// A failure to reach the peer backs the whole peer off, unless the peer was just seen up
+// (it answered a probe, or took a row in this pass): then the failure is the row's, which
+// goes to the back of the line, so that one envelope the peer chokes on cannot hold up
+// the others. A second failure in a row backs the peer off all the same.
+func (w *worker) pass(ctx context.Context, now time.Time, up bool) (bool, error) {
+	rows, err := w.due(now)
+	if err != nil || len(rows) == 0 {
+		return false, w.report(now, false)
+	}
+	peer, perr := LoadPeer(w.r.app, w.code)
+	delivered, failed := false, 0
+	for _, row := range rows {
+		if ctx.Err() != nil {
+			return false, nil
+		}
+		out, err := w.send(ctx, peer, perr, row, now)
+		switch out {
+		case sent:
+			delivered, failed = true, 0
+			if err != nil {
+				w.r.app.Logger().Error("federation: marking a row sent; it will be sent again", "row", row.Id, "error", err)
+			}
+		case down:
+			w.requeue(row, err, now)
+			if failed++; failed > 1 || !(up || delivered) {
+				w.down(err, now)
+				return false, w.report(now, delivered)
+			}
+		}
+	}
+	return len(rows) == batch, w.report(now, delivered)
+}
+
+// send builds the row's envelope if it has none yet, delivers it and records the outcome.
+func (w *worker) send(ctx context.Context, peer *Peer, perr error, row *core.Record, now time.Time) (outcome, error) {
+	if row.GetString("envelope") == "" {
+		err := w.r.app.RunInTransaction(func(tx core.App) error { return build(tx, w.r.cfg, row, now) })
+		if errors.Is(err, errAlertGone) {
+			return refused, w.dead(row, err)
+		}
+		if err != nil {
+			return refused, w.refused(row, err, now)
+		}
+	}
+	if perr != nil {
+		return refused, w.refused(row, perr, now)
+	}
+	out, err := w.deliver(ctx, peer, row, now)
+	switch out {
+	case sent:
+		return sent, w.sent(row, now)
+	case refused:
+		return refused, w.refused(row, err, now)
+	}
+	return out, err
+}
+
+// due returns the peer's rows due now: those never tried in the order they were queued,
+// then those tried, by when they fell due.
+func (w *worker) due(now time.Time) ([]*core.Record, error) {
+	var rows []*core.Record
+	err := w.r.app.RecordQuery("outbox").
+		Where(pendingFederation()).
+		AndWhere(dbx.HashExp{"target": w.code}).
+		AndWhere(dbx.NewExp("next_at <= {:now}", dbx.Params{"now": dateString(now)})).
+		OrderBy("next_at ASC", "created ASC", "rowid ASC").
+		Limit(batch).
+		All(&rows)
+	return rows, err
+}
+
+func pendingFederation() dbx.Expression {
+	return dbx.HashExp{"channel": "federation", "state": "pending"}
+}
+
+func earliest(now time.Time, ts ...time.Time) time.Duration {
+	var first time.Time
+	for _, t := range ts {
+		if t.After(now) && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	if first.IsZero() {
+		return 0
+	}
+	return first.Sub(now)
+}
+
+func dateString(t time.Time) string {
+	dt, _ := types.ParseDateTime(t.UTC())
+	return dt.String()
+}
