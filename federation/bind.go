@@ -24,7 +24,6 @@ const (
 	NotesPath  = "/api/alertbutton/federation/alerts/{uid}/notes"
 )
 
-
 // Options tune the federation; the zero value is the production setting.
 type Options struct {
 	Now        func() time.Time // the clock; default time.Now
