@@ -53,6 +53,16 @@ func signInStaff(tb *tab, base, email, password string) {
 	eval[bool](tb, `window.__sameBoard = true`)
 }
 
+// setPINs sets the signed-in registrant's cancel and duress PINs through the API.
+func setPINs(t *testing.T, tb *tab, base, cancelPIN, duressPIN string) {
+	t.Helper()
+	token := eval[string](tb, `JSON.parse(localStorage.getItem('ab.session')).token`)
+	body := map[string]string{"cancelPin": cancelPIN, "duressPin": duressPIN}
+	if code := apiCall(t, "POST", base+"/api/alertbutton/pins", token, body, nil); code/100 != 2 {
+		t.Fatalf("setting the PINs: %d", code)
+	}
+}
+
 // Register, add a relative, press and hold: the alert is stored once and the advisers' board
 // shows it live, without a reload.
 func TestBrowserAlertReachesStaffBoardOnce(t *testing.T) {
@@ -112,11 +122,20 @@ func TestBrowserAlertReachesStaffBoardOnce(t *testing.T) {
 		t.Errorf("the board links the alert to %q", href)
 	}
 
+	// "I am safe" takes the PIN: a wrong one is refused, in Spanish, and closes nothing
+	setPINs(t, phone, a.URL, "2468", "1357")
+	phone.fill(`input[name=pin]`, "0000")
+	phone.clickText("Estoy a salvo")
+	phone.waitText("PIN incorrecto. Le quedan 4 intentos.", 10*time.Second)
+	if got := storedAlerts(t, a.URL, token); len(got) != 1 || got[0].Status != "new" {
+		t.Fatalf("a wrong PIN closed the alert: %+v", got)
+	}
+	phone.fill(`input[name=pin]`, "2468")
 	phone.clickText("Estoy a salvo")
 	phone.waitText("Avisamos que estás a salvo", 10*time.Second)
 	board.waitJS(fmt.Sprintf(`!document.querySelector('.queue li[data-uid=%q]').classList.contains('s-new')`, al.UID), 15*time.Second)
-	if n := len(storedAlerts(t, a.URL, token)); n != 1 {
-		t.Errorf("after 'I am safe' there are %d alerts, want 1", n)
+	if got := storedAlerts(t, a.URL, token); len(got) != 1 || got[0].Status != "resolved" {
+		t.Errorf("after 'I am safe' the alerts are %+v, want 1, resolved", got)
 	}
 
 	// the relative reports a detention from the family page; it reaches the board too

@@ -32,8 +32,8 @@ const (
 func Bind(app core.App, cfg *appliance.Config) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.POST("/api/alertbutton/alerts", createRoute(cfg))
-		se.Router.POST("/api/alertbutton/alerts/{uid}/cancel", cancelRoute(cfg))
-		se.Router.POST("/api/alertbutton/alerts/{uid}/safe", safeRoute(cfg))
+		se.Router.POST("/api/alertbutton/alerts/{uid}/cancel", pinRoute(cfg, cancelling))
+		se.Router.POST("/api/alertbutton/alerts/{uid}/safe", pinRoute(cfg, releasing))
 		se.Router.POST("/api/alertbutton/family/{token}/alerts", familyRoute(cfg))
 		return se.Next()
 	})

@@ -14,8 +14,8 @@ import (
 	"alertbutton/hooks/pins"
 )
 
-// maxPinFailures is how many wrong PINs an alert takes before it refuses every PIN: a
-// seized phone must not find the cancel PIN by trying.
+// maxPinFailures is how many wrong PINs an alert takes, on the cancel and safe routes together,
+// before it refuses every PIN: a seized phone must not find the cancel PIN by trying.
 const maxPinFailures = 5
 
 // pinLocks serialise PIN checks per alert, so that parallel tries cannot pass the limit.
@@ -27,20 +27,14 @@ func pinLock(alertID string) *sync.Mutex {
 	return &pinLocks[h.Sum32()%uint32(len(pinLocks))]
 }
 
-// cancelRoute is POST /api/alertbutton/alerts/{uid}/cancel {"pin"}. The duress PIN answers
-// exactly like the cancel PIN; only the staff learn the difference.
-func cancelRoute(cfg *appliance.Config) func(e *core.RequestEvent) error {
+// pinRoute is POST /api/alertbutton/alerts/{uid}/cancel and /safe {"pin"}: with the cancel
+// PIN it closes the caller's alert as c asks. The duress PIN answers exactly the same; only
+// the staff learn the difference. The PIN keeps whoever holds a seized phone from closing
+// the case; wrong PINs on both routes count toward one limit per alert.
+func pinRoute(cfg *appliance.Config, c closing) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		alert, err := ownAlert(e)
+		alert, pin, err := pinRequest(e)
 		if err != nil {
-			return err
-		}
-		b, err := readBody(e)
-		if err != nil {
-			return err
-		}
-		pin := b.pin()
-		if err := b.err(e); err != nil {
 			return err
 		}
 		mu := pinLock(alert.Id)
@@ -56,9 +50,9 @@ func cancelRoute(cfg *appliance.Config) func(e *core.RequestEvent) error {
 		actor := "registrant:" + e.Auth.Id
 		switch pins.Check(e.Auth, pin) {
 		case pins.Cancel:
-			err = cancel(e.App, cfg, alert.Id, actor)
+			err = closeAlert(e.App, cfg, alert.Id, actor, c)
 		case pins.Duress:
-			err = duress(e.App, cfg, alert.Id, actor)
+			err = duress(e.App, cfg, alert.Id, actor, c)
 		default:
 			return wrongPIN(e, cfg, alert.Id, actor, failures+1)
 		}
@@ -69,18 +63,18 @@ func cancelRoute(cfg *appliance.Config) func(e *core.RequestEvent) error {
 	}
 }
 
-// safeRoute is POST /api/alertbutton/alerts/{uid}/safe: "I am safe / released".
-func safeRoute(cfg *appliance.Config) func(e *core.RequestEvent) error {
-	return func(e *core.RequestEvent) error {
-		alert, err := ownAlert(e)
-		if err != nil {
-			return err
-		}
-		if err := safe(e.App, cfg, alert.Id, "registrant:"+e.Auth.Id); err != nil {
-			return saveFailed(e, err)
-		}
-		return respondAlert(e, alert.Id, http.StatusOK)
+// pinRequest is the caller's alert named in the path and the PIN in the body.
+func pinRequest(e *core.RequestEvent) (*core.Record, string, error) {
+	alert, err := ownAlert(e)
+	if err != nil {
+		return nil, "", err
 	}
+	b, err := readBody(e)
+	if err != nil {
+		return nil, "", err
+	}
+	pin := b.pin()
+	return alert, pin, b.err(e)
 }
 
 // ownAlert is the caller's alert named in the path; another's is as unknown as a missing one.

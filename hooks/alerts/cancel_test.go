@@ -2,12 +2,15 @@ package alerts_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
 
 	"alertbutton/hooks/alerts"
 )
@@ -31,7 +34,35 @@ func safeURL(alert *core.Record) string {
 	return "/api/alertbutton/alerts/" + alert.GetString("uid") + "/safe"
 }
 
-func TestCancelRouteCallers(t *testing.T) {
+func pinBody(pin string) string { return `{"pin":"` + pin + `"}` }
+
+// pinRoute is one of the two routes that close an alert with a PIN, with what a real close
+// shows the phone: the status and the timeline event.
+type pinRoute struct {
+	name          string
+	url           func(*core.Record) string
+	status, event string
+	claim         string // recorded on the duress event
+}
+
+var pinRoutes = []pinRoute{
+	{"cancel", cancelURL, "cancelled", "cancelled", "cancel"},
+	{"safe", safeURL, "resolved", "released", "safe"},
+}
+
+// answer runs s and returns the body it answered.
+func answer(t *testing.T, s tests.ApiScenario) string {
+	t.Helper()
+	var body string
+	s.AfterTestFunc = func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+		raw, _ := io.ReadAll(res.Body)
+		body = string(raw)
+	}
+	s.Test(t)
+	return body
+}
+
+func TestPINRouteCallers(t *testing.T) {
 	cases := []struct {
 		name   string
 		token  func(w *world) string
@@ -42,17 +73,19 @@ func TestCancelRouteCallers(t *testing.T) {
 		{"staff", func(w *world) string { return w.tokAdviser }, 403},
 		{"registrant B: not found", func(w *world) string { return w.tokB }, 404},
 	}
-	for _, c := range cases {
-		w, alert := raised(t, laLat, laLon)
-		before := counts(t, w.app)
-		s := scenario(w, c.name, http.MethodPost, cancelURL(alert), c.token(w), `{"pin":"`+cancelPIN+`"}`, c.status)
-		s.NotExpectedContent = []string{alert.GetString("uid"), `"status":"cancelled"`}
-		s.Test(t)
-		if after := counts(t, w.app); after != before {
-			t.Errorf("%s: wrote rows %+v -> %+v", c.name, before, after)
-		}
-		if mustFind(t, w.app, "alerts", alert.Id).GetString("status") != "new" {
-			t.Errorf("%s changed the alert", c.name)
+	for _, r := range pinRoutes {
+		for _, c := range cases {
+			w, alert := raised(t, laLat, laLon)
+			before := counts(t, w.app)
+			s := scenario(w, r.name+": "+c.name, http.MethodPost, r.url(alert), c.token(w), pinBody(cancelPIN), c.status)
+			s.NotExpectedContent = []string{alert.GetString("uid"), `"status":"` + r.status + `"`}
+			s.Test(t)
+			if after := counts(t, w.app); after != before {
+				t.Errorf("%s %s: wrote rows %+v -> %+v", r.name, c.name, before, after)
+			}
+			if mustFind(t, w.app, "alerts", alert.Id).GetString("status") != "new" {
+				t.Errorf("%s %s changed the alert", r.name, c.name)
+			}
 		}
 	}
 }
@@ -101,40 +134,62 @@ func normalized(t testing.TB, body string) map[string]any {
 	return m
 }
 
-func TestDuressAnswersExactlyLikeCancel(t *testing.T) {
-	answers := map[string]string{}
-	views := map[string]string{}
-	timelines := map[string]string{}
-	for _, pin := range []string{cancelPIN, duressPIN} {
-		w, alert := raised(t, laLat, laLon)
-		srv := server(t, w.app)
-		status, body := call(t, srv, http.MethodPost, cancelURL(alert), w.tokA, `{"pin":"`+pin+`"}`)
-		if status != 200 {
-			t.Fatalf("PIN %s: %d %s", pin, status, body)
+// phoneView is what the phone is shown after it closed an alert with a PIN: the HTTP answer,
+// then the alert, the list of alerts and the timeline.
+type phoneView struct{ answer, record, list, timeline string }
+
+// closeWithPIN closes an alert through r with pin and returns what the phone is shown. An app
+// serves one router only, so the answer (an ApiScenario) and the later views (a server) come
+// from two fresh worlds.
+func closeWithPIN(t *testing.T, r pinRoute, pin string) phoneView {
+	t.Helper()
+	w, alert := raised(t, laLat, laLon)
+	s := scenario(w, r.name+" with PIN "+pin, http.MethodPost, r.url(alert), w.tokA, pinBody(pin), 200)
+	s.ExpectedContent = []string{`"status":"` + r.status + `"`}
+	s.NotExpectedContent = []string{"duress", `"closed_at":""`}
+	v := phoneView{answer: answer(t, s)}
+
+	w, alert = raised(t, laLat, laLon)
+	srv := server(t, w.app)
+	if status, body := call(t, srv, http.MethodPost, r.url(alert), w.tokA, pinBody(pin)); status != 200 {
+		t.Fatalf("%s with PIN %s: %d %s", r.name, pin, status, body)
+	}
+	_, v.record = call(t, srv, http.MethodGet, "/api/collections/alerts/records/"+alert.Id, w.tokA, "")
+	_, v.list = call(t, srv, http.MethodGet, "/api/collections/alerts/records", w.tokA, "")
+	_, v.timeline = call(t, srv, http.MethodGet, "/api/collections/alert_events/records?sort=created&fields=type,actor,data", w.tokA, "")
+	return v
+}
+
+func TestDuressAnswersExactlyLikeTheCancelPIN(t *testing.T) {
+	for _, r := range pinRoutes {
+		real, forced := closeWithPIN(t, r, cancelPIN), closeWithPIN(t, r, duressPIN)
+		if a, b := normalized(t, real.answer), normalized(t, forced.answer); !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: the duress PIN answers differently:\ncancel PIN %v\nduress PIN %v", r.name, a, b)
 		}
-		answers[pin] = body
-		_, views[pin] = call(t, srv, http.MethodGet, "/api/collections/alerts/records/"+alert.Id, w.tokA, "")
-		_, list := call(t, srv, http.MethodGet, "/api/collections/alerts/records", w.tokA, "")
-		if !strings.Contains(list, `"status":"cancelled"`) || strings.Contains(list, "duress") {
-			t.Errorf("PIN %s: the list shows %s", pin, list)
+		if keys(real.answer) != keys(forced.answer) {
+			t.Errorf("%s: key order differs:\n%s\n%s", r.name, real.answer, forced.answer)
 		}
-		_, timelines[pin] = call(t, srv, http.MethodGet, "/api/collections/alert_events/records?sort=created&fields=type,actor,data", w.tokA, "")
+		if a, b := normalized(t, real.record), normalized(t, forced.record); !reflect.DeepEqual(a, b) || a["status"] != r.status {
+			t.Errorf("%s: the records API shows duress:\ncancel PIN %v\nduress PIN %v", r.name, a, b)
+		}
+		if a, b := firstItem(t, real.list), firstItem(t, forced.list); !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: the list shows duress:\ncancel PIN %v\nduress PIN %v", r.name, a, b)
+		}
+		if a, b := maskActors(t, real.timeline), maskActors(t, forced.timeline); a != b || !strings.Contains(a, r.event) {
+			t.Errorf("%s: the timeline shows duress:\ncancel PIN %s\nduress PIN %s", r.name, a, b)
+		}
 	}
-	if a, b := normalized(t, answers[cancelPIN]), normalized(t, answers[duressPIN]); !reflect.DeepEqual(a, b) {
-		t.Errorf("the duress PIN answers differently:\ncancel %v\nduress %v", a, b)
+}
+
+// firstItem is a list's first item, normalized.
+func firstItem(t testing.TB, list string) map[string]any {
+	t.Helper()
+	items, _ := decode(t, list)["items"].([]any)
+	if len(items) == 0 {
+		t.Fatalf("empty list: %s", list)
 	}
-	if keys(answers[cancelPIN]) != keys(answers[duressPIN]) {
-		t.Errorf("key order differs:\n%s\n%s", answers[cancelPIN], answers[duressPIN])
-	}
-	if a, b := normalized(t, views[cancelPIN]), normalized(t, views[duressPIN]); !reflect.DeepEqual(a, b) {
-		t.Errorf("the records API shows duress:\ncancel %v\nduress %v", a, b)
-	}
-	if a, b := maskActors(t, timelines[cancelPIN]), maskActors(t, timelines[duressPIN]); a != b {
-		t.Errorf("the timeline shows duress:\ncancel %s\nduress %s", a, b)
-	}
-	if !strings.Contains(answers[duressPIN], `"status":"cancelled"`) || strings.Contains(answers[duressPIN], `"closed_at":""`) {
-		t.Errorf("the duress answer does not read as cancelled: %s", answers[duressPIN])
-	}
+	raw, _ := json.Marshal(items[0])
+	return normalized(t, string(raw))
 }
 
 // keys lists a JSON object's keys in order.
@@ -185,44 +240,71 @@ func maskActors(t testing.TB, list string) string {
 }
 
 func TestDuressKeepsTheAlertOpenAndWakesStaff(t *testing.T) {
-	w, alert := raised(t, fresnoLat, fresnoLon)
-	uid := alert.GetString("uid")
-	before := len(outboxFor(t, w.app, uid))
-	s := scenario(w, "duress PIN", http.MethodPost, cancelURL(alert), w.tokA, `{"pin":"`+duressPIN+`"}`, 200)
-	s.ExpectedContent = []string{`"status":"cancelled"`}
-	s.NotExpectedContent = []string{"duress", `"status":"new"`}
-	s.Test(t)
+	for _, r := range pinRoutes {
+		w, alert := raised(t, fresnoLat, fresnoLon)
+		uid := alert.GetString("uid")
+		before := len(outboxFor(t, w.app, uid))
+		s := scenario(w, r.name+" with the duress PIN", http.MethodPost, r.url(alert), w.tokA, pinBody(duressPIN), 200)
+		s.ExpectedContent = []string{`"status":"` + r.status + `"`}
+		s.NotExpectedContent = []string{"duress", `"status":"new"`}
+		s.Test(t)
 
-	stored := mustFind(t, w.app, "alerts", alert.Id)
-	if stored.GetString("status") != "new" || !stored.GetBool("duress") || !stored.GetDateTime("closed_at").IsZero() {
-		t.Fatalf("stored: status %q duress %v closed_at %v; want open, flagged", stored.GetString("status"), stored.GetBool("duress"), stored.GetDateTime("closed_at"))
-	}
-	types, staffOnly := events(t, w.app, alert.Id)
-	if strings.Join(types, ",") != "created,cancelled,duress" || !staffOnly["duress"] || staffOnly["cancelled"] {
-		t.Errorf("timeline = %v staff-only %v", types, staffOnly)
-	}
-	rows := outboxFor(t, w.app, uid)[before:]
-	for _, sub := range []string{w.subAdviser.Id, w.subConsul.Id, w.subIT.Id} {
-		got := to(rows, sub)
-		if len(got) != 1 || got[0].Payload.Type != "alert.duress" {
-			t.Errorf("staff device %s (on duty or not) got %+v, want one alert.duress", sub, got)
+		stored := mustFind(t, w.app, "alerts", alert.Id)
+		if stored.GetString("status") != "new" || !stored.GetBool("duress") || !stored.GetDateTime("closed_at").IsZero() {
+			t.Fatalf("%s: stored status %q duress %v closed_at %v; want open, flagged", r.name, stored.GetString("status"), stored.GetBool("duress"), stored.GetDateTime("closed_at"))
 		}
-	}
-	for _, quiet := range []string{w.subA.Id, w.subRelES.Id, w.subRelEN.Id, w.relES.Id} {
-		if got := to(rows, quiet); len(got) != 0 {
-			t.Errorf("%s was told of the duress cancel: %+v", quiet, got)
+		types, staffOnly := events(t, w.app, alert.Id)
+		if strings.Join(types, ",") != "created,"+r.event+",duress" || !staffOnly["duress"] || staffOnly[r.event] {
+			t.Errorf("%s: timeline = %v staff-only %v", r.name, types, staffOnly)
 		}
-	}
-	if fed := channel(rows, "federation"); len(fed) != 1 || fed[0].Target != "fresno" {
-		t.Errorf("the target consulate must learn of the duress: %+v", fed)
+		if d := duressData(t, w.app, alert.Id); d["claim"] != r.claim || d["shown_status"] != r.status {
+			t.Errorf("%s: the duress event records %v, want claim %q shown as %q", r.name, d, r.claim, r.status)
+		}
+		rows := outboxFor(t, w.app, uid)[before:]
+		for _, sub := range []string{w.subAdviser.Id, w.subConsul.Id, w.subIT.Id} {
+			got := to(rows, sub)
+			if len(got) != 1 || got[0].Payload.Type != "alert.duress" {
+				t.Errorf("%s: staff device %s (on duty or not) got %+v, want one alert.duress", r.name, sub, got)
+			}
+		}
+		for _, quiet := range []string{w.subA.Id, w.subRelES.Id, w.subRelEN.Id, w.relES.Id} {
+			if got := to(rows, quiet); len(got) != 0 {
+				t.Errorf("%s: %s was told of the duress PIN: %+v", r.name, quiet, got)
+			}
+		}
+		if fed := channel(rows, "federation"); len(fed) != 1 || fed[0].Target != "fresno" {
+			t.Errorf("%s: the target consulate must learn of the duress: %+v", r.name, fed)
+		}
+		if len(rows) != 4 {
+			t.Errorf("%s: %d rows, want 3 staff devices and Fresno only: %+v", r.name, len(rows), rows)
+		}
 	}
 }
 
+// duressData is the data of the alert's duress event.
+func duressData(t testing.TB, app core.App, alertID string) map[string]any {
+	t.Helper()
+	ev, err := app.FindFirstRecordByFilter("alert_events", "alert = {:id} && type = 'duress'", dbx.Params{"id": alertID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var data map[string]any
+	raw, _ := json.Marshal(ev.Get("data"))
+	json.Unmarshal(raw, &data)
+	return data
+}
+
 func TestAfterDuressThePhoneSeesNothingMore(t *testing.T) {
+	for _, r := range pinRoutes {
+		afterDuress(t, r)
+	}
+}
+
+func afterDuress(t *testing.T, r pinRoute) {
 	w, alert := raised(t, laLat, laLon)
 	srv := server(t, w.app)
-	if status, body := call(t, srv, http.MethodPost, cancelURL(alert), w.tokA, `{"pin":"`+duressPIN+`"}`); status != 200 {
-		t.Fatal(status, body)
+	if status, body := call(t, srv, http.MethodPost, r.url(alert), w.tokA, pinBody(duressPIN)); status != 200 {
+		t.Fatal(r.name, status, body)
 	}
 	_, shown := call(t, srv, http.MethodGet, "/api/collections/alerts/records/"+alert.Id, w.tokA, "")
 	uid := alert.GetString("uid")
@@ -235,32 +317,34 @@ func TestAfterDuressThePhoneSeesNothingMore(t *testing.T) {
 		}
 	}
 	_, later := call(t, srv, http.MethodGet, "/api/collections/alerts/records/"+alert.Id, w.tokA, "")
-	if later != shown {
-		t.Errorf("the phone's view changed after the duress PIN:\nbefore %s\nafter  %s", shown, later)
+	if later != shown || !strings.Contains(later, `"status":"`+r.status+`"`) {
+		t.Errorf("%s: the phone's view changed after the duress PIN:\nbefore %s\nafter  %s", r.name, shown, later)
 	}
 	_, timeline := call(t, srv, http.MethodGet, "/api/collections/alert_events/records?sort=created", w.tokA, "")
-	if got := maskActors(t, timeline); strings.Count(got, ";") != 1 || !strings.HasPrefix(got, "created") || !strings.Contains(got, "cancelled") {
-		t.Errorf("the phone's timeline = %s, want created and cancelled only", got)
+	if got := maskActors(t, timeline); strings.Count(got, ";") != 1 || !strings.HasPrefix(got, "created") || !strings.Contains(got, r.event) {
+		t.Errorf("%s: the phone's timeline = %s, want created and %s only", r.name, got, r.event)
 	}
 	rows := outboxFor(t, w.app, uid)[before:]
 	if got := to(rows, w.subA.Id); len(got) != 0 {
-		t.Errorf("the phone was told of the advisers' work: %+v", got)
+		t.Errorf("%s: the phone was told of the advisers' work: %+v", r.name, got)
 	}
 	if got := to(rows, w.subRelES.Id); len(got) != 3 {
-		t.Errorf("the relative (disclosure all) gets acknowledged, assigned and facility: %+v", got)
+		t.Errorf("%s: the relative (disclosure all) gets acknowledged, assigned and facility: %+v", r.name, got)
 	}
 	// Staff see it as it is.
 	_, staffView := call(t, srv, http.MethodGet, "/api/collections/alerts/records/"+alert.Id, w.tokAdviser, "")
 	if !strings.Contains(staffView, `"duress":true`) || !strings.Contains(staffView, `"status":"acknowledged"`) {
-		t.Errorf("staff view: %s", staffView)
+		t.Errorf("%s: staff view: %s", r.name, staffView)
 	}
-	// Cancelling again, with the real PIN, answers as before and closes nothing.
-	status, again := call(t, srv, http.MethodPost, cancelURL(alert), w.tokA, `{"pin":"`+cancelPIN+`"}`)
-	if status != 200 || again != shown {
-		t.Errorf("cancel after duress: %d %s, want the same cancelled view", status, again)
+	// Closing again, with the real PIN, on either route, answers as before and closes nothing.
+	for _, again := range pinRoutes {
+		status, body := call(t, srv, http.MethodPost, again.url(alert), w.tokA, pinBody(cancelPIN))
+		if status != 200 || body != shown {
+			t.Errorf("%s after a duress %s: %d %s, want the same view", again.name, r.name, status, body)
+		}
 	}
 	if mustFind(t, w.app, "alerts", alert.Id).GetString("status") != "acknowledged" {
-		t.Error("the cancel PIN closed an alert under duress")
+		t.Errorf("the cancel PIN closed an alert under duress (%s)", r.name)
 	}
 }
 
@@ -281,27 +365,52 @@ func urlQuery(s string) string {
 	return strings.NewReplacer(" ", "%20", `"`, "%22", "=", "%3D", "!", "%21", ">", "%3E").Replace(s)
 }
 
+func TestWrongPIN(t *testing.T) {
+	for _, r := range pinRoutes {
+		w, alert := raised(t, laLat, laLon)
+		uid := alert.GetString("uid")
+		before := len(outboxFor(t, w.app, uid))
+		s := scenario(w, r.name+" with a wrong PIN", http.MethodPost, r.url(alert), w.tokA, pinBody(wrongPIN), 400)
+		s.ExpectedContent = []string{`"pin":{"code":"wrong_pin","message":"PIN incorrecto. Le quedan 4 intentos."`}
+		s.NotExpectedContent = []string{uid}
+		s.Test(t)
+		if stored := mustFind(t, w.app, "alerts", alert.Id); stored.GetString("status") != "new" || stored.GetBool("duress") {
+			t.Errorf("%s: a wrong PIN changed the alert", r.name)
+		}
+		if types, staffOnly := events(t, w.app, alert.Id); strings.Join(types, ",") != "created,pin_failed" || !staffOnly["pin_failed"] {
+			t.Errorf("%s: timeline %v staff-only %v", r.name, types, staffOnly)
+		}
+		if rows := outboxFor(t, w.app, uid)[before:]; len(rows) != 0 {
+			t.Errorf("%s: one wrong PIN told someone: %+v", r.name, rows)
+		}
+	}
+}
+
+// The cancel and safe routes share one limit of wrong PINs per alert.
 func TestWrongPINsLockTheAlert(t *testing.T) {
 	w, alert := raised(t, laLat, laLon)
 	srv := server(t, w.app)
 	uid := alert.GetString("uid")
 	before := len(outboxFor(t, w.app, uid))
 	for i := 1; i <= 5; i++ {
-		status, body := call(t, srv, http.MethodPost, cancelURL(alert), w.tokA, `{"pin":"`+wrongPIN+`"}`)
+		r := pinRoutes[i%2] // safe, cancel, safe, cancel, safe
+		status, body := call(t, srv, http.MethodPost, r.url(alert), w.tokA, pinBody(wrongPIN))
 		want := 400
 		if i == 5 {
 			want = 429
 		}
 		if status != want {
-			t.Fatalf("wrong PIN %d: %d %s, want %d", i, status, body, want)
+			t.Fatalf("wrong PIN %d (%s): %d %s, want %d", i, r.name, status, body, want)
 		}
 		if i < 5 && !strings.Contains(body, `"pin":{"code":"wrong_pin"`) {
-			t.Errorf("wrong PIN %d: %s", i, body)
+			t.Errorf("wrong PIN %d (%s): %s", i, r.name, body)
 		}
 	}
-	for _, pin := range []string{cancelPIN, duressPIN} {
-		if status, body := call(t, srv, http.MethodPost, cancelURL(alert), w.tokA, `{"pin":"`+pin+`"}`); status != 429 {
-			t.Errorf("the right PIN after 5 failures: %d %s, want 429", status, body)
+	for _, r := range pinRoutes {
+		for _, pin := range []string{cancelPIN, duressPIN} {
+			if status, body := call(t, srv, http.MethodPost, r.url(alert), w.tokA, pinBody(pin)); status != 429 {
+				t.Errorf("%s with the right PIN after 5 failures: %d %s, want 429", r.name, status, body)
+			}
 		}
 	}
 	stored := mustFind(t, w.app, "alerts", alert.Id)
@@ -312,62 +421,58 @@ func TestWrongPINsLockTheAlert(t *testing.T) {
 	if got := to(rows, w.subAdviser.Id); len(got) != 1 || !strings.Contains(got[0].Payload.Body, "PIN") {
 		t.Errorf("staff on duty are told of the attempts: %+v", got)
 	}
+	if len(channel(rows, "email")) != 0 || len(to(rows, w.subRelES.Id)) != 0 {
+		t.Errorf("relatives were told of the attempts: %+v", rows)
+	}
 	_, timeline := call(t, srv, http.MethodGet, "/api/collections/alert_events/records", w.tokA, "")
 	if strings.Contains(timeline, "pin_failed") {
 		t.Error("the phone sees the failed attempts")
 	}
 }
 
-func TestCancelRouteChecksThePIN(t *testing.T) {
-	for _, body := range []string{`{}`, `{"pin":1234}`, `{"pin":"12"}`, `{"pin":"abcd"}`} {
-		w, alert := raised(t, laLat, laLon)
-		s := scenario(w, "pin "+body, http.MethodPost, cancelURL(alert), w.tokA, body, 400)
-		s.ExpectedContent = []string{`"pin":{"code":"invalid_pin"`}
-		s.Test(t)
+func TestPINRoutesCheckThePIN(t *testing.T) {
+	for _, r := range pinRoutes {
+		for _, body := range []string{``, `{}`, `{"pin":null}`, `{"pin":1234}`, `{"pin":"12"}`, `{"pin":"abcd"}`} {
+			w, alert := raised(t, laLat, laLon)
+			before := counts(t, w.app)
+			s := scenario(w, r.name+" pin "+body, http.MethodPost, r.url(alert), w.tokA, body, 400)
+			s.ExpectedContent = []string{`"pin":{"code":"invalid_pin"`}
+			s.NotExpectedContent = []string{alert.GetString("uid")}
+			s.Test(t)
+			if after := counts(t, w.app); after != before {
+				t.Errorf("%s %s: wrote rows %+v -> %+v", r.name, body, before, after)
+			}
+		}
 	}
 }
 
-func TestSafeRoute(t *testing.T) {
-	cases := []struct {
-		name   string
-		token  func(w *world) string
-		status int
-	}{
-		{"anonymous", func(*world) string { return "" }, 401},
-		{"staff", func(w *world) string { return w.tokAdviser }, 403},
-		{"registrant B", func(w *world) string { return w.tokB }, 404},
-		{"registrant A", func(w *world) string { return w.tokA }, 200},
+func TestSafeWithTheCancelPIN(t *testing.T) {
+	w, alert := raised(t, fresnoLat, fresnoLon)
+	uid := alert.GetString("uid")
+	before := len(outboxFor(t, w.app, uid))
+	s := scenario(w, "safe with the cancel PIN", http.MethodPost, safeURL(alert), w.tokA, pinBody(cancelPIN), 200)
+	s.ExpectedContent = []string{`"status":"resolved"`, `"uid":"` + uid + `"`}
+	s.NotExpectedContent = []string{`"closed_at":""`, `"duress"`}
+	s.Test(t)
+
+	stored := mustFind(t, w.app, "alerts", alert.Id)
+	if stored.GetString("status") != "resolved" || stored.GetDateTime("closed_at").IsZero() || stored.GetBool("duress") {
+		t.Errorf("stored %q closed_at %v duress %v", stored.GetString("status"), stored.GetDateTime("closed_at"), stored.GetBool("duress"))
 	}
-	for _, c := range cases {
-		w, alert := raised(t, fresnoLat, fresnoLon)
-		uid := alert.GetString("uid")
-		before := len(outboxFor(t, w.app, uid))
-		s := scenario(w, "safe: "+c.name, http.MethodPost, safeURL(alert), c.token(w), "", c.status)
-		if c.status == 200 {
-			s.ExpectedContent = []string{`"status":"resolved"`}
-		} else {
-			s.NotExpectedContent = []string{uid}
-		}
-		s.Test(t)
-		stored := mustFind(t, w.app, "alerts", alert.Id)
-		if c.status != 200 {
-			if stored.GetString("status") != "new" {
-				t.Errorf("%s closed the alert", c.name)
-			}
-			continue
-		}
-		if stored.GetString("status") != "resolved" || stored.GetDateTime("closed_at").IsZero() {
-			t.Errorf("stored %q", stored.GetString("status"))
-		}
-		if types, _ := events(t, w.app, alert.Id); strings.Join(types, ",") != "created,released" {
-			t.Errorf("timeline %v", types)
-		}
-		rows := outboxFor(t, w.app, uid)[before:]
-		if got := to(rows, w.subRelES.Id); len(got) != 1 || got[0].Payload.Title != "Ana está a salvo" {
-			t.Errorf("relative got %+v", got)
-		}
-		if len(to(rows, w.subAdviser.Id)) != 1 || len(channel(rows, "federation")) != 1 {
-			t.Errorf("staff and Fresno are told: %+v", rows)
-		}
+	if types, _ := events(t, w.app, alert.Id); strings.Join(types, ",") != "created,released" {
+		t.Errorf("timeline %v", types)
+	}
+	rows := outboxFor(t, w.app, uid)[before:]
+	if got := to(rows, w.subRelES.Id); len(got) != 1 || got[0].Payload.Title != "Ana está a salvo" {
+		t.Errorf("relative got %+v", got)
+	}
+	if got := to(rows, w.subRelEN.Id); len(got) != 1 || got[0].Payload.Title != "Ana is safe" || len(to(rows, w.relES.Id)) != 1 {
+		t.Errorf("relatives are told: %+v", rows)
+	}
+	if len(to(rows, w.subAdviser.Id)) != 1 || len(to(rows, w.subConsul.Id)) != 0 || len(to(rows, w.subA.Id)) != 0 {
+		t.Errorf("staff on duty are told, not the phone itself: %+v", rows)
+	}
+	if fed := channel(rows, "federation"); len(fed) != 1 || fed[0].Target != "fresno" || !strings.Contains(fed[0].Raw, `"type":"alert.status"`) {
+		t.Errorf("the target consulate is told: %+v", fed)
 	}
 }

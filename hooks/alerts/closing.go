@@ -14,9 +14,32 @@ func isOpen(alert *core.Record) bool {
 	return slices.Contains(openStatuses, alert.GetString("status"))
 }
 
-// cancel closes an open alert at the person's request and tells relatives, staff and peers.
-// An alert under duress is closed by staff only.
-func cancel(app core.App, cfg *appliance.Config, alertID, actor string) error {
+// A closing is what the person asks for with a PIN: cancel ("it was a mistake") or safe
+// ("I am safe / released").
+type closing struct {
+	claim       string // recorded on the duress event: "cancel" or "safe"
+	status      string // the status the alert closes with, and the phone is shown under duress
+	event       string // the timeline event the phone sees
+	afterDuress string // staff-only event when the alert is already under duress
+	relatives   notice
+	staff       notice
+	duress      notice // to every staff device when the duress PIN is used
+}
+
+var (
+	cancelling = closing{
+		claim: "cancel", status: StatusCancelled, event: EventCancelled, afterDuress: EventCancelAfterDuress,
+		relatives: msgRelativeCancelled, staff: msgStaffCancelled, duress: msgStaffDuress,
+	}
+	releasing = closing{
+		claim: "safe", status: StatusResolved, event: EventReleased, afterDuress: EventSafeAfterDuress,
+		relatives: msgRelativeSafe, staff: msgStaffSafe, duress: msgStaffDuressSafe,
+	}
+)
+
+// closeAlert closes an open alert as c asks (the cancel PIN) and tells relatives, staff and
+// peers. An alert under duress is closed by staff only.
+func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c closing) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		alert, err := tx.FindRecordById("alerts", alertID)
 		if err != nil {
@@ -24,37 +47,37 @@ func cancel(app core.App, cfg *appliance.Config, alertID, actor string) error {
 		}
 		n := newNotifier(tx, cfg, alert, nil)
 		if alert.GetBool("duress") {
-			if err := addEvent(tx, alert, EventCancelAfterDuress, actor, true, nil); err != nil {
+			if err := addEvent(tx, alert, c.afterDuress, actor, true, nil); err != nil {
 				return err
 			}
 			return n.staff(false, msgStaffAfterDuress)
 		}
 		if !isOpen(alert) {
-			return nil // cancelled already, or closed by staff: the answer shows it
+			return nil // closed already, by the person or by staff: the answer shows it
 		}
 		from := alert.GetString("status")
-		alert.Set("status", StatusCancelled)
+		alert.Set("status", c.status)
 		alert.Set("closed_at", now())
 		if err := tx.Save(alert); err != nil {
 			return err
 		}
-		if err := addEvent(tx, alert, EventCancelled, actor, false, map[string]any{"from": from}); err != nil {
+		if err := addEvent(tx, alert, c.event, actor, false, map[string]any{"from": from}); err != nil {
 			return err
 		}
-		if err := n.relatives(levelStatus, msgRelativeCancelled, ""); err != nil {
+		if err := n.relatives(levelStatus, c.relatives, ""); err != nil {
 			return err
 		}
-		if err := n.staff(true, msgStaffCancelled); err != nil {
+		if err := n.staff(true, c.staff); err != nil {
 			return err
 		}
 		return n.peers(FederationStatus)
 	})
 }
 
-// duress keeps the alert open, flagged, and wakes every staff member. The phone is shown a
-// cancelled alert and the timeline a cancellation like the real one; relatives are told
-// nothing new (they would otherwise stand down).
-func duress(app core.App, cfg *appliance.Config, alertID, actor string) error {
+// duress keeps the alert open, flagged, and wakes every staff member. The phone is shown the
+// alert closed as c claims, and the timeline the event a real closing writes; relatives are
+// told nothing new (they would otherwise stand down).
+func duress(app core.App, cfg *appliance.Config, alertID, actor string, c closing) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		alert, err := tx.FindRecordById("alerts", alertID)
 		if err != nil {
@@ -67,62 +90,36 @@ func duress(app core.App, cfg *appliance.Config, alertID, actor string) error {
 		if !isOpen(alert) {
 			// Closed already, and the phone sees it as it is; the staff still learn that
 			// someone forced the person.
-			if err := addEvent(tx, alert, EventDuress, actor, true, map[string]any{"closed": true}); err != nil {
+			data := map[string]any{"claim": c.claim, "closed": true}
+			if err := addEvent(tx, alert, EventDuress, actor, true, data); err != nil {
 				return err
 			}
-			return n.staff(false, msgStaffDuress)
+			return n.staff(false, c.duress)
 		}
 		from := alert.GetString("status")
 		alert.Set("duress", true)
 		if err := tx.Save(alert); err != nil {
 			return err
 		}
-		if err := addEvent(tx, alert, EventCancelled, actor, false, map[string]any{"from": from}); err != nil {
+		if err := addEvent(tx, alert, c.event, actor, false, map[string]any{"from": from}); err != nil {
 			return err
 		}
-		shown := map[string]any{"shown_at": alert.GetDateTime("updated").String()}
-		if err := addEvent(tx, alert, EventDuress, actor, true, shown); err != nil {
+		if err := addEvent(tx, alert, EventDuress, actor, true, shownData(alert, c)); err != nil {
 			return err
 		}
-		if err := n.staff(false, msgStaffDuress); err != nil {
+		if err := n.staff(false, c.duress); err != nil {
 			return err
 		}
 		return n.peers(FederationStatus)
 	})
 }
 
-// safe closes an open alert as resolved: the person says they are safe or released.
-func safe(app core.App, cfg *appliance.Config, alertID, actor string) error {
-	return app.RunInTransaction(func(tx core.App) error {
-		alert, err := tx.FindRecordById("alerts", alertID)
-		if err != nil {
-			return err
-		}
-		n := newNotifier(tx, cfg, alert, nil)
-		if alert.GetBool("duress") {
-			if err := addEvent(tx, alert, EventSafeAfterDuress, actor, true, nil); err != nil {
-				return err
-			}
-			return n.staff(false, msgStaffAfterDuress)
-		}
-		if !isOpen(alert) {
-			return nil
-		}
-		from := alert.GetString("status")
-		alert.Set("status", StatusResolved)
-		alert.Set("closed_at", now())
-		if err := tx.Save(alert); err != nil {
-			return err
-		}
-		if err := addEvent(tx, alert, EventReleased, actor, false, map[string]any{"from": from}); err != nil {
-			return err
-		}
-		if err := n.relatives(levelStatus, msgRelativeSafe, ""); err != nil {
-			return err
-		}
-		if err := n.staff(true, msgStaffSafe); err != nil {
-			return err
-		}
-		return n.peers(FederationStatus)
-	})
+// shownData is the duress event's record of what the phone was shown, and when (see
+// registrantView).
+func shownData(alert *core.Record, c closing) map[string]any {
+	return map[string]any{
+		"claim":        c.claim,
+		"shown_status": c.status,
+		"shown_at":     alert.GetDateTime("updated").String(),
+	}
 }

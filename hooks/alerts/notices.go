@@ -13,7 +13,7 @@ import (
 const (
 	TypeCreated = "alert.created"
 	TypeStatus  = "alert.status"
-	TypeDuress  = "alert.duress"     // to staff: the duress PIN, or a close attempt after it
+	TypeDuress  = "alert.duress"     // to staff: the duress PIN (cancel or safe), or a close attempt after it
 	TypePINs    = "alert.pin_locked" // to staff: too many wrong PINs
 )
 
@@ -107,12 +107,15 @@ var (
 	msgStaffDuress = notice{TypeDuress,
 		i18n.Text{ES: "URGENTE: PIN de coacción", EN: "URGENT: duress PIN"},
 		i18n.Text{ES: "Obligaron a la persona a cancelar. La alerta sigue abierta; su teléfono la muestra cancelada.", EN: "The person was forced to cancel. The alert stays open; their phone shows it cancelled."}}
+	msgStaffDuressSafe = notice{TypeDuress,
+		i18n.Text{ES: "URGENTE: PIN de coacción", EN: "URGENT: duress PIN"},
+		i18n.Text{ES: "Obligaron a la persona a decir que está a salvo. La alerta sigue abierta; su teléfono la muestra cerrada.", EN: "The person was forced to say they are safe. The alert stays open; their phone shows it closed."}}
 	msgStaffAfterDuress = notice{TypeDuress,
 		i18n.Text{ES: "URGENTE: alerta con coacción", EN: "URGENT: alert under duress"},
 		i18n.Text{ES: "Alguien intentó cerrar desde el teléfono una alerta marcada con coacción. Sigue abierta.", EN: "Someone tried to close an alert marked under duress from the phone. It stays open."}}
 	msgStaffPinLocked = notice{TypePINs,
 		i18n.Text{ES: "URGENTE: intentos de PIN", EN: "URGENT: PIN attempts"},
-		i18n.Text{ES: "Demasiados PIN incorrectos para cancelar una alerta. Sigue abierta.", EN: "Too many wrong PINs to cancel an alert. It stays open."}}
+		i18n.Text{ES: "Demasiados PIN incorrectos para cerrar una alerta. Sigue abierta.", EN: "Too many wrong PINs to close an alert. It stays open."}}
 )
 
 var kindText = map[string]i18n.Text{

@@ -95,29 +95,35 @@ func TestStaffSeeNewAlertsInRealtime(t *testing.T) {
 }
 
 func TestThePhoneHearsOfNothingAfterDuress(t *testing.T) {
+	for _, r := range pinRoutes {
+		phoneHearsOfNothing(t, r)
+	}
+}
+
+func phoneHearsOfNothing(t *testing.T, r pinRoute) {
 	w, alert := raised(t, laLat, laLon)
 	srv := server(t, w.app)
 	phone := subscribe(t, srv, w.tokA, "alerts/"+alert.Id)
 	staff := subscribe(t, srv, w.tokAdviser, "alerts/"+alert.Id)
 
-	if status, body := call(t, srv, http.MethodPost, cancelURL(alert), w.tokA, `{"pin":"`+duressPIN+`"}`); status != 200 {
-		t.Fatal(status, body)
+	if status, body := call(t, srv, http.MethodPost, r.url(alert), w.tokA, pinBody(duressPIN)); status != 200 {
+		t.Fatal(r.name, status, body)
 	}
 	ev := phone.next(t, 5*time.Second)
-	if ev.name == "" || !strings.Contains(ev.data, `"status":"cancelled"`) || strings.Contains(ev.data, "duress") {
-		t.Fatalf("the phone got %+v, want the alert shown cancelled", ev)
+	if ev.name == "" || !strings.Contains(ev.data, `"status":"`+r.status+`"`) || strings.Contains(ev.data, "duress") {
+		t.Fatalf("%s: the phone got %+v, want the alert shown %s", r.name, ev, r.status)
 	}
 	if ev := staff.next(t, 5*time.Second); !strings.Contains(ev.data, `"duress":true`) {
-		t.Fatalf("staff got %+v", ev)
+		t.Fatalf("%s: staff got %+v", r.name, ev)
 	}
 
 	if status, body := call(t, srv, http.MethodPatch, recordsURL+"/"+alert.Id, w.tokAdviser, `{"status":"acknowledged"}`); status != 200 {
 		t.Fatal(status, body)
 	}
 	if ev := staff.next(t, 5*time.Second); !strings.Contains(ev.data, `"status":"acknowledged"`) {
-		t.Fatalf("staff got %+v", ev)
+		t.Fatalf("%s: staff got %+v", r.name, ev)
 	}
 	if ev := phone.next(t, time.Second); ev.name != "" {
-		t.Errorf("the phone heard of the advisers' work: %+v", ev)
+		t.Errorf("%s: the phone heard of the advisers' work: %+v", r.name, ev)
 	}
 }

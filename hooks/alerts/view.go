@@ -19,8 +19,9 @@ var ownerFields = []string{"status", "acknowledged_at", "closed_at", "updated"}
 var errLaterChange = errors.New("a change after the duress PIN is not sent to the registrant")
 
 // registrantView shows a registrant their alert as they may see it. An alert kept open by
-// the duress PIN looks exactly as it would had the cancel PIN been used: cancelled at that
-// moment, and nothing after it, not even a realtime message saying something changed.
+// the duress PIN looks exactly as it would had the cancel PIN been used: cancelled, or
+// resolved after "I am safe", at that moment, and nothing after it, not even a realtime
+// message saying something changed.
 func registrantView(e *core.RecordEnrichEvent) error {
 	if err := e.Next(); err != nil {
 		return err
@@ -34,42 +35,52 @@ func registrantView(e *core.RecordEnrichEvent) error {
 	if !r.GetBool("duress") {
 		return nil
 	}
-	at := duressShownAt(e.App, r)
-	if isRealtime(e.RequestInfo) && r.GetDateTime("updated").String() != at.String() {
+	s := duressShown(e.App, r)
+	if isRealtime(e.RequestInfo) && r.GetDateTime("updated").String() != s.At.String() {
 		return errLaterChange // PocketBase skips the message
 	}
-	showCancelled(r, at)
+	showClosed(r, s)
 	return nil
 }
 
-// showCancelled makes r read as an alert cancelled at at.
-func showCancelled(r *core.Record, at types.DateTime) {
-	r.SetRaw("status", StatusCancelled)
-	r.SetRaw("closed_at", at)
-	r.SetRaw("updated", at)
-	if ack := r.GetDateTime("acknowledged_at"); ack.After(at) {
+// shown is what the phone was shown when the duress PIN was used: the alert closed with
+// Status at At.
+type shown struct {
+	Status string         `json:"shown_status"`
+	At     types.DateTime `json:"shown_at"`
+}
+
+// showClosed makes r read as the alert the phone was shown.
+func showClosed(r *core.Record, s shown) {
+	r.SetRaw("status", s.Status)
+	r.SetRaw("closed_at", s.At)
+	r.SetRaw("updated", s.At)
+	if ack := r.GetDateTime("acknowledged_at"); ack.After(s.At) {
 		r.SetRaw("acknowledged_at", types.DateTime{})
 	}
 }
 
-// duressShownAt is when the phone was shown the alert as cancelled (the duress event
-// records it); the alert's last change if that event is missing.
-func duressShownAt(app core.App, alert *core.Record) types.DateTime {
+// duressShown is what the duress event records the phone was shown. Without it (an event
+// written before the status was recorded, or none), the alert cancelled at its last change.
+func duressShown(app core.App, alert *core.Record) shown {
+	s := shown{Status: StatusCancelled, At: alert.GetDateTime("updated")}
 	evs, err := app.FindRecordsByFilter("alert_events", "alert = {:id} && type = {:type}", "created", 1, 0,
 		dbx.Params{"id": alert.Id, "type": EventDuress})
-	if err == nil && len(evs) == 1 {
-		ev := evs[0]
-		var data struct {
-			ShownAt string `json:"shown_at"`
-		}
-		raw, _ := json.Marshal(ev.Get("data"))
-		if json.Unmarshal(raw, &data) == nil {
-			if at, err := types.ParseDateTime(data.ShownAt); err == nil && !at.IsZero() {
-				return at
-			}
-		}
+	if err != nil || len(evs) != 1 {
+		return s
 	}
-	return alert.GetDateTime("updated")
+	var data shown
+	raw, _ := json.Marshal(evs[0].Get("data"))
+	if json.Unmarshal(raw, &data) != nil {
+		return s
+	}
+	if !data.At.IsZero() {
+		s.At = data.At
+	}
+	if data.Status != "" {
+		s.Status = data.Status
+	}
+	return s
 }
 
 func isStaff(info *core.RequestInfo) bool {

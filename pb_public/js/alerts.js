@@ -1,4 +1,4 @@
-// The registrant's own alerts: the open one, cancel with a PIN, "I am safe", the timeline.
+// The registrant's own alerts: the open one, cancel or "I am safe" with a PIN, the timeline.
 import { api } from './api.js';
 import { token } from './session.js';
 import { t } from './i18n.js';
@@ -59,8 +59,10 @@ export async function cancelAlert(uid, pin) {
   return res;
 }
 
-export async function markSafe(uid) {
-  return api(`/api/alertbutton/alerts/${encodeURIComponent(uid)}/safe`, { method: 'POST', body: {}, token: token() });
+// markSafe closes the alert as "I am safe / released". It takes the PIN, as cancel does, so
+// that whoever holds the phone cannot close the case; the duress PIN answers the same.
+export async function markSafe(uid, pin) {
+  return api(`/api/alertbutton/alerts/${encodeURIComponent(uid)}/safe`, { method: 'POST', body: { pin }, token: token() });
 }
 
 export function kindLabel(kind) {

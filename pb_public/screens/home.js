@@ -1,5 +1,5 @@
 // Home: the alert button; while an alert waits, "NOT SENT YET" and the numbers to call;
-// once sent, who was told, "I am safe" and cancel with a PIN.
+// once sent, who was told, and "I am safe" or cancel, both with the PIN.
 import { h, fill, field, status } from '../js/dom.js';
 import { t, formatTime } from '../js/i18n.js';
 import { session, token } from '../js/session.js';
@@ -145,40 +145,6 @@ function sentPanel(alert, done) {
   const told = h('ul', { class: 'told' });
   fillTold(told, alert);
 
-  const pin = field({ label: t('sent.cancel.label'), name: 'pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 8 });
-  const cancelForm = h('form', { class: 'card', novalidate: true, onsubmit: async (e) => {
-    e.preventDefault();
-    pin.setError('');
-    if (!/^[0-9]{4,8}$/.test(pin.input.value)) {
-      pin.setError(t('err.pin'));
-      pin.input.focus();
-      return;
-    }
-    try {
-      await cancelAlert(alert.uid, pin.input.value);
-      say.say(t('sent.cancelled'), 'ok');
-      setTimeout(done, 2500);
-    } catch (err) {
-      pin.setError(explain(err));
-    }
-  } },
-  h('h2', {}, t('sent.cancel.title')),
-  h('p', {}, t('sent.cancel.text')),
-  pin,
-  h('button', { type: 'submit', class: 'btn' }, t('sent.cancel.button')));
-
-  const safe = h('button', { type: 'button', class: 'btn primary', 'aria-describedby': 'safe-help', onclick: async () => {
-    safe.disabled = true;
-    try {
-      await markSafe(alert.uid);
-      say.say(t('sent.safe.done'), 'ok');
-      setTimeout(done, 2500);
-    } catch (err) {
-      say.say(explain(err), 'error');
-      safe.disabled = false;
-    }
-  } }, t('sent.safe'));
-
   return h('div', { class: 'sent' },
     h('h1', { class: 'ok' }, t('sent.title')),
     h('p', {}, t('sent.at', { time: formatTime(alert.created || new Date()) })),
@@ -190,10 +156,45 @@ function sentPanel(alert, done) {
       h('h2', {}, t('sent.now.title')),
       h('ol', {}, h('li', {}, t('sent.now.1')), h('li', {}, t('sent.now.2')), h('li', {}, t('sent.now.3'))),
       h('a', { href: '#/rights' }, t('home.rights'))),
-    safe,
-    h('p', { class: 'hint', id: 'safe-help' }, t('sent.safe.help')),
-    cancelForm,
+    closeForm(alert, say, done),
     callButtons());
+}
+
+// closeForm takes the PIN for both ways to close the alert: "I am safe" and cancel (Enter
+// cancels, as it always did). The PIN keeps whoever holds the phone from closing the case.
+function closeForm(alert, say, done) {
+  const pin = field({ label: t('sent.cancel.label'), name: 'pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 8 });
+  const close = async (send, doneKey) => {
+    pin.setError('');
+    if (!/^[0-9]{4,8}$/.test(pin.input.value)) {
+      pin.setError(t('err.pin'));
+      pin.input.focus();
+      return;
+    }
+    safe.disabled = cancel.disabled = true;
+    try {
+      await send(alert.uid, pin.input.value);
+      say.say(t(doneKey), 'ok');
+      setTimeout(done, 2500);
+    } catch (err) {
+      pin.setError(explain(err));
+      pin.input.focus();
+      safe.disabled = cancel.disabled = false;
+    }
+  };
+  const safe = h('button', { type: 'button', class: 'btn primary', 'aria-describedby': 'safe-help',
+    onclick: () => close(markSafe, 'sent.safe.done') }, t('sent.safe'));
+  const cancel = h('button', { type: 'submit', class: 'btn' }, t('sent.cancel.button'));
+  return h('form', { class: 'card', novalidate: true, onsubmit: (e) => {
+    e.preventDefault();
+    close(cancelAlert, 'sent.cancelled');
+  } },
+  h('h2', {}, t('sent.close.title')),
+  h('p', {}, t('sent.close.text')),
+  pin,
+  safe,
+  h('p', { class: 'hint', id: 'safe-help' }, t('sent.safe.help')),
+  cancel);
 }
 
 // fillTold lists who was told: the server's list when it gives one, else the consulate the
