@@ -192,3 +192,42 @@ func setPINs(t *testing.T, n *node, reg *core.Record) {
 		t.Fatal(err)
 	}
 }
+
+// TestPeerStatusReachesTheFamily: fresno's adviser acknowledges the case; at los-angeles,
+// where the person registered, the relatives get the milestone as if it had happened there.
+func TestPeerStatusReachesTheFamily(t *testing.T) {
+	t.Parallel()
+	p := newPair(t)
+	contacts, _ := p.la.app.FindCollectionByNameOrId("contacts")
+	mother := core.NewRecord(contacts)
+	mother.Set("registrant", p.reg.Id)
+	mother.Set("name", "Rosa")
+	mother.Set("language", "es")
+	if err := p.la.app.Save(mother); err != nil {
+		t.Fatal(err)
+	}
+	subs, _ := p.la.app.FindCollectionByNameOrId("push_subscriptions")
+	sub := core.NewRecord(subs)
+	sub.Set("endpoint", "https://fcm.googleapis.com/fcm/send/rosa")
+	sub.Set("p256dh", "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM")
+	sub.Set("auth", "tBHItJI5svbpez7KI4CCXg")
+	sub.Set("contact", mother.Id)
+	if err := p.la.app.Save(sub); err != nil {
+		t.Fatal(err)
+	}
+	toMother := dbx.HashExp{"channel": "push", "target": sub.Id}
+	before := count(t, p.la, "outbox", toMother)
+
+	a := alertAt(t, p.fresno, p.uid)
+	status, body := do(t, http.MethodPatch, p.fresno.url+"/api/collections/alerts/records/"+a.Id, p.adviser, map[string]string{"status": alerts.StatusAcknowledged})
+	if status != 200 {
+		t.Fatalf("acknowledge at fresno: %d %s", status, body)
+	}
+	runOnce(t, p.fresno.relay(nil))
+	if got := alertAt(t, p.la, p.uid).GetString("status"); got != alerts.StatusAcknowledged {
+		t.Fatalf("los-angeles holds %s", got)
+	}
+	if n := count(t, p.la, "outbox", toMother); n != before+1 {
+		t.Errorf("%d new pushes to the mother, want the acknowledged milestone", n-before)
+	}
+}

@@ -44,6 +44,9 @@ func (s *service) applyState(tx core.App, alert *core.Record, env *protocol.Enve
 		if err := addEvent(tx, alert, statusEvent(env.Type), actor, false, map[string]any{"from": from, "to": to, "by": env.Origin}); err != nil {
 			return err
 		}
+		if err := alerts.AnnounceStatus(tx, s.cfg, alert, to); err != nil {
+			return err
+		}
 	}
 	if toTarget := alert.GetString("target_consulate"); toTarget != fromTarget {
 		if err := addEvent(tx, alert, EventTransferred, actor, false, map[string]any{"from": fromTarget, "to": toTarget, "by": env.Origin}); err != nil {

@@ -204,3 +204,9 @@ func milestone(n *notifier, self notice, level string, rel notice) error {
 	}
 	return n.relatives(level, rel, "")
 }
+
+// AnnounceStatus tells the registrant and relatives of a status another consulate set on
+// this consulate's copy of the case, as an adviser's change here would.
+func AnnounceStatus(app core.App, cfg *appliance.Config, alert *core.Record, status string) error {
+	return statusMilestone(newNotifier(app, cfg, alert, nil), status)
+}
