@@ -17,6 +17,7 @@ import (
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/registrants"
+	"alertbutton/hooks/requests"
 	"alertbutton/hooks/schedule"
 	"alertbutton/hooks/staff"
 	"alertbutton/hooks/storage"
@@ -28,6 +29,7 @@ import (
 func Register(app core.App, cfg *appliance.Config) {
 	appliance.Bind(app, cfg)
 	storage.Bind(app)
+	requests.Bind(app)
 	backup.Bind(app, func() []age.Recipient { return cfg.BackupRecipients })
 	directory.Bind(app, cfg)
 	privacy.Bind(app, cfg)

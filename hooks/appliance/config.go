@@ -5,13 +5,16 @@ package appliance
 import (
 	"fmt"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 
+	"filippo.io/age"
 	"github.com/spf13/pflag"
 
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/keys"
+	"alertbutton/hooks/backup"
 	"alertbutton/hooks/push"
 	"alertbutton/hooks/seal"
 )
@@ -25,14 +28,19 @@ type Config struct {
 	PublicURL string
 	PushHosts push.HostList
 
+	// BackupRecipients are IT's age recipients, to whom every backup is encrypted
+	// (--backup-recipients FILE and $ALERTBUTTON_BACKUP_RECIPIENTS); none refuses backups.
+	BackupRecipients []age.Recipient
+
 	// Loaded at bootstrap from the data directory (or the environment).
 	Keys   *keys.Keys
 	Sealer *seal.Sealer
 
 	// Raw flag values; the fields above are resolved from them.
-	code      string
-	publicURL string
-	pushHosts string
+	code             string
+	publicURL        string
+	pushHosts        string
+	backupRecipients string
 }
 
 // Flags are serve's own flags, parsed both before PocketBase bootstraps (so that a wrong
@@ -42,6 +50,7 @@ func (c *Config) Flags() *pflag.FlagSet {
 	fs.StringVar(&c.code, "consulate", "", "this appliance's consulate code, e.g. los-angeles (required on first start)")
 	fs.StringVar(&c.publicURL, "public-url", "", "the https address people and peers reach this appliance at")
 	fs.StringVar(&c.pushHosts, "push-hosts", "", "comma separated push-service hosts to allow (default: the browser vendors' push services)")
+	fs.StringVar(&c.backupRecipients, "backup-recipients", "", "file of IT's age recipients (age1..., one per line) that backups are encrypted to; also read from $"+backup.RecipientsEnv)
 	return fs
 }
 
@@ -69,6 +78,11 @@ func (c *Config) Resolve(dataDir string) error {
 	if err := c.resolvePublicURL(); err != nil {
 		return err
 	}
+	rs, err := backup.LoadRecipients(c.backupRecipients, os.Getenv(backup.RecipientsEnv))
+	if err != nil {
+		return err
+	}
+	c.BackupRecipients = rs
 	return c.resolvePushHosts()
 }
 

@@ -11,7 +11,7 @@ import (
 // claimQuery moves up to {:n} due rows' next_at to the end of a lease in one statement:
 // SQLite runs writes one at a time, so two workers never get the same row. An empty
 // next_at (a row just queued) is due.
-const claimQuery = `UPDATE outbox SET next_at = {:lease}
+const claimQuery = `UPDATE outbox SET next_at = {:lease}, claimed_by = {:owner}
 WHERE id IN (
 	SELECT id FROM outbox
 	WHERE state = 'pending' AND channel IN ('push', 'email') AND next_at <= {:now}
@@ -26,6 +26,7 @@ func (d *Dispatcher) claim(now time.Time, n int) ([]*core.Record, error) {
 		"now":   dateString(now),
 		"lease": dateString(d.now().Add(claimLease)),
 		"n":     n,
+		"owner": d.owner,
 	}).Column(&ids)
 	if err != nil || len(ids) == 0 {
 		return nil, err
@@ -37,3 +38,18 @@ func dateString(t time.Time) string {
 	dt, _ := types.ParseDateTime(t)
 	return dt.String()
 }
+
+// releaseQuery makes due again the rows claimed by another process: there is one process per
+// data directory, so that process died before it could send them.
+const releaseQuery = `UPDATE outbox SET next_at = '', claimed_by = ''
+WHERE state = 'pending' AND channel IN ('push', 'email') AND claimed_by != '' AND claimed_by != {:owner}`
+
+// releaseStale frees the claims of a process that was killed mid-send, so that its rows
+// are sent now rather than when their lease ends.
+func (d *Dispatcher) releaseStale() error {
+	_, err := d.app.NonconcurrentDB().NewQuery(releaseQuery).Bind(dbx.Params{"owner": d.owner}).Execute()
+	return err
+}
+
+// processID names this process's claims.
+var processID = core.GenerateDefaultRandomId()

@@ -40,6 +40,7 @@ type Dispatcher struct {
 	opts   Options
 	sender *push.Sender
 	sweep  time.Duration
+	owner  string // whose claims this dispatcher's are: the process
 
 	slots  chan struct{} // one per send in flight
 	wake   chan struct{}
@@ -74,6 +75,7 @@ func NewDispatcher(app core.App, cfg *appliance.Config, opts Options) *Dispatche
 		opts:     opts,
 		sender:   push.NewSender(cfg.Keys.VAPIDPublicKey(), cfg.Keys.VAPIDPrivateKey(), vapidSubject(app, cfg), opts.Client),
 		sweep:    sweepEvery,
+		owner:    processID,
 		slots:    make(chan struct{}, opts.Workers),
 		wake:     make(chan struct{}, 1),
 		quit:     make(chan struct{}),
@@ -93,6 +95,9 @@ func (d *Dispatcher) Start() {
 		return
 	}
 	d.started = true
+	if err := d.releaseStale(); err != nil {
+		d.app.Logger().Error("outbox: releasing the claims of a previous process", "error", err)
+	}
 	d.hookID = d.app.OnRecordAfterCreateSuccess(collection).BindFunc(func(e *core.RecordEvent) error {
 		if ours(e.Record.GetString("channel")) {
 			d.Wake()

@@ -13,3 +13,6 @@ func (d *Dispatcher) Claim(now time.Time, n int) (int, error) {
 	rows, err := d.claim(now, n)
 	return len(rows), err
 }
+
+// SetProcess makes the dispatcher claim as another process would.
+func (d *Dispatcher) SetProcess(id string) { d.owner = id }

@@ -104,6 +104,9 @@ func TestPendingPushesAreSentAfterRestart(t *testing.T) {
 	restarted.SetSweep(time.Hour)
 	restarted.Start() // sends what is pending, with no commit to wake it
 	svc.WaitMessages(t, sub, 2)
+	// The push service has them before the dispatcher records them sent: wait for that too,
+	// or a slow machine sees them claimed still when the clock moves.
+	waitSent(t, app, rec.Id, 2)
 
 	if sent := runOnce(t, restarted); sent != 0 {
 		t.Fatalf("sent %d while the dead worker's claim holds", sent)
@@ -409,5 +412,51 @@ func TestNoPushIsSentTwice(t *testing.T) {
 		if row.GetInt("attempts") != 1 {
 			t.Fatalf("row %s was tried %d times", row.Id, row.GetInt("attempts"))
 		}
+	}
+}
+
+func TestClaimsOfAKilledProcessAreReleasedAtStart(t *testing.T) {
+	app, cfg := newApp(t)
+	svc := pushtest.Start(t)
+	cfg.PushHosts = push.HostList{svc.Host()}
+	sub, rec := subscribe(t, app, cfg, svc, svc.Host())
+	queuePush(t, app, rec.Id, payload(1), payload(2))
+	clk := newClock()
+
+	// Another process claimed a row and was killed (SIGKILL) before sending it.
+	killed := outbox.NewDispatcher(app, cfg, outbox.Options{Now: clk.Now})
+	killed.SetProcess("killedprocess01")
+	if n, err := killed.Claim(clk.Now(), 1); err != nil || n != 1 {
+		t.Fatalf("Claim = %d, %v", n, err)
+	}
+
+	// The next process sends both at start, without waiting for the lease: the clock
+	// does not move.
+	restarted := dispatcher(t, app, cfg, outbox.Options{Now: clk.Now})
+	restarted.SetSweep(time.Hour)
+	restarted.Start()
+	if got := svc.WaitMessages(t, sub, 2); len(got) != 2 {
+		t.Fatalf("received %d pushes, want both", len(got))
+	}
+}
+
+// waitSent waits up to 10 seconds for n of target's rows to be recorded sent.
+func waitSent(t *testing.T, app core.App, target string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		sent := 0
+		for _, r := range rows(t, app, target) {
+			if r.GetString("state") == "sent" {
+				sent++
+			}
+		}
+		if sent >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d rows recorded sent, want %d", sent, n)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -23,6 +23,7 @@ const (
 
 func (d *Dispatcher) markSent(app core.App, row *core.Record) error {
 	row.Set("state", stateSent)
+	row.Set("claimed_by", "")
 	row.Set("sent_at", d.now())
 	row.Set("last_error", "")
 	return app.Save(row)
@@ -33,6 +34,7 @@ func (d *Dispatcher) markSent(app core.App, row *core.Record) error {
 func (d *Dispatcher) markDead(app core.App, row *core.Record, reason string) error {
 	d.app.Logger().Warn("outbox: giving up", "row", row.Id, "channel", row.GetString("channel"), "alert", row.GetString("alert"))
 	row.Set("state", stateDead)
+	row.Set("claimed_by", "")
 	row.Set("last_error", truncate(reason))
 	return app.Save(row)
 }
@@ -46,6 +48,7 @@ func (d *Dispatcher) markRetry(row *core.Record, wait time.Duration, reason stri
 		wait = d.backoff(max(row.GetInt("attempts")-1, 0))
 	}
 	row.Set("next_at", d.now().Add(max(wait, minRetry)))
+	row.Set("claimed_by", "")
 	row.Set("last_error", truncate(reason))
 	return d.app.Save(row)
 }

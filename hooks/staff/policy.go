@@ -35,6 +35,14 @@ func policy(e *core.RequestEvent) error {
 
 func allowed(e *core.RequestEvent, role, path string) bool {
 	method := e.Request.Method
+	if strings.Contains(path, "/impersonate/") {
+		// An impersonation token would show its holder the person's sealed fields.
+		return false
+	}
+	collection, isRecords := recordsCollection(e, path)
+	if isRecords && !recordsAllowed(role, method, collection) {
+		return false
+	}
 	if role == privacy.RoleIT {
 		return !writesPersonalData(e, method, path)
 	}
@@ -46,10 +54,50 @@ func allowed(e *core.RequestEvent, role, path string) bool {
 	if strings.HasPrefix(path, "/api/collections") && !strings.Contains(path, "/records") && method != http.MethodGet {
 		return false // schema changes, import, truncate
 	}
-	if strings.Contains(path, "/impersonate/") {
+	return true
+}
+
+// serverWritten are written only by the appliance itself: the hash-chained audit log and
+// the alerts' timeline. A row added through the API would forge the record of what happened.
+var serverWritten = []string{"audit_log", "alert_events"}
+
+// routesOnly are reached through the appliance's own routes only: a push endpoint
+// identifies a person's browser.
+var routesOnly = []string{"push_subscriptions"}
+
+// recordsAllowed is the role's access to a collection through the records API; the
+// collection's rules and hooks then apply.
+func recordsAllowed(role, method, collection string) bool {
+	if slices.Contains(routesOnly, collection) {
 		return false
 	}
-	return true
+	if method == http.MethodGet || method == http.MethodHead {
+		return true
+	}
+	if slices.Contains(serverWritten, collection) {
+		return false
+	}
+	if role == privacy.RoleIT {
+		return true // writesPersonalData keeps IT off the people's records
+	}
+	// Advisers and consuls write the people's records and cases (and their own staff
+	// account, which the staff hooks limit); the directory, queues and federation are IT's.
+	return slices.Contains(audit.PersonalCollections, collection) || collection == core.CollectionNameSuperusers
+}
+
+// recordsCollection is the collection a records API path acts on, by name.
+func recordsCollection(e *core.RequestEvent, path string) (string, bool) {
+	if !strings.HasPrefix(path, "/api/collections/") {
+		return "", false
+	}
+	parts := strings.Split(strings.TrimPrefix(path, "/api/collections/"), "/")
+	if len(parts) < 2 || parts[1] != "records" {
+		return "", false
+	}
+	if c, err := e.App.FindCachedCollectionByNameOrId(parts[0]); err == nil {
+		return c.Name, true
+	}
+	return parts[0], true
 }
 
 // writesPersonalData is IT writing a registrant's, relative's or case's record: IT runs the

@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"errors"
 	"slices"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -31,6 +32,14 @@ func Bind(app core.App) {
 		}
 		return e.Next()
 	})
+	// Realtime messages do not pass the request policy; a subscription's endpoint
+	// identifies a person's browser, so none is sent, to staff either.
+	app.OnRecordEnrich(routesOnly...).BindFunc(func(e *core.RecordEnrichEvent) error {
+		if e.RequestInfo != nil && e.RequestInfo.Context == core.RequestInfoContextRealtime {
+			return errRoutesOnly
+		}
+		return e.Next()
+	})
 	app.OnRecordCreateRequest(core.CollectionNameSuperusers).BindFunc(onlyIT)
 	app.OnRecordDeleteRequest(core.CollectionNameSuperusers).BindFunc(onlyIT)
 	app.OnRecordUpdateRequest(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordRequestEvent) error {
@@ -49,6 +58,8 @@ func Bind(app core.App) {
 		return e.Next()
 	})
 }
+
+var errRoutesOnly = errors.New("push subscriptions are reached through the appliance's routes only")
 
 func onlyIT(e *core.RecordRequestEvent) error {
 	if privacy.StaffRole(e.Auth) != privacy.RoleIT {

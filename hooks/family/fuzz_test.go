@@ -1,0 +1,36 @@
+package family_test
+
+import (
+	"errors"
+	"testing"
+
+	"alertbutton/hooks/apptest"
+	"alertbutton/hooks/family"
+)
+
+// FuzzContactByToken is the {token} of every family route: anything a relative's browser,
+// or someone guessing, puts in the URL. It must never panic, answer ErrUnknownToken for all
+// but the one token issued, and find that token's contact. Seeds: testdata/fuzz/FuzzContactByToken.
+func FuzzContactByToken(f *testing.F) {
+	app, _ := apptest.New(f, "los-angeles")
+	owner := registrant(f, app, "+13105550401")
+	contact := relative(f, app, owner, "es")
+	token, hash := family.NewToken()
+	contact.Set("family_token_hash", hash)
+	if err := app.Save(contact); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(token)
+	f.Fuzz(func(t *testing.T, s string) {
+		found, err := family.ContactByToken(app, s)
+		if s == token {
+			if err != nil || found.Id != contact.Id {
+				t.Fatalf("the issued token found %v, %v", found, err)
+			}
+			return
+		}
+		if !errors.Is(err, family.ErrUnknownToken) || found != nil {
+			t.Fatalf("the token %q found %v, %v", s, found, err)
+		}
+	})
+}
