@@ -29,7 +29,7 @@ func TestServeInfoKeysAndIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 	var info struct {
-		Consulate struct{ Code, Name string }
+		Consulate      struct{ Code, Name string }
 		VAPIDPublicKey string
 		Federation     struct{ SigningKey, SealKey string }
 	}
