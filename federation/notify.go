@@ -24,21 +24,9 @@ const (
 )
 
 // addEvent appends to the alert's timeline, staff-only when asked or when the alert is
-// under duress (the registrant's timeline stops at the cancellation it was shown).
+// under duress (the registrant's timeline stops at what the phone was shown).
 func addEvent(app core.App, alert *core.Record, typ, actor string, staffOnly bool, data map[string]any) error {
-	c, err := app.FindCachedCollectionByNameOrId("alert_events")
-	if err != nil {
-		return err
-	}
-	ev := core.NewRecord(c)
-	ev.Set("alert", alert.Id)
-	ev.Set("type", typ)
-	ev.Set("actor", actor)
-	ev.Set("staff_only", staffOnly || alert.GetBool("duress"))
-	if data != nil {
-		ev.Set("data", data)
-	}
-	return app.Save(ev)
+	return alerts.AddEvent(app, alert, typ, actor, staffOnly || alert.GetBool("duress"), data)
 }
 
 // notice is a push to staff; {city} is the peer consulate's city. Like every push, it

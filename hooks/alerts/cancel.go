@@ -99,7 +99,7 @@ func wrongPIN(e *core.RequestEvent, cfg *appliance.Config, alertID, actor string
 		if err != nil {
 			return err
 		}
-		if err := addEvent(tx, alert, EventPinFailed, actor, true, nil); err != nil {
+		if err := AddEvent(tx, alert, EventPinFailed, actor, true, nil); err != nil {
 			return err
 		}
 		if failures < maxPinFailures {

@@ -47,7 +47,7 @@ func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c cl
 		}
 		n := newNotifier(tx, cfg, alert, nil)
 		if alert.GetBool("duress") {
-			if err := addEvent(tx, alert, c.afterDuress, actor, true, nil); err != nil {
+			if err := AddEvent(tx, alert, c.afterDuress, actor, true, nil); err != nil {
 				return err
 			}
 			return n.staff(false, msgStaffAfterDuress)
@@ -61,7 +61,7 @@ func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c cl
 		if err := tx.Save(alert); err != nil {
 			return err
 		}
-		if err := addEvent(tx, alert, c.event, actor, false, map[string]any{"from": from}); err != nil {
+		if err := AddEvent(tx, alert, c.event, actor, false, map[string]any{"from": from}); err != nil {
 			return err
 		}
 		if err := n.relatives(levelStatus, c.relatives, ""); err != nil {
@@ -91,7 +91,7 @@ func duress(app core.App, cfg *appliance.Config, alertID, actor string, c closin
 			// Closed already, and the phone sees it as it is; the staff still learn that
 			// someone forced the person.
 			data := map[string]any{"claim": c.claim, "closed": true}
-			if err := addEvent(tx, alert, EventDuress, actor, true, data); err != nil {
+			if err := AddEvent(tx, alert, EventDuress, actor, true, data); err != nil {
 				return err
 			}
 			return n.staff(false, c.duress)
@@ -101,10 +101,10 @@ func duress(app core.App, cfg *appliance.Config, alertID, actor string, c closin
 		if err := tx.Save(alert); err != nil {
 			return err
 		}
-		if err := addEvent(tx, alert, c.event, actor, false, map[string]any{"from": from}); err != nil {
+		if err := AddEvent(tx, alert, c.event, actor, false, map[string]any{"from": from}); err != nil {
 			return err
 		}
-		if err := addEvent(tx, alert, EventDuress, actor, true, shownData(alert, c)); err != nil {
+		if err := AddEvent(tx, alert, EventDuress, actor, true, shownData(alert, c)); err != nil {
 			return err
 		}
 		if err := n.staff(false, c.duress); err != nil {

@@ -28,9 +28,9 @@ const (
 
 var errAppendOnly = errors.New("the alert timeline is append-only: its events cannot be changed or deleted")
 
-// addEvent appends to the alert's timeline. data never holds personal data. A staff-only
+// AddEvent appends to the alert's timeline. data never holds personal data. A staff-only
 // event is not shown to the registrant.
-func addEvent(app core.App, alert *core.Record, typ, actor string, staffOnly bool, data map[string]any) error {
+func AddEvent(app core.App, alert *core.Record, typ, actor string, staffOnly bool, data map[string]any) error {
 	c, err := app.FindCachedCollectionByNameOrId("alert_events")
 	if err != nil {
 		return err

@@ -169,7 +169,7 @@ func announce(app core.App, cfg *appliance.Config, a *core.Record, in Input) err
 		"target": a.GetString("target_consulate"),
 		"basis":  a.GetString("route_basis"),
 	}
-	if err := addEvent(app, a, EventCreated, in.Actor, false, data); err != nil {
+	if err := AddEvent(app, a, EventCreated, in.Actor, false, data); err != nil {
 		return err
 	}
 	n := newNotifier(app, cfg, a, in.Registrant)

@@ -177,7 +177,7 @@ func writeEvents(app core.App, alert *core.Record, c changes, actor string) erro
 		events = append(events, event{EventInternalNotes, true, nil})
 	}
 	for _, ev := range events {
-		if err := addEvent(app, alert, ev.typ, actor, ev.staffOnly, ev.data); err != nil {
+		if err := AddEvent(app, alert, ev.typ, actor, ev.staffOnly, ev.data); err != nil {
 			return err
 		}
 	}
