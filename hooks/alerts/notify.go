@@ -163,12 +163,14 @@ func pickLang(choices ...string) string {
 
 // StaffSubscriptions returns the push subscriptions of staff devices: of staff on duty when
 // onDutyOnly, of the given roles when any are given (a superuser without a role is IT).
+//
+// The staff are read first, then their subscriptions by idx_push_staff: as a join, SQLite
+// scanned every registrant's and relative's subscription for the few staff ones, inside the
+// write transaction of every alert and escalation (BENCHMARKS.md, scenario scale).
 func StaffSubscriptions(app core.App, onDutyOnly bool, roles ...string) ([]*core.Record, error) {
-	q := app.RecordQuery("push_subscriptions").
-		InnerJoin("{{"+core.CollectionNameSuperusers+"}} su", dbx.NewExp("[[su.id]] = [[push_subscriptions.staff]]")).
-		OrderBy("push_subscriptions.created ASC")
+	staff := app.DB().Select("id").From(core.CollectionNameSuperusers)
 	if onDutyOnly {
-		q.AndWhere(dbx.NewExp("[[su.on_duty]] = TRUE"))
+		staff.AndWhere(dbx.NewExp("[[on_duty]] = TRUE"))
 	}
 	if len(roles) > 0 {
 		values := make([]any, 0, len(roles)+1)
@@ -178,10 +180,25 @@ func StaffSubscriptions(app core.App, onDutyOnly bool, roles ...string) ([]*core
 				values = append(values, "")
 			}
 		}
-		q.AndWhere(dbx.In("su.role", values...))
+		staff.AndWhere(dbx.In("role", values...))
+	}
+	var ids []string
+	if err := staff.Column(&ids); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	owners := make([]any, len(ids))
+	for i, id := range ids {
+		owners[i] = id
 	}
 	var subs []*core.Record
-	if err := q.All(&subs); err != nil {
+	err := app.RecordQuery("push_subscriptions").
+		AndWhere(dbx.In("staff", owners...)).
+		OrderBy("created ASC").
+		All(&subs)
+	if err != nil {
 		return nil, err
 	}
 	return subs, nil

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"time"
+)
+
+// notify: alerts at a fixed rate from registrants with relatives who each have a push
+// subscription on a push service in the harness; latency from the 201 to each push's
+// arrival (decrypted, so each push is matched to its alert by uid).
+func (b *bench) notify() error {
+	o := b.opts
+	recv, err := startPushReceiver()
+	if err != nil {
+		return err
+	}
+	defer recv.Close()
+
+	n := o.notifyRate*int(o.duration/time.Second+1) + 50 // each registrant raises one alert
+	t, ids, err := b.applianceTarget("notify", "los-angeles", n, pointLA, "--push-hosts", recv.Host)
+	if err != nil {
+		return err
+	}
+	sd, err := openSeed(t.srv.dir)
+	if err != nil {
+		return err
+	}
+	err = sd.seedRelatives(ids, o.relatives, recv.Base, recv.keys)
+	if cerr := sd.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := b.start(t.srv, "notify"); err != nil {
+		return err
+	}
+	defer t.srv.Stop()
+
+	stop := rssPeak(t.srv)
+	samples := attack(attackSpec{Name: "notify", URL: t.srv.URL + t.url, Rate: o.notifyRate, Duration: o.duration, Count: n, Next: t.next})
+	st := summarize(samples)
+	sent := ends(samples)
+	want := len(sent) * o.relatives
+	logf("  %d alerts raised (%d/%d ok, p99 %s); waiting for %d pushes", len(sent), st.OK, st.Requests, ms(st.Lat.P99), want)
+	got := recv.Wait(want, 60*time.Second)
+	rss := stop()
+	arrivals, bad, badErr := recv.Take()
+
+	var lat []time.Duration
+	var first, last time.Time
+	unmatched := 0
+	for _, a := range arrivals {
+		end, ok := sent[a.Alert]
+		if !ok {
+			unmatched++
+			continue
+		}
+		lat = append(lat, a.At.Sub(end))
+		if first.IsZero() || a.At.Before(first) {
+			first = a.At
+		}
+		if a.At.After(last) {
+			last = a.At
+		}
+	}
+	ls := percentiles(lat)
+	missing := max(want-len(lat), 0)
+	thr := 0.0
+	if span := last.Sub(first).Seconds(); span > 0 {
+		thr = float64(len(lat)) / span
+	}
+	b.rep.add(row{
+		Scenario: "notify", Target: fmt.Sprintf("appliance → push (%d relatives)", o.relatives), Rate: fmt.Sprintf("%d/s", o.notifyRate),
+		Throughput: perSec(thr) + " pushes", Lat: ls,
+		Errors: errCount(st.errorCount()+missing+bad, st.Requests+want), RSS: rss, Ratio: "–",
+	})
+	b.rep.fact("notify", fmt.Sprintf("latency from each alert's 201 to each push's arrival at a push service in the harness (answers 201, decrypts RFC 8291); "+
+		"%d alerts (ingest p99 %s, %d failed), %d of %d pushes arrived within 60 s, %d undecryptable, %d for unknown alerts",
+		len(sent), ms(st.Lat.P99), st.errorCount(), len(lat), want, bad, unmatched))
+	if badErr != "" {
+		b.rep.fact("notify", "undecryptable push: "+badErr)
+	}
+	b.rep.check("notify p99 (201 → push arrival)", "≤ 1 s", ms(ls.P99), ls.N > 0 && ls.P99 <= time.Second && missing == 0)
+	if got == 0 && want > 0 {
+		return fmt.Errorf("no push arrived (of %d): %s", want, t.srv.out)
+	}
+	if st.OK == 0 {
+		return fmt.Errorf("no alert was raised: %s", st.errorSummary())
+	}
+	return nil
+}
