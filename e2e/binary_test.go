@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -55,7 +57,7 @@ type appliance struct {
 	URL    string
 	Dir    string
 	cmd    *exec.Cmd
-	output *bytes.Buffer
+	output *output
 }
 
 func freeAddr(t *testing.T) string {
@@ -69,35 +71,74 @@ func freeAddr(t *testing.T) string {
 }
 
 // start serves dir as the consulate code on a free loopback port and waits until it answers.
+// The port is chosen before the binary binds it, so another process may take it meanwhile:
+// then it tries again on another port.
 func start(t *testing.T, dir, code string, extra ...string) *appliance {
+	t.Helper()
+	for attempt := 0; attempt < 5; attempt++ {
+		a, portTaken := tryStart(t, dir, code, extra)
+		if a != nil {
+			return a
+		}
+		if !portTaken {
+			break
+		}
+	}
+	t.Fatalf("appliance %s did not start", code)
+	return nil
+}
+
+func tryStart(t *testing.T, dir, code string, extra []string) (a *appliance, portTaken bool) {
 	t.Helper()
 	addr := freeAddr(t)
 	args := append([]string{"serve", "--consulate", code, "--dir", dir, "--http", addr}, extra...)
-	a := &appliance{URL: "http://" + addr, Dir: dir, output: &bytes.Buffer{}}
+	a = &appliance{URL: "http://" + addr, Dir: dir, output: &output{}}
 	a.cmd = exec.Command(binary, args...)
 	a.cmd.Stdout, a.cmd.Stderr = a.output, a.output
 	a.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := a.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(a.stop)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		res, err := http.Get(a.URL + "/api/health")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
-				return a
+				t.Cleanup(a.stop)
+				return a, false
 			}
 		}
-		if a.cmd.ProcessState != nil {
-			break
+		if strings.Contains(a.output.String(), "address already in use") {
+			a.cmd.Wait()
+			return nil, true
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("appliance %s did not start:\n%s", code, a.output)
-	return nil
+	a.stop()
+	t.Logf("appliance %s did not start:\n%s", code, a.output)
+	return nil, false
 }
+
+// output collects a process's output; the test reads it while the process writes.
+type output struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+func (o *output) Bytes() []byte {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return bytes.Clone(o.buf.Bytes())
+}
+
+func (o *output) String() string { return string(o.Bytes()) }
 
 func (a *appliance) stop() {
 	if a.cmd.Process == nil || a.cmd.ProcessState != nil {
