@@ -21,6 +21,10 @@ func main() {
 	if code, ok := backup.Standalone(os.Args[1:]); ok {
 		os.Exit(code)
 	}
+	stopProfile, err := appliance.StartProfile()
+	if err != nil {
+		log.Fatal(err)
+	}
 	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: appliance.DBConnect})
 	cfg := &appliance.Config{}
 
@@ -41,7 +45,9 @@ func main() {
 		federation.Command(app, cfg),
 	)
 
-	if err := app.Execute(); err != nil {
+	err = app.Execute()
+	stopProfile()
+	if err != nil {
 		log.Fatal(err)
 	}
 }

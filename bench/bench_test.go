@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
-	"os"
 	"regexp"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -81,32 +78,3 @@ func TestUUIDv7AtIsAValidAlertUID(t *testing.T) {
 }
 
 var alertUID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
-
-// bench/profiled is the appliance's main with a CPU profile; it must wire exactly what
-// main.go wires, or the profiles describe another program.
-func TestProfiledWiringMatchesMain(t *testing.T) {
-	body := func(path, start, end string) []string {
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := string(raw)
-		i := strings.Index(s, start)
-		j := strings.Index(s[max(i, 0):], end)
-		if i < 0 || j < 0 {
-			t.Fatalf("%s: no %q ... %q", path, start, end)
-		}
-		var lines []string
-		for _, l := range strings.Split(s[i+len(start):i+j], "\n") {
-			if l = strings.TrimSpace(l); l != "" {
-				lines = append(lines, l)
-			}
-		}
-		return lines
-	}
-	want := body("../main.go", "func main() {", "if err := app.Execute()")
-	got := body("profiled/main.go", "func run() error {", "return app.Execute()")
-	if !slices.Equal(got, want) {
-		t.Errorf("bench/profiled/main.go's run() differs from main.go's main():\n got %q\nwant %q", got, want)
-	}
-}

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"alertbutton/hooks/appliance"
 )
 
 type options struct {
@@ -57,7 +59,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each measured load run")
 	flag.IntVar(&o.rate, "rate", 0, "requests per second of the fixed-rate runs (default: ingest 500 and 1000, notify 200, relay 100, board 100)")
 	flag.StringVar(&o.out, "out", "", "also write the report (Markdown) to this file")
-	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "run the appliance built from bench/profiled and write a CPU profile per appliance start into this directory")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of each appliance start into this directory (through the appliance's ALERTBUTTON_CPUPROFILE)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, data directories, logs)")
 	flag.BoolVar(&o.noStock, "no-stock", false, "ingest: measure the appliance only (no ratios; for quick iterations)")
 	flag.BoolVar(&o.smoke, "smoke", false, "tiny counts and 1 s runs: checks that the harness works, measures nothing")
@@ -137,7 +139,7 @@ func run(o options) error {
 	}
 	began := time.Now()
 	logf("building the appliance and stock PocketBase into %s", tmp)
-	bins, err := build(filepath.Join(tmp, "bin"), o.cpuprofile != "")
+	bins, err := build(filepath.Join(tmp, "bin"))
 	if err != nil {
 		return err
 	}
@@ -197,7 +199,7 @@ func (b *bench) start(s *server, label string) error {
 	var env []string
 	if b.opts.cpuprofile != "" && s.bin == b.bins.appliance {
 		b.seq++
-		env = append(env, "BENCH_CPUPROFILE="+filepath.Join(b.opts.cpuprofile, fmt.Sprintf("%02d-%s.pprof", b.seq, label)))
+		env = append(env, appliance.ProfileEnv+"="+filepath.Join(b.opts.cpuprofile, fmt.Sprintf("%02d-%s.pprof", b.seq, label)))
 	}
 	return s.Start(env...)
 }

@@ -29,7 +29,7 @@ const (
 
 // binaries are the programs the harness runs, built once per run into a temporary directory.
 type binaries struct {
-	appliance string // the appliance, or bench/profiled when profiling
+	appliance string
 	stock     string // bench/stockpb
 }
 
@@ -46,17 +46,14 @@ func moduleRoot() (string, error) {
 	return filepath.Dir(gomod), nil
 }
 
-// build compiles the appliance (or its profiled twin) and stock PocketBase into dir.
-func build(dir string, profiled bool) (binaries, error) {
+// build compiles the appliance and stock PocketBase into dir.
+func build(dir string) (binaries, error) {
 	root, err := moduleRoot()
 	if err != nil {
 		return binaries{}, err
 	}
 	b := binaries{appliance: filepath.Join(dir, "alertbutton"), stock: filepath.Join(dir, "stockpb")}
 	app := "."
-	if profiled {
-		app = "./bench/profiled"
-	}
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i, job := range [][2]string{{b.appliance, app}, {b.stock, "./bench/stockpb"}} {
