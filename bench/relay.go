@@ -1,6 +1,7 @@
 package main
 
 import (
+	"alertbutton/e2e/tcprelay"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -74,12 +75,12 @@ func (b *bench) relayRun() error {
 	if err != nil {
 		return err
 	}
-	toFresno, err := newTCPRelay()
+	toFresno, err := tcprelay.New("127.0.0.1:1")
 	if err != nil {
 		return err
 	}
 	defer toFresno.Cut()
-	toLA, err := newTCPRelay()
+	toLA, err := tcprelay.New("127.0.0.1:1")
 	if err != nil {
 		return err
 	}

@@ -174,7 +174,7 @@ func TestBrowserAlertWaitsWhileServerIsDown(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "pb_data")
 	email, password := staffAccount(t, dir)
 	a := start(t, dir, "fresno")
-	r := newRelay(t, strings.TrimPrefix(a.URL, "http://"))
+	r := newTCPRelay(t, strings.TrimPrefix(a.URL, "http://"))
 
 	phone := newTab(t, bctx)
 	phone.grant(r.URL(), fresnoLat, fresnoLon)
@@ -208,7 +208,7 @@ func TestBrowserAlertWaitsWhileServerIsDown(t *testing.T) {
 	}
 
 	b := start(t, dir, "fresno")
-	r.setTarget(strings.TrimPrefix(b.URL, "http://"))
+	r.SetTarget(strings.TrimPrefix(b.URL, "http://"))
 	phone.waitText("Alerta enviada", 40*time.Second)
 
 	token := staffToken(t, b.URL, email, password)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -404,57 +403,4 @@ func (tb *tab) axe(src, screen string) {
 			tb.t.Errorf("axe on %s: %s (%s): %s at %v\n%s", screen, v.ID, v.Impact, v.Help, n.Target, n.FailureSummary)
 		}
 	}
-}
-
-// relay is a TCP relay on a fixed loopback port, so the browser keeps one origin while the
-// appliance behind it stops and starts again elsewhere.
-type relay struct {
-	ln     net.Listener
-	mu     sync.Mutex
-	target string
-}
-
-func newRelay(t *testing.T, target string) *relay {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &relay{ln: ln, target: target}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go r.pipe(c)
-		}
-	}()
-	return r
-}
-
-func (r *relay) URL() string { return "http://" + r.ln.Addr().String() }
-
-func (r *relay) setTarget(addr string) {
-	r.mu.Lock()
-	r.target = addr
-	r.mu.Unlock()
-}
-
-func (r *relay) pipe(c net.Conn) {
-	r.mu.Lock()
-	target := r.target
-	r.mu.Unlock()
-	up, err := net.DialTimeout("tcp", target, 2*time.Second)
-	if err != nil {
-		c.Close()
-		return
-	}
-	go func() {
-		io.Copy(up, c)
-		up.Close()
-	}()
-	io.Copy(c, up)
-	c.Close()
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"alertbutton/e2e/tcprelay"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -32,7 +33,7 @@ type fedCluster struct {
 	dirs    map[string]string
 	nodes   map[string]*appliance
 	keys    map[string]fedKeys
-	links   map[[2]string]*tcpRelay
+	links   map[[2]string]*tcprelay.Relay
 	it      map[string]string // IT's token
 	adviser map[string]string // an on-duty adviser's token
 }
@@ -45,7 +46,7 @@ func newFedCluster(t *testing.T, extra func(code, dir string)) *fedCluster {
 	c := &fedCluster{
 		t:    t,
 		dirs: map[string]string{}, nodes: map[string]*appliance{}, keys: map[string]fedKeys{},
-		links: map[[2]string]*tcpRelay{}, it: map[string]string{}, adviser: map[string]string{},
+		links: map[[2]string]*tcprelay.Relay{}, it: map[string]string{}, adviser: map[string]string{},
 	}
 	base := t.TempDir()
 	for _, code := range fedCodes {
@@ -120,7 +121,7 @@ func (c *fedCluster) cutOff(code string) {
 func (c *fedCluster) heal(t *testing.T, code string) {
 	for key, link := range c.links {
 		if key[0] == code || key[1] == code {
-			link.Heal(t)
+			heal(t, link)
 		}
 	}
 }

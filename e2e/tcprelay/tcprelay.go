@@ -1,4 +1,7 @@
-package main
+// Package tcprelay forwards TCP connections on a loopback address to a target that can change,
+// and cuts and heals the link, so tests and benchmarks can partition appliances without
+// routes to any other address.
+package tcprelay
 
 import (
 	"fmt"
@@ -8,9 +11,9 @@ import (
 	"time"
 )
 
-// tcpRelay forwards connections from a fixed loopback address to a target, so the harness
+// Relay forwards connections from a fixed loopback address to a target, so the harness
 // can cut a link between two appliances (Cut) and heal it (Heal) on the same address.
-type tcpRelay struct {
+type Relay struct {
 	addr string
 
 	mu     sync.Mutex
@@ -19,26 +22,27 @@ type tcpRelay struct {
 	conns  map[net.Conn]bool
 }
 
-func newTCPRelay() (*tcpRelay, error) {
+// New listens on a free loopback port and forwards each connection to target.
+func New(target string) (*Relay, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	r := &tcpRelay{addr: ln.Addr().String(), target: "127.0.0.1:1", conns: map[net.Conn]bool{}}
+	r := &Relay{addr: ln.Addr().String(), target: target, conns: map[net.Conn]bool{}}
 	r.serve(ln)
 	return r, nil
 }
 
-func (r *tcpRelay) URL() string { return "http://" + r.addr }
+func (r *Relay) URL() string { return "http://" + r.addr }
 
-func (r *tcpRelay) SetTarget(addr string) {
+func (r *Relay) SetTarget(addr string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.target = addr
 }
 
 // Cut refuses new connections and closes the open ones.
-func (r *tcpRelay) Cut() {
+func (r *Relay) Cut() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.ln != nil {
@@ -52,7 +56,7 @@ func (r *tcpRelay) Cut() {
 }
 
 // Heal listens on the same address again.
-func (r *tcpRelay) Heal() error {
+func (r *Relay) Heal() error {
 	var err error
 	for range 100 {
 		var ln net.Listener
@@ -65,7 +69,7 @@ func (r *tcpRelay) Heal() error {
 	return fmt.Errorf("relay %s cannot listen again: %v", r.addr, err)
 }
 
-func (r *tcpRelay) serve(ln net.Listener) {
+func (r *Relay) serve(ln net.Listener) {
 	r.mu.Lock()
 	r.ln = ln
 	r.mu.Unlock()
@@ -80,7 +84,7 @@ func (r *tcpRelay) serve(ln net.Listener) {
 	}()
 }
 
-func (r *tcpRelay) pipe(c net.Conn) {
+func (r *Relay) pipe(c net.Conn) {
 	r.mu.Lock()
 	if r.ln == nil {
 		r.mu.Unlock()
@@ -112,7 +116,7 @@ func (r *tcpRelay) pipe(c net.Conn) {
 	<-done
 }
 
-func (r *tcpRelay) forget(c net.Conn) {
+func (r *Relay) forget(c net.Conn) {
 	c.Close()
 	r.mu.Lock()
 	delete(r.conns, c)
