@@ -8,14 +8,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -71,24 +69,7 @@ func newNode(t *testing.T, code string) *node {
 	t.Helper()
 	app, cfg := apptest.New(t, code)
 	n := &node{code: code, app: app, cfg: cfg}
-	router, err := apis.NewRouter(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	se := &core.ServeEvent{App: app, Router: router}
-	err = app.OnServe().Trigger(se, func(e *core.ServeEvent) error {
-		mux, err := e.Router.BuildMux()
-		if err != nil {
-			return err
-		}
-		srv := httptest.NewServer(mux)
-		t.Cleanup(srv.Close)
-		n.url = srv.URL
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	n.url = apptest.Serve(t, app).URL
 	return n
 }
 

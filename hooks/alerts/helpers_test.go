@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"golang.org/x/crypto/bcrypt"
@@ -257,24 +256,7 @@ func events(t testing.TB, app core.App, alertID string) (types []string, staffOn
 
 // server serves the app over HTTP on 127.0.0.1, as alertbutton serve does.
 func server(t testing.TB, app *tests.TestApp) *httptest.Server {
-	t.Helper()
-	router, err := apis.NewRouter(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mux http.Handler
-	ev := &core.ServeEvent{App: app, Router: router}
-	err = app.OnServe().Trigger(ev, func(e *core.ServeEvent) error {
-		m, err := e.Router.BuildMux()
-		mux = m
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv
+	return apptest.Serve(t, app)
 }
 
 // call makes one JSON request and returns the status and the body.

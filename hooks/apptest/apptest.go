@@ -14,6 +14,9 @@ import (
 	"alertbutton/hooks"
 	"alertbutton/hooks/appliance"
 	_ "alertbutton/migrations"
+	"github.com/pocketbase/pocketbase/apis"
+	"net/http"
+	"net/http/httptest"
 )
 
 // SecretEnv names the environment variable holding the test apps' 32-character secret.
@@ -128,4 +131,32 @@ func Token(t testing.TB, r *core.Record) string {
 		t.Fatal(err)
 	}
 	return tok
+}
+
+// Handler serves app in process as `alertbutton serve` does: its OnServe hooks run (routes,
+// dispatchers, jobs), which PocketBase's router can do once per app.
+func Handler(t testing.TB, app *tests.TestApp) http.Handler {
+	t.Helper()
+	router, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mux http.Handler
+	err = app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(e *core.ServeEvent) error {
+		m, err := e.Router.BuildMux()
+		mux = m
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mux
+}
+
+// Serve is Handler on a loopback port, closed when the test ends.
+func Serve(t testing.TB, app *tests.TestApp) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(Handler(t, app))
+	t.Cleanup(srv.Close)
+	return srv
 }

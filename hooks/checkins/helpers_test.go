@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -91,21 +90,7 @@ func count(t testing.TB, app core.App, collection string) int {
 
 // handler serves the app in process, as alertbutton serve does (its OnServe hooks run).
 func handler(t testing.TB, app *tests.TestApp) http.Handler {
-	t.Helper()
-	router, err := apis.NewRouter(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mux http.Handler
-	err = app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(e *core.ServeEvent) error {
-		m, err := e.Router.BuildMux()
-		mux = m
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mux
+	return apptest.Handler(t, app)
 }
 
 // call makes one JSON request and returns the status and the decoded body.

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -82,21 +81,7 @@ func (w *world) relative(t testing.TB, owner *core.Record, lang string) string {
 
 // handler serves the app in process, as alertbutton serve does (its OnServe hooks run).
 func handler(t testing.TB, app *tests.TestApp) http.Handler {
-	t.Helper()
-	router, err := apis.NewRouter(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mux http.Handler
-	err = app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(e *core.ServeEvent) error {
-		m, err := e.Router.BuildMux()
-		mux = m
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mux
+	return apptest.Handler(t, app)
 }
 
 type answer struct {

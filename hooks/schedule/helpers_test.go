@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -160,21 +159,7 @@ func events(t testing.TB, app core.App, alertID, typ string) []*core.Record {
 
 // handler serves the app in process, as alertbutton serve does (its OnServe hooks run).
 func handler(t testing.TB, app *tests.TestApp) http.Handler {
-	t.Helper()
-	router, err := apis.NewRouter(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mux http.Handler
-	err = app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(e *core.ServeEvent) error {
-		m, err := e.Router.BuildMux()
-		mux = m
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mux
+	return apptest.Handler(t, app)
 }
 
 func call(t testing.TB, h http.Handler, method, path, token, body string) (int, string) {
