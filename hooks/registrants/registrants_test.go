@@ -180,6 +180,7 @@ func TestDeletingTheAccountForgetsThePerson(t *testing.T) {
 	alert.Set("status", "in_progress")
 	alert.Set("location", `{"lat":34.05,"lon":-118.24}`)
 	alert.Set("note", "SENTINEL-NOTE")
+	alert.Set("subject_phone", "+13105550144")
 	alert.Set("facility", "Adelanto")
 	if err := app.SaveNoValidate(alert); err != nil {
 		t.Fatal(err)
@@ -196,7 +197,7 @@ func TestDeletingTheAccountForgetsThePerson(t *testing.T) {
 	if err != nil {
 		t.Fatal("the case must stay with the consulate:", err)
 	}
-	if kept.GetString("note") != "" || kept.GetString("location") != "" || kept.GetString("registrant") != "" {
+	if kept.GetString("note") != "" || kept.GetString("location") != "" || kept.GetString("subject_phone") != "" || kept.GetString("registrant") != "" {
 		t.Errorf("the case kept personal data: note=%q location=%q registrant=%q", kept.GetString("note"), kept.GetString("location"), kept.GetString("registrant"))
 	}
 	if kept.GetString("facility") != "Adelanto" || kept.GetString("status") != "in_progress" {
