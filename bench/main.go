@@ -45,6 +45,7 @@ type options struct {
 	relayRate        int
 	backlog          int
 	outage           time.Duration
+	pushLatency      time.Duration
 	scaleRegistrants int
 	scaleAlerts      int
 	scaleSubs        bool
@@ -69,6 +70,7 @@ func main() {
 	flag.IntVar(&o.scaleAlerts, "scale-alerts", 1_000_000, "scale: past alerts seeded (each with its timeline event)")
 	flag.BoolVar(&o.scaleSubs, "scale-subscriptions", true, "scale: give every registrant one push subscription of their own phone")
 	flag.IntVar(&o.subscribers, "subscribers", 20, "board: staff realtime subscribers")
+	flag.DurationVar(&o.pushLatency, "push-latency", 0, "notify: how long the harness's push service takes to answer each push (a real one is 50-200 ms away)")
 	flag.IntVar(&o.relatives, "relatives", 3, "notify: relatives per registrant, each with a push subscription")
 	flag.Parse()
 

@@ -109,6 +109,10 @@ type pushReceiver struct {
 	Base string // endpoint prefix: http://127.0.0.1:PORT/push
 	srv  *http.Server
 
+	// Latency is how long the service takes to answer, as a real one across the internet
+	// does (FCM, Mozilla, Apple); the arrival is timestamped before it.
+	Latency time.Duration
+
 	mu       sync.Mutex
 	arrivals []arrival
 	bad      int
@@ -137,6 +141,9 @@ func startPushReceiver() (*pushReceiver, error) {
 func (r *pushReceiver) handle(w http.ResponseWriter, req *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(req.Body, 8<<10))
 	at := time.Now()
+	if r.Latency > 0 {
+		time.Sleep(r.Latency)
+	}
 	w.WriteHeader(http.StatusCreated)
 	a := arrival{Sub: req.PathValue("sub"), At: at}
 	if err == nil {
