@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/groupcommit"
 )
 
 // Values of the alerts collection's select fields.
@@ -30,11 +31,12 @@ const (
 // Bind registers the alert routes, the records API hooks for staff, the registrant's view and
 // the append-only timeline.
 func Bind(app core.App, cfg *appliance.Config) {
+	commits := groupcommit.New(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST("/api/alertbutton/alerts", createRoute(cfg))
+		se.Router.POST("/api/alertbutton/alerts", createRoute(cfg, commits))
 		se.Router.POST("/api/alertbutton/alerts/{uid}/cancel", pinRoute(cfg, cancelling))
 		se.Router.POST("/api/alertbutton/alerts/{uid}/safe", pinRoute(cfg, releasing))
-		se.Router.POST("/api/alertbutton/family/{token}/alerts", familyRoute(cfg))
+		se.Router.POST("/api/alertbutton/family/{token}/alerts", familyRoute(cfg, commits))
 		return se.Next()
 	})
 

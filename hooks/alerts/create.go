@@ -9,11 +9,13 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/groupcommit"
 	"alertbutton/hooks/i18n"
 )
 
 // createRoute is the alert button: POST /api/alertbutton/alerts.
-func createRoute(cfg *appliance.Config) func(e *core.RequestEvent) error {
+// commits groups the writes of alerts raised at the same moment into one transaction.
+func createRoute(cfg *appliance.Config, commits *groupcommit.Committer) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		if err := requireRegistrant(e); err != nil {
 			return err
@@ -35,7 +37,7 @@ func createRoute(cfg *appliance.Config) func(e *core.RequestEvent) error {
 		if err := b.err(e); err != nil {
 			return err
 		}
-		alert, created, err := Raise(e.App, cfg, in)
+		alert, created, err := raise(e.App, cfg, in, commits.Run)
 		if err != nil {
 			return saveFailed(e, err)
 		}
@@ -43,7 +45,7 @@ func createRoute(cfg *appliance.Config) func(e *core.RequestEvent) error {
 			return uidTaken(e)
 		}
 		e.App.Logger().Info("alerts: raised", "alert", alert.Id, "created", created)
-		return respondAlert(e, alert.Id, statusFor(created))
+		return respondRecord(e, alert, statusFor(created))
 	}
 }
 
@@ -72,6 +74,11 @@ func respondAlert(e *core.RequestEvent, alertID string, status int) error {
 	if err != nil {
 		return saveFailed(e, err)
 	}
+	return respondRecord(e, alert, status)
+}
+
+// respondRecord answers with the alert as the caller may see it.
+func respondRecord(e *core.RequestEvent, alert *core.Record, status int) error {
 	if err := apis.EnrichRecord(e, alert); err != nil {
 		return e.InternalServerError("", err)
 	}

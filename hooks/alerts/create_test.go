@@ -151,6 +151,65 @@ func TestCreateRouteConcurrentRetries(t *testing.T) {
 	}
 }
 
+// A surge: many registrants press at once, each phone retrying once in parallel. The
+// writes share transactions (groupcommit); each alert is still stored once, with its
+// timeline event and its own outbox rows, and every press is answered 201 or 200.
+func TestCreateRouteSurge(t *testing.T) {
+	w := newWorld(t, "all")
+	srv := server(t, w.app)
+	const people = 30
+	tokens := make([]string, people)
+	for i := range people {
+		r := newRegistrant(t, w.app, fmt.Sprintf("+1310555%04d", 2000+i), "Persona", "es", "all", "90012")
+		newSub(t, w.app, "registrant", r.Id, "")
+		tokens[i] = authToken(t, r)
+	}
+	before := counts(t, w.app)
+
+	uids := make([]string, people)
+	got := make(chan int, 2*people)
+	var wg sync.WaitGroup
+	for i := range people {
+		uids[i], _ = alerts.NewUID()
+		body := fmt.Sprintf(`{"uid":%q,"kind":"raid","lat":%v,"lon":%v}`, uids[i], laLat, laLon)
+		for range 2 {
+			wg.Go(func() {
+				status, _ := call(t, srv, http.MethodPost, createURL, tokens[i], body)
+				got <- status
+			})
+		}
+	}
+	wg.Wait()
+	close(got)
+	statuses := map[int]int{}
+	for s := range got {
+		statuses[s]++
+	}
+	if statuses[201] != people || statuses[200] != people {
+		t.Fatalf("statuses = %v, want %d of 201 and of 200", statuses, people)
+	}
+	after := counts(t, w.app)
+	if after.alerts-before.alerts != people {
+		t.Fatalf("%d alerts stored, want %d", after.alerts-before.alerts, people)
+	}
+	// Each: the registrant's phone and the two staff on duty.
+	for _, uid := range uids {
+		alert, err := alerts.FindByUID(w.app, uid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if types, _ := events(t, w.app, alert.Id); len(types) != 1 {
+			t.Errorf("alert %s: timeline = %v, want one created event", uid, types)
+		}
+		if rows := outboxFor(t, w.app, uid); len(rows) != 3 {
+			t.Errorf("alert %s: %d outbox rows, want 3: %+v", uid, len(rows), rows)
+		}
+	}
+	if n := after.outbox - before.outbox; n != 3*people {
+		t.Errorf("%d outbox rows written, want %d", n, 3*people)
+	}
+}
+
 func TestCreateRouteRefusesBadInput(t *testing.T) {
 	cases := []struct {
 		name, body, field string

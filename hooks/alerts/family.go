@@ -6,12 +6,13 @@ import (
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/family"
+	"alertbutton/hooks/groupcommit"
 	"alertbutton/hooks/i18n"
 )
 
 // familyRoute is a relative's report, "my relative was detained":
 // POST /api/alertbutton/family/{token}/alerts.
-func familyRoute(cfg *appliance.Config) func(e *core.RequestEvent) error {
+func familyRoute(cfg *appliance.Config, commits *groupcommit.Committer) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		contact, err := family.ContactByToken(e.App, e.Request.PathValue("token"))
 		if err != nil {
@@ -41,7 +42,7 @@ func familyRoute(cfg *appliance.Config) func(e *core.RequestEvent) error {
 		if err := b.err(e); err != nil {
 			return err
 		}
-		alert, created, err := Raise(e.App, cfg, in)
+		alert, created, err := raise(e.App, cfg, in, commits.Run)
 		if err != nil {
 			return saveFailed(e, err)
 		}

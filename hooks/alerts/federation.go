@@ -18,7 +18,7 @@ const (
 // and, on an appliance that received the alert from a peer, its origin.
 func (n *notifier) peers(typ string) error {
 	for _, code := range peerCodes(n.cfg.Consulate.Code, n.alert) {
-		if err := queueFederation(n.app, code, typ, n.uid()); err != nil {
+		if err := n.queue(func(tx core.App) error { return queueFederation(tx, code, typ, n.uid()) }); err != nil {
 			return err
 		}
 	}

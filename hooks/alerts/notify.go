@@ -8,6 +8,7 @@ import (
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/outbox"
+	"alertbutton/hooks/push"
 )
 
 // What a registrant's disclosure setting lets relatives be told: "all" is everything,
@@ -23,13 +24,17 @@ const (
 	urlFamily     = "/family/"
 )
 
-// notifier queues the outbox rows about one alert, in the caller's transaction.
+// notifier queues the outbox rows about one alert, in the caller's transaction, or, while
+// planning, keeps them for write.
 type notifier struct {
 	app      core.App
 	cfg      *appliance.Config
 	alert    *core.Record
 	reg      *core.Record // nil for walk-ins
 	facility string       // for the facility milestone only
+
+	planning bool
+	planned  []func(tx core.App) error
 }
 
 func newNotifier(app core.App, cfg *appliance.Config, alert, registrant *core.Record) *notifier {
@@ -51,7 +56,7 @@ func (n *notifier) registrant(m notice) error {
 	}
 	for _, s := range subs {
 		lang := pickLang(n.reg.GetString("language"), s.GetString("language"))
-		if err := outbox.Push(n.app, s.Id, m.payload(n.uid(), lang, urlRegistrant, n.vars(lang))); err != nil {
+		if err := n.pushTo(s.Id, m.payload(n.uid(), lang, urlRegistrant, n.vars(lang))); err != nil {
 			return err
 		}
 	}
@@ -88,7 +93,7 @@ func (n *notifier) contact(c *core.Record, m notice) error {
 	}
 	for _, s := range subs {
 		lang := pickLang(c.GetString("language"), s.GetString("language"))
-		if err := outbox.Push(n.app, s.Id, m.payload(n.uid(), lang, urlFamily, n.vars(lang))); err != nil {
+		if err := n.pushTo(s.Id, m.payload(n.uid(), lang, urlFamily, n.vars(lang))); err != nil {
 			return err
 		}
 	}
@@ -96,7 +101,8 @@ func (n *notifier) contact(c *core.Record, m notice) error {
 		return nil
 	}
 	lang := pickLang(c.GetString("language"))
-	return outbox.Email(n.app, c.Id, m.payload(n.uid(), lang, urlFamily, n.vars(lang)))
+	p := m.payload(n.uid(), lang, urlFamily, n.vars(lang))
+	return n.queue(func(tx core.App) error { return outbox.Email(tx, c.Id, p) })
 }
 
 // staff tells the staff's devices: those on duty, or everyone when onDutyOnly is false.
@@ -108,11 +114,34 @@ func (n *notifier) staff(onDutyOnly bool, m notice) error {
 	url := "/_/#/collections?collection=alerts&record=" + n.alert.Id
 	for _, s := range subs {
 		lang := pickLang(s.GetString("language"))
-		if err := outbox.Push(n.app, s.Id, m.payload(n.uid(), lang, url, n.vars(lang))); err != nil {
+		if err := n.pushTo(s.Id, m.payload(n.uid(), lang, url, n.vars(lang))); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// queue writes a row now, or keeps it for write while planning.
+func (n *notifier) queue(row func(tx core.App) error) error {
+	if !n.planning {
+		return row(n.app)
+	}
+	n.planned = append(n.planned, row)
+	return nil
+}
+
+// write writes the planned rows in tx.
+func (n *notifier) write(tx core.App) error {
+	for _, row := range n.planned {
+		if err := row(tx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (n *notifier) pushTo(subscriptionID string, p push.Payload) error {
+	return n.queue(func(tx core.App) error { return outbox.Push(tx, subscriptionID, p) })
 }
 
 func (n *notifier) uid() string { return n.alert.GetString("uid") }

@@ -30,31 +30,48 @@ type Input struct {
 // An empty in.UID gets a new UUIDv7. Show the alert to a person only through
 // apis.EnrichRecord, which applies what they may see.
 func Raise(app core.App, cfg *appliance.Config, in Input) (alert *core.Record, created bool, err error) {
+	return raise(app, cfg, in, app.RunInTransaction)
+}
+
+// raise does Raise's reads first, on app, and then only the writes through runWrite: the
+// single SQLite writer is held for the INSERTs and the commit, not for routing and looking
+// up subscriptions. A subscription added meanwhile is missed exactly as one added just after
+// the commit would be; the uid is checked again inside the write, where it decides.
+func raise(app core.App, cfg *appliance.Config, in Input, runWrite func(func(tx core.App) error) error) (alert *core.Record, created bool, err error) {
 	if in.UID == "" {
 		if in.UID, err = NewUID(); err != nil {
 			return nil, false, err
 		}
 	}
-	err = app.RunInTransaction(func(tx core.App) error {
+	if existing, err := FindByUID(app, in.UID); err == nil {
+		return existing, false, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, false, err
+	}
+	a, err := newAlert(app, in)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := prepare(app, cfg, a, in); err != nil {
+		return nil, false, err
+	}
+	n, err := announce(app, cfg, a, in)
+	if err != nil {
+		return nil, false, err
+	}
+	err = runWrite(func(tx core.App) error {
 		existing, err := FindByUID(tx, in.UID)
 		if err == nil {
-			alert = existing
+			alert, created = existing, false
 			return nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		a, err := newAlert(tx, in)
-		if err != nil {
-			return err
-		}
-		if err := prepare(tx, cfg, a, in); err != nil {
-			return err
-		}
 		if err := tx.Save(a); err != nil {
 			return err
 		}
-		if err := announce(tx, cfg, a, in); err != nil {
+		if err := n.write(tx); err != nil {
 			return err
 		}
 		alert, created = a, true
@@ -160,29 +177,29 @@ func prepare(app core.App, cfg *appliance.Config, a *core.Record, in Input) erro
 	return nil
 }
 
-// announce writes the alert's first timeline event and the outbox rows that tell the
-// registrant, the relatives, the staff on duty and the peer consulates.
-func announce(app core.App, cfg *appliance.Config, a *core.Record, in Input) error {
+// announce plans the alert's first timeline event and the outbox rows that tell the
+// registrant, the relatives, the staff on duty and the peer consulates; the returned
+// notifier writes them.
+func announce(app core.App, cfg *appliance.Config, a *core.Record, in Input) (*notifier, error) {
 	data := map[string]any{
 		"kind":   a.GetString("kind"),
 		"source": a.GetString("source"),
 		"target": a.GetString("target_consulate"),
 		"basis":  a.GetString("route_basis"),
 	}
-	if err := AddEvent(app, a, EventCreated, in.Actor, false, data); err != nil {
-		return err
-	}
 	n := newNotifier(app, cfg, a, in.Registrant)
+	n.planning = true
+	n.queue(func(tx core.App) error { return AddEvent(tx, a, EventCreated, in.Actor, false, data) })
 	if err := receipt(n, a, in); err != nil {
-		return err
+		return nil, err
 	}
 	if err := n.relatives(levelStatus, createdNotice(a), skipContact(in.Contact)); err != nil {
-		return err
+		return nil, err
 	}
 	if err := n.staff(true, msgStaffNew); err != nil {
-		return err
+		return nil, err
 	}
-	return n.peers(FederationCreated)
+	return n, n.peers(FederationCreated)
 }
 
 // receipt confirms the alert to whoever raised it. The registrant's phone is told only when

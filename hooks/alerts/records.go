@@ -27,7 +27,11 @@ func staffCreate(cfg *appliance.Config) func(e *core.RecordRequestEvent) error {
 			if err := e.Next(); err != nil {
 				return err
 			}
-			return announce(tx, cfg, e.Record, in)
+			n, err := announce(tx, cfg, e.Record, in)
+			if err != nil {
+				return err
+			}
+			return n.write(tx)
 		})
 	}
 }

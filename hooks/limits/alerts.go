@@ -34,9 +34,6 @@ func (g *Guard) middleware(e *core.RequestEvent) error {
 	}
 	uid := peekUID(e)
 	if uid != "" {
-		if _, err := alerts.FindByUID(e.App, uid); err == nil {
-			return e.Next()
-		}
 		first := g.enter(key + "|" + uid)
 		defer g.leave(key + "|" + uid)
 		if !first {
@@ -46,6 +43,11 @@ func (g *Guard) middleware(e *core.RequestEvent) error {
 	now := g.now()
 	ok, wait := lim.Allow(key, now)
 	if !ok {
+		// A repeat of a stored alert raises nothing: it is looked up only here, so that the
+		// requests under the limit (nearly all) cost no extra query.
+		if uid != "" && alreadyStored(e.App, uid) {
+			return e.Next()
+		}
 		return g.refuse(e, wait)
 	}
 	err := e.Next()
@@ -53,6 +55,11 @@ func (g *Guard) middleware(e *core.RequestEvent) error {
 		lim.Undo(key, now)
 	}
 	return err
+}
+
+func alreadyStored(app core.App, uid string) bool {
+	_, err := alerts.FindByUID(app, uid)
+	return err == nil
 }
 
 // enter marks a request for one credential and uid as under way and tells whether it is the
