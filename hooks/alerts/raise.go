@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -43,11 +44,6 @@ func raise(app core.App, cfg *appliance.Config, in Input, runWrite func(func(tx 
 			return nil, false, err
 		}
 	}
-	if existing, err := FindByUID(app, in.UID); err == nil {
-		return existing, false, nil
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return nil, false, err
-	}
 	a, err := newAlert(app, in)
 	if err != nil {
 		return nil, false, err
@@ -59,35 +55,41 @@ func raise(app core.App, cfg *appliance.Config, in Input, runWrite func(func(tx 
 	if err != nil {
 		return nil, false, err
 	}
+	stored := false
 	err = runWrite(func(tx core.App) error {
-		existing, err := FindByUID(tx, in.UID)
-		if err == nil {
-			alert, created = existing, false
-			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		var err error
+		if stored, err = uidStored(tx, in.UID); err != nil || stored {
 			return err
 		}
 		if err := tx.Save(a); err != nil {
 			return err
 		}
-		if err := n.write(tx); err != nil {
-			return err
-		}
-		alert, created = a, true
-		return nil
+		return n.write(tx)
 	})
 	if err != nil && isDuplicateUID(err) {
 		// Another writer stored the same uid first: the unique index decided, and that
 		// writer announced it.
-		if existing, ferr := FindByUID(app, in.UID); ferr == nil {
-			return existing, false, nil
-		}
+		err, stored = nil, true
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	return alert, created, nil
+	if stored {
+		existing, err := FindByUID(app, in.UID)
+		return existing, false, err
+	}
+	return a, true, nil
+}
+
+// uidStored tells whether an alert with uid exists: a retry of one already raised. It reads
+// the id only, to keep the write transaction short.
+func uidStored(app core.App, uid string) (bool, error) {
+	var id string
+	err := app.DB().Select("id").From("alerts").Where(dbx.HashExp{"uid": uid}).Limit(1).Row(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // NewUID returns a new alert uid (UUIDv7: sortable by time, unique across consulates).

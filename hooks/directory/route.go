@@ -44,16 +44,24 @@ var ErrNoJurisdiction = errors.New("no consulate is assigned to this county")
 // Resolve routes a county through the jurisdictions collection, so that IT's corrections
 // take effect at once.
 func Resolve(app core.App, county jurisdiction.County, basis string) (Route, error) {
-	row, err := app.FindFirstRecordByFilter("jurisdictions", "county_geoid = {:geoid}", dbx.Params{"geoid": county.Geoid})
+	// A plain query, not a filter: it runs for every alert, and PocketBase parses a filter
+	// and builds a whole record each time.
+	var row struct {
+		Consulate  string `db:"consulate"`
+		Confidence string `db:"confidence"`
+		Source     string `db:"source"`
+	}
+	err := app.DB().Select("consulate", "confidence", "source").From("jurisdictions").
+		Where(dbx.HashExp{"county_geoid": county.Geoid}).Limit(1).One(&row)
 	if err != nil {
 		return Route{}, ErrNoJurisdiction
 	}
 	return Route{
-		Consulate:  row.GetString("consulate"),
+		Consulate:  row.Consulate,
 		County:     County{Geoid: county.Geoid, Name: county.Name, State: county.State},
 		Basis:      basis,
-		Confidence: row.GetString("confidence"),
-		Source:     row.GetString("source"),
+		Confidence: row.Confidence,
+		Source:     row.Source,
 	}, nil
 }
 

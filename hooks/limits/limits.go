@@ -11,7 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"alertbutton/hooks/i18n"
 )
@@ -33,6 +35,7 @@ var msgTooMany = i18n.Text{
 type Guard struct {
 	Registrants *Limiter // new alerts per registrant
 	FamilyLinks *Limiter // new alerts per family link
+	Raising     *Gate    // alert requests served at once
 
 	mu    sync.Mutex
 	clock func() time.Time
@@ -48,6 +51,7 @@ func NewGuard() *Guard {
 	return &Guard{
 		Registrants: New(NewAlertsPerRegistrant, time.Minute),
 		FamilyLinks: New(NewAlertsPerFamilyLink, time.Minute),
+		Raising:     NewGate(MaxRaising, AdmissionWait),
 		clock:       time.Now,
 	}
 }
@@ -70,6 +74,10 @@ func Bind(app core.App) {
 	g := NewGuard()
 	app.Store().Set(storeKey, g)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+			Func:     g.Raising.middleware,
+			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority - 1,
+		})
 		se.Router.BindFunc(g.middleware)
 		return se.Next()
 	})

@@ -261,3 +261,31 @@ func TestNewAlertsPerFamilyLink(t *testing.T) {
 		t.Errorf("after a minute: %d", a.status)
 	}
 }
+
+// In a surge beyond what can be stored, the alerts past the gate's places are answered at
+// once with 503 and Retry-After, store nothing, and go through when the phone sends them again.
+func TestBusyAnswers503ThenTheRetryIsStored(t *testing.T) {
+	w := newWorld(t)
+	_, tokenES := w.registrant(t, "es")
+	gate := limits.Of(w.app).Raising
+	gate.SetWait(0)
+	release := gate.Fill()
+
+	uid := newUID(t)
+	a := w.post(t, "/api/alertbutton/alerts", tokenES, alertBody(uid))
+	msg, _ := a.body["message"].(string)
+	if a.status != http.StatusServiceUnavailable || a.retryAfter != "5" || !strings.Contains(msg, "reenviará sola") {
+		t.Fatalf("with the gate full: %d, Retry-After %q, %q; want 503, 5 and the Spanish message", a.status, a.retryAfter, msg)
+	}
+	if _, err := alerts.FindByUID(w.app, uid); err == nil {
+		t.Fatal("a refused alert was stored")
+	}
+	if a := w.post(t, "/api/alertbutton/pins", tokenES, `{}`); a.status == http.StatusServiceUnavailable {
+		t.Fatal("the gate held a route that raises no alert")
+	}
+
+	release()
+	if a := w.post(t, "/api/alertbutton/alerts", tokenES, alertBody(uid)); a.status != http.StatusCreated {
+		t.Fatalf("the retry: %d, want 201", a.status)
+	}
+}
