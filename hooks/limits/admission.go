@@ -54,13 +54,13 @@ func (g *Gate) waitFor() time.Duration {
 }
 
 // middleware serves the alert routes within the gate's places. It runs before PocketBase
-// loads the auth token, so a request turned away costs next to nothing.
+// loads the auth token, so a request turned away costs next to nothing; PocketBase's request
+// log records each 503.
 func (g *Gate) middleware(e *core.RequestEvent) error {
 	if e.Request.Pattern != patternAlerts && e.Request.Pattern != patternFamilyAlerts {
 		return e.Next()
 	}
 	if !g.enter(e.Request.Context().Done()) {
-		e.App.Logger().Warn("limits: too many alerts at once; answered 503")
 		e.Response.Header().Set("Retry-After", strconv.Itoa(int(busyRetry.Seconds())))
 		return e.Error(http.StatusServiceUnavailable, msgBusy.In(i18n.Lang(e)), nil)
 	}
