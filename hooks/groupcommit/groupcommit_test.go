@@ -76,7 +76,7 @@ func TestWritesThatQueueShareOneTransaction(t *testing.T) {
 
 	var mu sync.Mutex
 	txs := map[core.App]int{}
-	const n = 40
+	n := groupcommit.MaxBatch + 5
 	wait := queued(c, n, func(i int) func(tx core.App) error {
 		return func(tx core.App) error {
 			mu.Lock()
@@ -95,8 +95,13 @@ func TestWritesThatQueueShareOneTransaction(t *testing.T) {
 			t.Fatalf("write %d: %v", i, err)
 		}
 	}
-	if len(txs) != 1 {
-		t.Fatalf("the %d queued writes ran in %d transactions, want 1", n, len(txs))
+	if len(txs) != 2 {
+		t.Fatalf("the %d queued writes ran in %d transactions, want 2", n, len(txs))
+	}
+	for _, writes := range txs {
+		if writes != groupcommit.MaxBatch && writes != 5 {
+			t.Fatalf("a transaction held %d writes, want %d or 5", writes, groupcommit.MaxBatch)
+		}
 	}
 	if got := len(stored(t, app)); got != n+1 {
 		t.Fatalf("%d rows stored, want %d", got, n+1)

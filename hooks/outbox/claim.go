@@ -19,15 +19,20 @@ WHERE id IN (
 )
 RETURNING id`
 
-// claim takes up to n rows due at now.
+// claim takes up to n rows due at now. The claim is committed with the outcomes of the
+// sends that end meanwhile.
 func (d *Dispatcher) claim(now time.Time, n int) ([]*core.Record, error) {
 	var ids []string
-	err := d.app.NonconcurrentDB().NewQuery(claimQuery).Bind(dbx.Params{
+	params := dbx.Params{
 		"now":   dateString(now),
 		"lease": dateString(d.now().Add(claimLease)),
 		"n":     n,
 		"owner": d.owner,
-	}).Column(&ids)
+	}
+	err := d.commits.Run(func(txApp core.App) error {
+		ids = nil
+		return txApp.NonconcurrentDB().NewQuery(claimQuery).Bind(params).Column(&ids)
+	})
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}

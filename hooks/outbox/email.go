@@ -16,29 +16,29 @@ const contacts = "contacts"
 
 func (d *Dispatcher) sendEmail(row *core.Record) (bool, error) {
 	if !d.app.Settings().SMTP.Enabled {
-		return false, d.markDead(d.app, row, "e-mail is off: configure SMTP in the admin UI (Settings > Mail settings)")
+		return false, d.dead(row, "e-mail is off: configure SMTP in the admin UI (Settings > Mail settings)")
 	}
 	contact, err := d.app.FindRecordById(contacts, row.GetString("target"))
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, d.markDead(d.app, row, "the contact no longer exists")
+		return false, d.dead(row, "the contact no longer exists")
 	}
 	if err != nil {
 		return false, err
 	}
 	addr, err := privacy.Open(d.cfg.Sealer, contact, "email")
 	if err != nil {
-		return false, d.markDead(d.app, row, "the contact's e-mail address cannot be opened with the current data key")
+		return false, d.dead(row, "the contact's e-mail address cannot be opened with the current data key")
 	}
 	if addr == "" {
-		return false, d.markDead(d.app, row, "the contact has no e-mail address")
+		return false, d.dead(row, "the contact has no e-mail address")
 	}
 	to, err := mail.ParseAddress(addr)
 	if err != nil {
-		return false, d.markDead(d.app, row, "the contact's e-mail address is not valid")
+		return false, d.dead(row, "the contact's e-mail address is not valid")
 	}
 	var p push.Payload
 	if err := row.UnmarshalJSONField("payload", &p); err != nil {
-		return false, d.markDead(d.app, row, "the payload is not a push payload: "+err.Error())
+		return false, d.dead(row, "the payload is not a push payload: "+err.Error())
 	}
 
 	tried(row)
@@ -49,7 +49,9 @@ func (d *Dispatcher) sendEmail(row *core.Record) (bool, error) {
 	if err := d.app.NewMailClient().Send(msg); err != nil {
 		// A mail server's answer may quote the address; the row must not hold it.
 		reason := strings.ReplaceAll(err.Error(), to.Address, "<recipient>")
-		return false, d.markRetry(row, 0, reason)
+		d.markRetry(row, 0, reason)
+		return false, d.save(row, nil)
 	}
-	return true, d.markSent(d.app, row)
+	d.markSent(row)
+	return true, d.save(row, nil)
 }

@@ -1,6 +1,8 @@
 package outbox
 
-import "time"
+import (
+	"time"
+)
 
 // ClaimLease is exported for the tests of crash recovery.
 const ClaimLease = claimLease

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -34,40 +35,64 @@ func vapidSubject(app core.App, cfg *appliance.Config) string {
 	return sreURL
 }
 
-func (d *Dispatcher) sendPush(ctx context.Context, row *core.Record) (bool, error) {
-	rec, err := d.app.FindRecordById(subscriptions, row.GetString("target"))
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, d.markDead(d.app, row, "the push subscription no longer exists")
+// subscriptionsOf reads the push subscriptions of claimed rows in one query. Each row
+// gets its own copy (nil for an e-mail row or a deleted subscription): rows for the same
+// subscription are sent concurrently and each saves its outcome.
+func (d *Dispatcher) subscriptionsOf(rows []*core.Record) ([]*core.Record, error) {
+	var ids []string
+	for _, row := range rows {
+		if row.GetString("channel") == channelPush {
+			ids = append(ids, row.GetString("target"))
+		}
 	}
+	if len(ids) == 0 {
+		return make([]*core.Record, len(rows)), nil
+	}
+	found, err := d.app.FindRecordsByIds(subscriptions, ids)
 	if err != nil {
-		return false, err
+		return nil, err
+	}
+	byID := make(map[string]*core.Record, len(found))
+	for _, rec := range found {
+		byID[rec.Id] = rec
+	}
+	subs := make([]*core.Record, len(rows))
+	for i, row := range rows {
+		if rec := byID[row.GetString("target")]; rec != nil && row.GetString("channel") == channelPush {
+			subs[i] = rec.Clone()
+		}
+	}
+	return subs, nil
+}
+
+func (d *Dispatcher) sendPush(ctx context.Context, row, rec *core.Record) (bool, error) {
+	if rec == nil {
+		return false, d.dead(row, "the push subscription no longer exists")
 	}
 	sub, err := subscriptionOf(rec, d.cfg.PushHosts)
 	if err != nil {
-		return false, d.markDead(d.app, row, "the push subscription cannot be used: "+err.Error())
+		return false, d.dead(row, "the push subscription cannot be used: "+err.Error())
 	}
 	var p push.Payload
 	if err := row.UnmarshalJSONField("payload", &p); err != nil {
-		return false, d.markDead(d.app, row, "the payload is not a push payload: "+err.Error())
+		return false, d.dead(row, "the payload is not a push payload: "+err.Error())
 	}
 
 	tried(row)
 	res := d.deliver(ctx, row, sub, p)
 	switch res.Outcome {
 	case push.Delivered:
-		if err := d.markSent(d.app, row); err != nil {
-			return false, err
-		}
-		return true, d.succeeded(rec)
+		d.markSent(row)
+		succeeded(rec, d.now())
+		return true, d.save(row, rec)
 	case push.Gone:
 		return false, d.forget(rec, row)
 	case push.Retry:
-		if err := d.markRetry(row, res.RetryAfter, errorText(res.Err)); err != nil {
-			return false, err
-		}
-		return false, d.failed(rec)
+		d.markRetry(row, res.RetryAfter, errorText(res.Err))
+		failed(rec)
+		return false, d.save(row, rec)
 	default: // Rejected, or TooLarge with nothing left to trim
-		return false, d.markDead(d.app, row, fmt.Sprintf("the push service refused the message (%s): %s", res.Outcome, errorText(res.Err)))
+		return false, d.dead(row, fmt.Sprintf("the push service refused the message (%s): %s", res.Outcome, errorText(res.Err)))
 	}
 }
 
@@ -101,20 +126,18 @@ func subscriptionOf(rec *core.Record, hosts push.HostList) (push.Subscription, e
 	return push.ParseSubscription(body, hosts)
 }
 
-func (d *Dispatcher) succeeded(sub *core.Record) error {
-	sub.Set("last_success", d.now())
+func succeeded(sub *core.Record, now time.Time) {
+	sub.Set("last_success", now)
 	sub.Set("failures", 0)
-	return d.saveSubscription(sub)
 }
 
-func (d *Dispatcher) failed(sub *core.Record) error {
+func failed(sub *core.Record) {
 	sub.Set("failures", sub.GetInt("failures")+1)
-	return d.saveSubscription(sub)
 }
 
 // saveSubscription ignores a subscription deleted meanwhile.
-func (d *Dispatcher) saveSubscription(sub *core.Record) error {
-	err := d.app.Save(sub)
+func saveSubscription(app core.App, sub *core.Record) error {
+	err := app.Save(sub)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -126,11 +149,12 @@ func (d *Dispatcher) saveSubscription(sub *core.Record) error {
 func (d *Dispatcher) forget(sub *core.Record, row *core.Record) error {
 	d.app.Logger().Info("outbox: push subscription gone, deleting it", "subscription", sub.Id, "row", row.Id)
 	const reason = "the push subscription expired or was revoked; it was deleted"
-	return d.app.RunInTransaction(func(txApp core.App) error {
+	d.markDead(row, reason)
+	return d.commits.Run(func(txApp core.App) error {
 		if err := txApp.Delete(sub); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if err := d.markDead(txApp, row, reason); err != nil {
+		if err := txApp.Save(row); err != nil {
 			return err
 		}
 		_, err := txApp.DB().Update(collection,

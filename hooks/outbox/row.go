@@ -21,28 +21,28 @@ const (
 	maxErrorRunes = 500 // the last_error field's limit
 )
 
-func (d *Dispatcher) markSent(app core.App, row *core.Record) error {
+// markSent, markDead and markRetry decide a row's outcome in memory; save writes it.
+func (d *Dispatcher) markSent(row *core.Record) {
 	row.Set("state", stateSent)
 	row.Set("claimed_by", "")
 	row.Set("sent_at", d.now())
 	row.Set("last_error", "")
-	return app.Save(row)
 }
 
 // markDead gives up on a row; reason says why, in words staff can act on, without
 // personal data.
-func (d *Dispatcher) markDead(app core.App, row *core.Record, reason string) error {
+func (d *Dispatcher) markDead(row *core.Record, reason string) {
 	d.app.Logger().Warn("outbox: giving up", "row", row.Id, "channel", row.GetString("channel"), "alert", row.GetString("alert"))
 	row.Set("state", stateDead)
 	row.Set("claimed_by", "")
 	row.Set("last_error", truncate(reason))
-	return app.Save(row)
 }
 
 // markRetry schedules the row again after wait, or after the backoff when wait is 0.
-func (d *Dispatcher) markRetry(row *core.Record, wait time.Duration, reason string) error {
+func (d *Dispatcher) markRetry(row *core.Record, wait time.Duration, reason string) {
 	if created := row.GetDateTime("created"); !created.IsZero() && d.now().Sub(created.Time()) >= giveUpAfter {
-		return d.markDead(d.app, row, "not delivered in 3 days; last error: "+reason)
+		d.markDead(row, "not delivered in 3 days; last error: "+reason)
+		return
 	}
 	if wait <= 0 {
 		wait = d.backoff(max(row.GetInt("attempts")-1, 0))
@@ -50,7 +50,30 @@ func (d *Dispatcher) markRetry(row *core.Record, wait time.Duration, reason stri
 	row.Set("next_at", d.now().Add(max(wait, minRetry)))
 	row.Set("claimed_by", "")
 	row.Set("last_error", truncate(reason))
-	return d.app.Save(row)
+}
+
+// dead gives up on a row and saves it.
+func (d *Dispatcher) dead(row *core.Record, reason string) error {
+	d.markDead(row, reason)
+	return d.save(row, nil)
+}
+
+// save writes a row's outcome and, when sub is not nil, its subscription's, in one
+// transaction shared with other sends' outcomes. The row's outcome is kept even when
+// the subscription's counters cannot be saved: a row left claimed would be sent again.
+func (d *Dispatcher) save(row, sub *core.Record) error {
+	return d.commits.Run(func(txApp core.App) error {
+		if err := txApp.Save(row); err != nil {
+			return err
+		}
+		if sub == nil {
+			return nil
+		}
+		if err := saveSubscription(txApp, sub); err != nil {
+			d.app.Logger().Error("outbox: recording a push subscription's outcome", "subscription", sub.Id, "row", row.Id, "error", err)
+		}
+		return nil
+	})
 }
 
 // tried counts one send attempt, saved with the outcome.

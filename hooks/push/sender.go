@@ -3,15 +3,12 @@ package push
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
+	"strconv"
 	"strings"
 	"time"
-
-	"github.com/SherClockHolmes/webpush-go"
 )
 
 const (
@@ -20,7 +17,7 @@ const (
 	DefaultTTL = 24 * time.Hour
 
 	// DefaultTimeout bounds one send when the given client has no timeout
-	// (webpush-go's own client has none).
+	// (http.DefaultClient has none).
 	DefaultTimeout = 30 * time.Second
 
 	// vapidLifetime is the VAPID token's lifetime; push services refuse more
@@ -32,10 +29,9 @@ const (
 	recordOverhead = 103
 )
 
-// recordSizes are the sizes messages are padded to (webpush-go pads to the
-// full record size): a push service sees one of three lengths, never the
-// payload's, and a Payload.Shorter after a 413 can drop to a smaller one.
-// None reaches 4096, which Firefox for Android rejects.
+// recordSizes are the sizes messages are padded to: a push service sees one of
+// three lengths, never the payload's, and a Payload.Shorter after a 413 can
+// drop to a smaller one. None reaches 4096, which Firefox for Android rejects.
 var recordSizes = []uint32{1024, 2048, 3000}
 
 // maxPayload is the largest payload Send accepts.
@@ -44,10 +40,8 @@ const maxPayload = 3000 - recordOverhead
 // Sender sends web push messages signed with the consulate's VAPID key.
 // It is safe for concurrent use.
 type Sender struct {
-	public     string
-	private    string
-	subscriber string
-	client     *http.Client
+	vapid  *vapid
+	client *http.Client
 }
 
 // NewSender returns a Sender. subject is the consulate's contact e-mail
@@ -65,15 +59,13 @@ func NewSender(vapidPublic, vapidPrivate, subject string, client *http.Client) *
 	// outside the allow-list.
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &Sender{
-		public:     vapidPublic,
-		private:    vapidPrivate,
-		subscriber: bareSubject(subject),
-		client:     &c,
+		vapid:  newVAPID(vapidPublic, vapidPrivate, bareSubject(subject)),
+		client: &c,
 	}
 }
 
-// bareSubject strips "mailto:", which webpush-go adds to anything that is
-// not an https URL ("mailto:x" would become "mailto:mailto:x").
+// bareSubject strips "mailto:", which is added back to anything that is not
+// an https URL.
 func bareSubject(subject string) string {
 	if len(subject) >= 7 && strings.EqualFold(subject[:7], "mailto:") {
 		return subject[7:]
@@ -91,32 +83,38 @@ func (s *Sender) Send(ctx context.Context, sub Subscription, payload []byte, ttl
 	if ttl <= 0 {
 		ttl = DefaultTTL
 	}
-	resp, err := webpush.SendNotificationWithContext(ctx,
-		// webpush-go pads the message in place when it has spare capacity,
-		// a data race when one slice goes to several subscriptions at once.
-		bytes.Clone(payload),
-		&webpush.Subscription{Endpoint: sub.Endpoint, Keys: webpush.Keys{P256dh: sub.P256dh, Auth: sub.Auth}},
-		&webpush.Options{
-			HTTPClient:      s.client,
-			RecordSize:      size,
-			Subscriber:      s.subscriber,
-			TTL:             int(ttl / time.Second),
-			Urgency:         webpush.UrgencyHigh,
-			VAPIDPublicKey:  s.public,
-			VAPIDPrivateKey: s.private,
-			// v1.4.0 ignores this and always signs for 12 h; set it so
-			// that a fixed version keeps the same lifetime.
-			VapidExpiration: time.Now().Add(vapidLifetime),
-		})
+	req, err := s.request(ctx, sub, payload, size, ttl)
 	if err != nil {
-		var urlErr *url.Error
-		if errors.As(err, &urlErr) && urlErr.Op != "parse" {
-			return Result{Outcome: Retry, Err: err} // no answer: timeout, refused, reset
-		}
 		return Result{Outcome: Rejected, Err: err} // bad keys or endpoint: retrying will not help
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return Result{Outcome: Retry, Err: err} // no answer: timeout, refused, reset
 	}
 	defer resp.Body.Close()
 	return readResult(resp)
+}
+
+// request builds the POST of one encrypted message (RFC 8030, RFC 8291, RFC 8292).
+func (s *Sender) request(ctx context.Context, sub Subscription, payload []byte, size uint32, ttl time.Duration) (*http.Request, error) {
+	body, err := encrypt(payload, sub, size)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.Endpoint, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	auth, err := s.vapid.header(req.URL.Scheme + "://" + req.URL.Host)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", auth)
+	req.Header.Set("Content-Encoding", "aes128gcm")
+	req.Header.Set("Content-Type", "application/octet-stream")
+	req.Header.Set("TTL", strconv.Itoa(int(ttl/time.Second)))
+	req.Header.Set("Urgency", "high")
+	return req, nil
 }
 
 // recordSize is the smallest of recordSizes that holds a payload of n bytes.

@@ -82,9 +82,9 @@ func jwtClaims(t *testing.T, authorization string) map[string]any {
 	return claims
 }
 
-// webpush-go appends the padding to the message itself when the slice has
-// spare capacity: sending one slice to many subscriptions at once races and
-// scribbles over the caller's memory.
+// webpush-go, which Send used to call, appended the padding to the message
+// itself when the slice had spare capacity: sending one slice to many
+// subscriptions at once raced and scribbled over the caller's memory.
 func TestSendLeavesPayloadAlone(t *testing.T) {
 	srv, _ := fakeService(t, http.StatusCreated, nil)
 	sender := testSender(t, "it@consulado.example", testClient)
@@ -111,7 +111,7 @@ func TestSendLeavesPayloadAlone(t *testing.T) {
 	}
 }
 
-// webpush-go prefixes "mailto:" to any subject that is not https.
+// "mailto:" is prefixed to any subject that is not https, once.
 func TestVAPIDSubject(t *testing.T) {
 	srv, got := fakeService(t, http.StatusCreated, nil)
 	for subject, want := range map[string]string{
@@ -134,8 +134,7 @@ func TestVAPIDSubject(t *testing.T) {
 	}
 }
 
-// webpush-go ignores VapidExpiration; push services refuse tokens that
-// expire more than 24 hours ahead.
+// Push services refuse tokens that expire more than 24 hours ahead.
 func TestVAPIDExpiry(t *testing.T) {
 	srv, got := fakeService(t, http.StatusCreated, nil)
 	start := time.Now()
@@ -195,7 +194,7 @@ func TestSendTooLargeStaysLocal(t *testing.T) {
 	}
 }
 
-// webpush-go returns whatever the push service answered, 4xx and 5xx included.
+// Send reports whatever the push service answered, 4xx and 5xx included.
 func TestSendOutcomes(t *testing.T) {
 	httpDate := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
 	tests := []struct {
@@ -247,7 +246,7 @@ func TestSendDoesNotFollowRedirects(t *testing.T) {
 	}
 }
 
-// webpush-go's own client has no timeout: a push service that never answers
+// http.DefaultClient has no timeout: a push service that never answers
 // would hold a dispatcher forever.
 func TestSenderClientHasTimeout(t *testing.T) {
 	noTimeout := &http.Client{}
@@ -322,5 +321,42 @@ func TestRetryAfter(t *testing.T) {
 		if got := retryAfter(value, now); got != want {
 			t.Errorf("retryAfter(%q) = %v, want %v", value, got, want)
 		}
+	}
+}
+
+// Signing a VAPID token per message cost more CPU than encrypting it: a token is
+// signed once per push service origin and reused until half its lifetime.
+func TestVAPIDTokenIsReusedPerOrigin(t *testing.T) {
+	srvA, gotA := fakeService(t, http.StatusCreated, nil)
+	srvB, gotB := fakeService(t, http.StatusCreated, nil)
+	sender := testSender(t, "x@y", testClient)
+	now := time.Now()
+	sender.vapid.now = func() time.Time { return now }
+	send := func(srv *httptest.Server, got <-chan received) string {
+		t.Helper()
+		if res := sender.Send(context.Background(), testSubscription(t, srv.URL), []byte("{}"), 0); res.Outcome != Delivered {
+			t.Fatalf("Send = %+v", res)
+		}
+		return (<-got).header.Get("Authorization")
+	}
+
+	first := send(srvA, gotA)
+	now = now.Add(vapidRenewAfter - time.Second)
+	if again := send(srvA, gotA); again != first {
+		t.Fatal("a second message to the same push service was signed anew")
+	}
+	other := send(srvB, gotB)
+	if aud := jwtClaims(t, other)["aud"]; aud != srvB.URL {
+		t.Fatalf("the other push service got a token for %q", aud)
+	}
+
+	now = now.Add(time.Second)
+	renewed := send(srvA, gotA)
+	if renewed == first {
+		t.Fatal("the token was not renewed after half its lifetime")
+	}
+	exp, _ := jwtClaims(t, renewed)["exp"].(float64)
+	if want := now.Add(vapidLifetime).Unix(); int64(exp) != want {
+		t.Fatalf("renewed token expires at %d, want %d", int64(exp), want)
 	}
 }

@@ -1,5 +1,5 @@
 // Package push validates browser push subscriptions and sends web push
-// messages (RFC 8030, 8291, 8292) through webpush-go.
+// messages (RFC 8030, 8291, 8292).
 package push
 
 import (
