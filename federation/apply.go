@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -131,8 +132,11 @@ func (s *service) announceCopy(tx core.App, a *core.Record, env *protocol.Envelo
 // applyHeld applies, in seq order, the envelopes that reached this appliance before their
 // alert did.
 func (s *service) applyHeld(tx core.App, alert *core.Record) error {
-	rows, err := tx.FindRecordsByFilter("federation_inbox", "alert = {:uid} && applied = false", "seq", 0, 0,
-		map[string]any{"uid": alert.GetString("uid")})
+	var rows []*core.Record
+	err := tx.RecordQuery("federation_inbox").
+		Where(dbx.HashExp{"alert": alert.GetString("uid"), "applied": false}).
+		OrderBy("seq ASC").
+		All(&rows)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/groupcommit"
 	"alertbutton/migrations"
 )
 
@@ -38,7 +39,7 @@ func (o Options) withDefaults() Options {
 		o.Now = time.Now
 	}
 	if o.Client == nil {
-		o.Client = &http.Client{Timeout: sendTimeout, CheckRedirect: noRedirects}
+		o.Client = &http.Client{Timeout: sendTimeout, CheckRedirect: noRedirects, Transport: peerTransport()}
 	}
 	if o.ProbeEvery <= 0 {
 		o.ProbeEvery = probeEvery
@@ -54,6 +55,8 @@ type service struct {
 	cfg   *appliance.Config
 	mu    sync.Mutex
 	clock func() time.Time
+	// commits groups the inbox's writes: envelopes arriving together share a commit.
+	commits *groupcommit.Committer
 }
 
 func (s *service) now() time.Time {
@@ -67,8 +70,9 @@ const storeKey = "alertbutton.federation"
 // Bind registers the federation's routes and hooks. The relay, which sends, is bound by
 // BindRelay, in the binary only.
 func Bind(app core.App, cfg *appliance.Config) {
-	s := &service{cfg: cfg, clock: time.Now}
+	s := &service{cfg: cfg, clock: time.Now, commits: groupcommit.New(app)}
 	app.Store().Set(storeKey, s)
+	bindPeerCache(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.POST(InboxPath, s.inbox)
 		se.Router.GET(HealthPath, s.health).Bind(apis.RequireSuperuserAuth())
@@ -116,6 +120,14 @@ func BindRelay(app core.App, cfg *appliance.Config) {
 		}
 		return e.Next()
 	})
+}
+
+// peerTransport keeps a connection open for each row a worker has in flight (the default
+// keeps 2 per host).
+func peerTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = inFlight
+	return t
 }
 
 func nowDate() types.DateTime { return types.NowDateTime() }

@@ -23,16 +23,32 @@ type rowPayload struct {
 	Alert string `json:"alert"`
 }
 
+// buildAll makes the envelopes of rows to one peer in one transaction: all of them, or none
+// (the rows in memory may then hold envelopes that were not stored).
+func buildAll(app core.App, cfg *appliance.Config, rows []*core.Record, now time.Time) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		peer, err := LoadPeer(tx, rows[0].GetString("target"))
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			if err := build(tx, cfg, row, peer, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // build makes a row's envelope at its first send: the alert as it is now, sealed to the
 // destination and signed. The row keeps the exact bytes, which every retry sends again.
-func build(app core.App, cfg *appliance.Config, row *core.Record, now time.Time) error {
+func build(app core.App, cfg *appliance.Config, row *core.Record, peer *Peer, now time.Time) error {
+	if row.GetString("target") != peer.Code {
+		return fmt.Errorf("the row is for %s, not %s", row.GetString("target"), peer.Code)
+	}
 	var p rowPayload
 	if err := row.UnmarshalJSONField("payload", &p); err != nil {
 		return fmt.Errorf("the row's payload is not {type, alert}: %w", err)
-	}
-	peer, err := LoadPeer(app, row.GetString("target"))
-	if err != nil {
-		return err
 	}
 	alert, err := alerts.FindByUID(app, p.Alert)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -9,7 +9,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"alertbutton/federation/protocol"
@@ -24,6 +26,121 @@ const (
 	down                   // the peer could not be reached or could not store it now
 	refused                // the peer, or this appliance, refused this row
 )
+
+// inFlight is how many rows a worker posts to its peer at once, once the peer is known up:
+// enough to overlap the round trip and the two sides' commits.
+const inFlight = 4
+
+// result is the outcome of one row's delivery.
+type result struct {
+	row *core.Record
+	out outcome
+	err error
+}
+
+// delivery is one pass's deliveries to a peer, shared by the rows in flight.
+type delivery struct {
+	mu      sync.Mutex
+	up      bool  // the peer answered a probe or took a row
+	failed  int   // failures to reach the peer in a row
+	stop    error // why the peer is backed off: send nothing more
+	results []result
+}
+
+// buildChunk is how many alerts' rows are built in one transaction while the rows built
+// before are posted.
+const buildChunk = 10
+
+// deliverAll builds the rows' missing envelopes and posts them: one alert at a time until
+// the peer is known up, then inFlight alerts at a time, while the next alerts' envelopes
+// are built. An alert's own rows go one after the other, in order, so that the peer gets
+// its messages as they were written.
+func (w *worker) deliverAll(ctx context.Context, peer *Peer, rows []*core.Record, now time.Time, up bool) *delivery {
+	d := &delivery{up: up}
+	groups := byAlert(rows)
+	for len(groups) > 0 && !d.known() && ctx.Err() == nil {
+		w.deliverGroup(ctx, d, peer, w.prepare(groups[0], now), now)
+		groups = groups[1:]
+	}
+	next := make(chan []*core.Record, len(groups))
+	var wg sync.WaitGroup
+	for range min(inFlight, len(groups)) {
+		wg.Go(func() {
+			for g := range next {
+				w.deliverGroup(ctx, d, peer, g, now)
+			}
+		})
+	}
+	for chunk := range slices.Chunk(groups, buildChunk) {
+		if d.stopped() || ctx.Err() != nil {
+			break
+		}
+		for _, g := range byAlert(w.prepare(slices.Concat(chunk...), now)) {
+			next <- g
+		}
+	}
+	close(next)
+	wg.Wait()
+	return d
+}
+
+// deliverGroup posts one alert's rows in order, until the peer is backed off.
+func (w *worker) deliverGroup(ctx context.Context, d *delivery, peer *Peer, rows []*core.Record, now time.Time) {
+	for _, row := range rows {
+		if ctx.Err() != nil || d.stopped() {
+			return
+		}
+		out, err := w.deliver(ctx, peer, row, now)
+		d.add(result{row: row, out: out, err: err})
+	}
+}
+
+// add keeps a row's outcome. A failure to reach the peer stops the pass unless the peer
+// was seen up, and a second one in a row stops it all the same.
+func (d *delivery) add(r result) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.results = append(d.results, r)
+	switch r.out {
+	case sent:
+		d.up, d.failed = true, 0
+	case down:
+		if d.failed++; (d.failed > 1 || !d.up) && d.stop == nil {
+			d.stop = r.err
+		}
+	}
+}
+
+// known reports whether the pass knows whether the peer is up: it answered, or it is
+// backed off.
+func (d *delivery) known() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.up || d.stop != nil
+}
+
+func (d *delivery) stopped() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.stop != nil
+}
+
+// byAlert groups rows by alert, in the order of their first row, each in its order.
+func byAlert(rows []*core.Record) [][]*core.Record {
+	var groups [][]*core.Record
+	index := map[string]int{}
+	for _, row := range rows {
+		uid := row.GetString("alert")
+		i, ok := index[uid]
+		if !ok {
+			i = len(groups)
+			index[uid] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], row)
+	}
+	return groups
+}
 
 // deliver posts the row's envelope, as stored, in a request signed now.
 func (w *worker) deliver(ctx context.Context, peer *Peer, row *core.Record, now time.Time) (outcome, error) {
@@ -78,7 +195,7 @@ func verifyReceipt(b []byte, env *protocol.Envelope, peer *Peer, now time.Time) 
 
 // probe asks the peer whether it answers at all; it proves nothing else.
 func (w *worker) probe(ctx context.Context) bool {
-	peer, err := LoadPeer(w.r.app, w.code)
+	peer, err := cachedLoadPeer(w.r.app, w.code)
 	if err != nil {
 		return true // nothing to probe: let the rows say why
 	}

@@ -16,5 +16,25 @@ func (r *Relay) RetryAt(code string) time.Time { return r.worker(code).retryAt }
 
 // Build makes a row's envelope as the relay does at first send.
 func Build(app core.App, cfg *appliance.Config, row *core.Record, now time.Time) error {
-	return app.RunInTransaction(func(tx core.App) error { return build(tx, cfg, row, now) })
+	return buildAll(app, cfg, []*core.Record{row}, now)
+}
+
+// InFlight is how many rows a worker posts to a peer at once.
+const InFlight = inFlight
+
+// BuildChunk is how many alerts' rows a worker builds in one transaction.
+const BuildChunk = buildChunk
+
+// LoadPeerCachedAt is LoadPeer through app's peer cache, at the time now.
+func LoadPeerCachedAt(app core.App, code string, now time.Time) (*Peer, error) {
+	c := app.Store().Get(peerCacheKey).(*peerCache)
+	return c.load(app, code, now)
+}
+
+// MaxPeerAge is how long a cached peer is used without a change in this process.
+const MaxPeerAge = maxPeerAge
+
+// InboxWaiting is how many envelopes wait at app's inbox for the writer.
+func InboxWaiting(app core.App) int {
+	return app.Store().Get(storeKey).(*service).commits.Queued()
 }

@@ -95,7 +95,7 @@ func requestKey(app core.App, now time.Time) func(string) (ed25519.PublicKey, er
 		if err != nil {
 			return nil, err
 		}
-		peer, err := LoadPeer(app, code)
+		peer, err := cachedLoadPeer(app, code)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s is not a trusted peer", protocol.ErrUnknownKey, code)
 		}
@@ -113,7 +113,7 @@ func requestKey(app core.App, now time.Time) func(string) (ed25519.PublicKey, er
 // verifyOrigin checks the envelope's signature by its origin, with the keys the origin
 // held when it created the envelope.
 func verifyOrigin(app core.App, env *protocol.Envelope, body []byte, sig string) error {
-	peer, err := LoadPeer(app, env.Origin)
+	peer, err := cachedLoadPeer(app, env.Origin)
 	if err != nil {
 		return fmt.Errorf("%w: the origin %s is not a trusted peer", protocol.ErrUnknownKey, env.Origin)
 	}
@@ -137,28 +137,51 @@ func (s *service) open(env *protocol.Envelope) (*message, error) {
 	return msg, nil
 }
 
-// accept stores the envelope and its effects in one transaction and returns the receipt.
+// accept stores the envelope and its effects and returns the receipt. Envelopes that
+// arrive together share one transaction (groupcommit); each is answered only once the
+// transaction holding it has committed.
 func (s *service) accept(app core.App, v protocol.Verified, env *protocol.Envelope, body []byte, sig string, msg *message, now time.Time) ([]byte, error) {
+	a := &arrival{v: v, env: env, body: body, sig: sig, msg: msg, now: now}
 	var receipt []byte
-	err := app.RunInTransaction(func(tx core.App) error {
-		if err := useNonce(tx, v.KeyID, v.Nonce); err != nil {
-			return err
-		}
-		if prev, err := tx.FindFirstRecordByData("federation_inbox", "envelope_id", env.ID); err == nil {
-			receipt = []byte(prev.GetString("receipt"))
-			return nil
-		}
-		applied, err := s.apply(tx, env, msg)
-		if err != nil {
-			return err
-		}
-		receipt, err = protocol.NewReceipt(env, s.cfg.Consulate.Code, s.cfg.Keys.Signer(), now)
-		if err != nil {
-			return err
-		}
-		return storeEnvelope(tx, env, body, sig, receipt, applied)
+	err := s.commits.Run(func(tx core.App) error {
+		var err error
+		receipt, err = s.store(tx, a)
+		return err
 	})
-	return receipt, err
+	if err != nil {
+		return nil, err
+	}
+	return receipt, nil
+}
+
+// arrival is an envelope verified and opened, to be stored.
+type arrival struct {
+	v    protocol.Verified
+	env  *protocol.Envelope
+	body []byte
+	sig  string
+	msg  *message
+	now  time.Time
+}
+
+// store stores one envelope and its effects in tx and returns the receipt; a duplicate
+// gets the stored receipt back.
+func (s *service) store(tx core.App, a *arrival) ([]byte, error) {
+	if err := useNonce(tx, a.v.KeyID, a.v.Nonce); err != nil {
+		return nil, err
+	}
+	if prev, err := tx.FindFirstRecordByData("federation_inbox", "envelope_id", a.env.ID); err == nil {
+		return []byte(prev.GetString("receipt")), nil
+	}
+	applied, err := s.apply(tx, a.env, a.msg)
+	if err != nil {
+		return nil, err
+	}
+	receipt, err := protocol.NewReceipt(a.env, s.cfg.Consulate.Code, s.cfg.Keys.Signer(), a.now)
+	if err != nil {
+		return nil, err
+	}
+	return receipt, storeEnvelope(tx, a.env, a.body, a.sig, receipt, applied)
 }
 
 func storeEnvelope(app core.App, env *protocol.Envelope, body []byte, sig string, receipt []byte, applied bool) error {

@@ -10,20 +10,43 @@ import (
 
 const maxErrorRunes = 500 // the outbox's last_error limit
 
-// sent marks a row delivered and, when it had been late, tells the alert's timeline.
-func (w *worker) sent(row *core.Record, now time.Time) error {
-	return w.r.app.RunInTransaction(func(tx core.App) error {
-		row.Set("state", "sent")
-		row.Set("sent_at", now)
-		row.Set("last_error", "")
-		if err := tx.Save(row); err != nil {
-			return err
+// markSent marks delivered rows sent in one transaction. If that fails, it marks them one
+// by one, so that one row's trouble has no other row sent again.
+func (w *worker) markSent(rows []*core.Record, now time.Time) {
+	if len(rows) == 0 {
+		return
+	}
+	err := w.r.app.RunInTransaction(func(tx core.App) error {
+		for _, row := range rows {
+			if err := w.sent(tx, row, now); err != nil {
+				return err
+			}
 		}
-		if row.GetInt("relay_level") == 0 {
-			return nil
-		}
-		return w.lateDelivered(tx, row)
+		return nil
 	})
+	if err == nil {
+		return
+	}
+	for _, row := range rows {
+		err := w.r.app.RunInTransaction(func(tx core.App) error { return w.sent(tx, row, now) })
+		if err != nil {
+			w.r.app.Logger().Error("federation: marking a row sent; it will be sent again", "row", row.Id, "error", err)
+		}
+	}
+}
+
+// sent marks a row delivered and, when it had been late, tells the alert's timeline.
+func (w *worker) sent(tx core.App, row *core.Record, now time.Time) error {
+	row.Set("state", "sent")
+	row.Set("sent_at", now)
+	row.Set("last_error", "")
+	if err := tx.Save(row); err != nil {
+		return err
+	}
+	if row.GetInt("relay_level") == 0 {
+		return nil
+	}
+	return w.lateDelivered(tx, row)
 }
 
 // lateDelivered writes relay_delivered on the alert and clears its relay_status once no
@@ -80,6 +103,20 @@ func (w *worker) refused(row *core.Record, cause error, now time.Time) error {
 	row.Set("last_error", truncate(cause.Error()))
 	row.Set("next_at", now.Add(w.r.backoff(attempts)))
 	return w.r.app.Save(row)
+}
+
+// refuse is refused, logging a failure to record it.
+func (w *worker) refuse(row *core.Record, cause error, now time.Time) {
+	if err := w.refused(row, cause, now); err != nil {
+		w.r.app.Logger().Error("federation: recording a refusal", "row", row.Id, "error", err)
+	}
+}
+
+// giveUp is dead, logging a failure to record it.
+func (w *worker) giveUp(row *core.Record, cause error) {
+	if err := w.dead(row, cause); err != nil {
+		w.r.app.Logger().Error("federation: giving up on a row", "row", row.Id, "error", err)
+	}
 }
 
 // dead gives up on a row whose alert is gone, the one thing a retry cannot mend.

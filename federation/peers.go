@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -112,4 +113,75 @@ func storePeer(app core.App, r *core.Record, p *Peer) error {
 func decodeKey(s string, size int) ([]byte, bool) {
 	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
 	return b, err == nil && len(b) == size
+}
+
+// maxPeerAge bounds how long a cached peer is used: a change made by another process (the
+// CLI against the same data) is not seen by this one's hooks.
+const maxPeerAge = 5 * time.Second
+
+const peerCacheKey = "alertbutton.federation.peers"
+
+// peerCache holds the trusted peers as LoadPeer read them, so that the inbox and the relay
+// do not read and decode a consulates row for every envelope. Saving or deleting any
+// consulates row in this process empties it.
+type peerCache struct {
+	mu    sync.Mutex
+	gen   uint64 // counts the emptyings, so that a read that raced one is not kept
+	peers map[string]cachedPeer
+}
+
+type cachedPeer struct {
+	peer   *Peer
+	loaded time.Time
+}
+
+// bindPeerCache gives app a peer cache, emptied after every change to consulates.
+func bindPeerCache(app core.App) {
+	c := &peerCache{peers: map[string]cachedPeer{}}
+	app.Store().Set(peerCacheKey, c)
+	empty := func(e *core.RecordEvent) error {
+		c.empty()
+		return e.Next()
+	}
+	app.OnRecordAfterCreateSuccess("consulates").BindFunc(empty)
+	app.OnRecordAfterUpdateSuccess("consulates").BindFunc(empty)
+	app.OnRecordAfterDeleteSuccess("consulates").BindFunc(empty)
+}
+
+// cachedLoadPeer is LoadPeer through app's peer cache (straight from the database when app
+// has none). The peer returned is shared: read it, never change it. Inside a transaction
+// that may change the peer, use LoadPeer.
+func cachedLoadPeer(app core.App, code string) (*Peer, error) {
+	c, _ := app.Store().Get(peerCacheKey).(*peerCache)
+	if c == nil {
+		return LoadPeer(app, code)
+	}
+	return c.load(app, code, time.Now())
+}
+
+func (c *peerCache) load(app core.App, code string, now time.Time) (*Peer, error) {
+	c.mu.Lock()
+	p, ok := c.peers[code]
+	gen := c.gen
+	c.mu.Unlock()
+	if ok && !now.Before(p.loaded) && now.Sub(p.loaded) < maxPeerAge {
+		return p.peer, nil
+	}
+	peer, err := LoadPeer(app, code)
+	if err != nil {
+		return nil, err // not kept: the code may come from anyone's request
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		c.peers[code] = cachedPeer{peer: peer, loaded: now}
+	}
+	c.mu.Unlock()
+	return peer, nil
+}
+
+func (c *peerCache) empty() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	clear(c.peers)
 }

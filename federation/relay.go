@@ -23,7 +23,7 @@ const (
 	maxBackoff = 5 * time.Minute
 
 	// batch is how many rows a worker reads at a time.
-	batch = 50
+	batch = 100
 )
 
 // Relay sends the outbox's federation rows: one worker goroutine per peer, so that a peer

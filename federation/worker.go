@@ -108,6 +108,10 @@ func (w *worker) nextWait(now time.Time) time.Duration {
 // pass sends up to a batch of due rows and reports whether more may be due. up says the
 // peer just answered a probe.
 //
+// The rows' missing envelopes are built a few alerts to a transaction, the rows are
+// posted a few at a time once the peer is known up (see deliverAll), and those delivered
+// are marked sent in one transaction.
+//
 // A failure to reach the peer backs the whole peer off, unless the peer was just seen up
 // (it answered a probe, or took a row in this pass): then the failure is the row's, which
 // goes to the back of the line, so that one envelope the peer chokes on cannot hold up
@@ -117,52 +121,83 @@ func (w *worker) pass(ctx context.Context, now time.Time, up bool) (bool, error)
 	if err != nil || len(rows) == 0 {
 		return false, w.report(now, false)
 	}
-	peer, perr := LoadPeer(w.r.app, w.code)
-	delivered, failed := false, 0
-	for _, row := range rows {
-		if ctx.Err() != nil {
-			return false, nil
+	full := len(rows) == batch
+	peer, err := cachedLoadPeer(w.r.app, w.code)
+	if err != nil {
+		for _, row := range rows {
+			w.refuse(row, err, now)
 		}
-		out, err := w.send(ctx, peer, perr, row, now)
-		switch out {
-		case sent:
-			delivered, failed = true, 0
-			if err != nil {
-				w.r.app.Logger().Error("federation: marking a row sent; it will be sent again", "row", row.Id, "error", err)
-			}
-		case down:
-			w.requeue(row, err, now)
-			if failed++; failed > 1 || !(up || delivered) {
-				w.down(err, now)
-				return false, w.report(now, delivered)
-			}
-		}
+		return full, w.report(now, false)
 	}
-	return len(rows) == batch, w.report(now, delivered)
+	d := w.deliverAll(ctx, peer, rows, now, up)
+	delivered := w.record(d.results, now)
+	if d.stop != nil {
+		w.down(d.stop, now)
+		return false, w.report(now, delivered)
+	}
+	if ctx.Err() != nil {
+		return false, nil
+	}
+	return full, w.report(now, delivered)
 }
 
-// send builds the row's envelope if it has none yet, delivers it and records the outcome.
-func (w *worker) send(ctx context.Context, peer *Peer, perr error, row *core.Record, now time.Time) (outcome, error) {
-	if row.GetString("envelope") == "" {
-		err := w.r.app.RunInTransaction(func(tx core.App) error { return build(tx, w.r.cfg, row, now) })
-		if errors.Is(err, errAlertGone) {
-			return refused, w.dead(row, err)
+// prepare builds the envelopes the rows do not have yet, all in one transaction, and
+// returns the rows ready to send, in their order. If that transaction fails, each row is
+// built on its own, so that one row that cannot be built (its alert is gone) holds up no
+// other.
+func (w *worker) prepare(rows []*core.Record, now time.Time) []*core.Record {
+	var unbuilt []*core.Record
+	for _, row := range rows {
+		if row.GetString("envelope") == "" {
+			unbuilt = append(unbuilt, row)
 		}
-		if err != nil {
-			return refused, w.refused(row, err, now)
+	}
+	if len(unbuilt) == 0 || buildAll(w.r.app, w.r.cfg, unbuilt, now) == nil {
+		return rows
+	}
+	for _, row := range unbuilt {
+		row.Set("envelope", "") // not stored: the transaction rolled back
+		row.Set("signature", "")
+	}
+	ready := make([]*core.Record, 0, len(rows))
+	for _, row := range rows {
+		if row.GetString("envelope") != "" || w.buildOne(row, now) {
+			ready = append(ready, row)
 		}
 	}
-	if perr != nil {
-		return refused, w.refused(row, perr, now)
+	return ready
+}
+
+// buildOne builds one row's envelope, and records why when it cannot.
+func (w *worker) buildOne(row *core.Record, now time.Time) bool {
+	err := buildAll(w.r.app, w.r.cfg, []*core.Record{row}, now)
+	switch {
+	case errors.Is(err, errAlertGone):
+		w.giveUp(row, err)
+	case err != nil:
+		row.Set("envelope", "")
+		row.Set("signature", "")
+		w.refuse(row, err, now)
 	}
-	out, err := w.deliver(ctx, peer, row, now)
-	switch out {
-	case sent:
-		return sent, w.sent(row, now)
-	case refused:
-		return refused, w.refused(row, err, now)
+	return err == nil
+}
+
+// record stores the outcomes of a pass's deliveries and reports whether any row was
+// delivered.
+func (w *worker) record(results []result, now time.Time) bool {
+	var delivered []*core.Record
+	for _, res := range results {
+		switch res.out {
+		case sent:
+			delivered = append(delivered, res.row)
+		case down:
+			w.requeue(res.row, res.err, now)
+		case refused:
+			w.refuse(res.row, res.err, now)
+		}
 	}
-	return out, err
+	w.markSent(delivered, now)
+	return len(delivered) > 0
 }
 
 // due returns the peer's rows due now: those never tried in the order they were queued,

@@ -56,6 +56,13 @@ func (c *Committer) Run(fn func(tx core.App) error) error {
 	return w.err
 }
 
+// Queued is how many writes wait for the batch under way.
+func (c *Committer) Queued() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.queue)
+}
+
 // lead writes one batch, then hands the lead on if more writes queued.
 func (c *Committer) lead() {
 	c.mu.Lock()
