@@ -30,7 +30,7 @@ type Options struct {
 	Now        func() time.Time // the clock; default time.Now
 	Client     *http.Client     // for peers; default: a 20 s timeout, no redirects
 	Rand       *rand.Rand       // backoff jitter; default: the global source
-	ProbeEvery time.Duration    // how often a peer known down is probed; default 5 s
+	ProbeEvery time.Duration    // how often a peer known down is probed; default 2 s
 	Sweep      time.Duration    // how often thresholds and new peers are checked; default 5 s
 }
 
