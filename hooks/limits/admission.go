@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -16,7 +17,8 @@ import (
 // beyond what the disk can commit they would all wait until they time out.
 const (
 	MaxRaising    = 256             // alert requests served at once
-	AdmissionWait = 2 * time.Second // how long one more waits for a place before it is told to retry
+	MaxWaiting    = 256             // requests waiting for a place; one more is told to retry at once
+	AdmissionWait = 2 * time.Second // how long one waits for a place before it is told to retry
 	busyRetry     = 5 * time.Second
 )
 
@@ -25,32 +27,36 @@ var msgBusy = i18n.Text{
 	EN: "The consulate is receiving many alerts right now and yours is not stored yet. The app will send it again by itself; if you are in danger, call the 24/7 protection line: +1 520 623 7874.",
 }
 
-// Gate bounds the alert requests served at once; the others wait a little, then are answered
-// 503 with Retry-After, so that the phone sends the same alert again (same uid) a moment
-// later instead of waiting for an answer that would come too late.
+// Gate bounds the alert requests served at once; a few more wait a little, the rest are
+// answered 503 with Retry-After at once, so that the phone sends the same alert again (same
+// uid) a moment later instead of waiting for an answer that would come too late. The queue
+// is bounded by length, not only by time: with a time bound alone, every request in an
+// overload would wait nearly the whole time.
 type Gate struct {
-	slots chan struct{}
+	slots   chan struct{}
+	waiting atomic.Int64
 
-	mu   sync.Mutex
-	wait time.Duration
+	mu         sync.Mutex
+	wait       time.Duration
+	maxWaiting int64
 }
 
-// NewGate returns a gate of n places, each request waiting up to wait for one.
-func NewGate(n int, wait time.Duration) *Gate {
-	return &Gate{slots: make(chan struct{}, n), wait: wait}
+// NewGate returns a gate of n places, with up to queue requests waiting up to wait for one.
+func NewGate(n, queue int, wait time.Duration) *Gate {
+	return &Gate{slots: make(chan struct{}, n), wait: wait, maxWaiting: int64(queue)}
 }
 
-// SetWait changes how long a request waits for a place (0: not at all).
-func (g *Gate) SetWait(d time.Duration) {
+// SetWait changes how many requests may wait for a place, and how long (0: not at all).
+func (g *Gate) SetWait(queue int, d time.Duration) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.wait = d
+	g.maxWaiting, g.wait = int64(queue), d
 }
 
-func (g *Gate) waitFor() time.Duration {
+func (g *Gate) queue() (int64, time.Duration) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.wait
+	return g.maxWaiting, g.wait
 }
 
 // middleware serves the alert routes within the gate's places. It runs before PocketBase
@@ -75,8 +81,12 @@ func (g *Gate) enter(gone <-chan struct{}) bool {
 		return true
 	default:
 	}
-	wait := g.waitFor()
+	maxWaiting, wait := g.queue()
 	if wait <= 0 {
+		return false
+	}
+	defer g.waiting.Add(-1)
+	if g.waiting.Add(1) > maxWaiting {
 		return false
 	}
 	t := time.NewTimer(wait)

@@ -51,7 +51,7 @@ func NewGuard() *Guard {
 	return &Guard{
 		Registrants: New(NewAlertsPerRegistrant, time.Minute),
 		FamilyLinks: New(NewAlertsPerFamilyLink, time.Minute),
-		Raising:     NewGate(MaxRaising, AdmissionWait),
+		Raising:     NewGate(MaxRaising, MaxWaiting, AdmissionWait),
 		clock:       time.Now,
 	}
 }

@@ -268,7 +268,7 @@ func TestBusyAnswers503ThenTheRetryIsStored(t *testing.T) {
 	w := newWorld(t)
 	_, tokenES := w.registrant(t, "es")
 	gate := limits.Of(w.app).Raising
-	gate.SetWait(0)
+	gate.SetWait(0, 0)
 	release := gate.Fill()
 
 	uid := newUID(t)
@@ -287,5 +287,26 @@ func TestBusyAnswers503ThenTheRetryIsStored(t *testing.T) {
 	release()
 	if a := w.post(t, "/api/alertbutton/alerts", tokenES, alertBody(uid)); a.status != http.StatusCreated {
 		t.Fatalf("the retry: %d, want 201", a.status)
+	}
+}
+
+// The queue is bounded by length: with no room to wait, one more is told to retry at once,
+// not after the time it may wait.
+func TestBusyWithAFullQueueAnswersAtOnce(t *testing.T) {
+	w := newWorld(t)
+	_, token := w.registrant(t, "en")
+	gate := limits.Of(w.app).Raising
+	gate.SetWait(0, time.Minute)
+	defer gate.Fill()()
+
+	done := make(chan answer, 1)
+	go func() { done <- w.post(t, "/api/alertbutton/alerts", token, alertBody(newUID(t))) }()
+	select {
+	case a := <-done:
+		if a.status != http.StatusServiceUnavailable || a.retryAfter != "5" {
+			t.Fatalf("%d, Retry-After %q; want 503 and 5", a.status, a.retryAfter)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("with no room to wait, the request waited for a place")
 	}
 }
