@@ -288,16 +288,7 @@ func envelopeRow(t *testing.T, n *node, target, typ, uid string) *core.Record {
 
 func envelopeRowAt(t *testing.T, n *node, target, typ, uid string, at time.Time) *core.Record {
 	t.Helper()
-	c, _ := n.app.FindCollectionByNameOrId("outbox")
-	row := core.NewRecord(c)
-	row.Set("channel", "federation")
-	row.Set("target", target)
-	row.Set("payload", map[string]string{"type": typ, "alert": uid})
-	row.Set("state", "pending")
-	row.Set("alert", uid)
-	if err := n.app.Save(row); err != nil {
-		t.Fatal(err)
-	}
+	row := queueRow(t, n, target, typ, uid)
 	if err := federation.Build(n.app, n.cfg, row, at); err != nil {
 		t.Fatal(err)
 	}
@@ -330,4 +321,20 @@ func deliver(t *testing.T, from, dest *node, e builtEnvelope) {
 	if status, answer := post(t, dest.url, e.body, e.sig, signedBy(t, from, e.body, 0)); status != 200 {
 		t.Fatalf("delivery to %s: %d %s", dest.code, status, answer)
 	}
+}
+
+// queueRow queues a federation row of type typ about uid to target, without its envelope.
+func queueRow(t *testing.T, n *node, target, typ, uid string) *core.Record {
+	t.Helper()
+	c, _ := n.app.FindCollectionByNameOrId("outbox")
+	row := core.NewRecord(c)
+	row.Set("channel", "federation")
+	row.Set("target", target)
+	row.Set("payload", map[string]string{"type": typ, "alert": uid})
+	row.Set("state", "pending")
+	row.Set("alert", uid)
+	if err := n.app.Save(row); err != nil {
+		t.Fatal(err)
+	}
+	return row
 }

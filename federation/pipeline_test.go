@@ -124,22 +124,6 @@ func (w *watcher) loseAnswer(env *protocol.Envelope) bool {
 	return true
 }
 
-// queueRow queues a federation row of type typ about uid to target, without its envelope.
-func queueRow(t *testing.T, n *node, target, typ, uid string) *core.Record {
-	t.Helper()
-	c, _ := n.app.FindCollectionByNameOrId("outbox")
-	row := core.NewRecord(c)
-	row.Set("channel", "federation")
-	row.Set("target", target)
-	row.Set("payload", map[string]string{"type": typ, "alert": uid})
-	row.Set("state", "pending")
-	row.Set("alert", uid)
-	if err := n.app.Save(row); err != nil {
-		t.Fatal(err)
-	}
-	return row
-}
-
 // backlog raises n alerts at la for Fresno and queues a status row after each created row.
 func backlog(t *testing.T, la *node, n int) []string {
 	t.Helper()
