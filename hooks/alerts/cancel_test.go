@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 )
 
 // raised is a world with one alert of registrant A, raised at a point served by target.
@@ -83,7 +84,7 @@ func TestPINRouteCallers(t *testing.T) {
 			if after := counts(t, w.app); after != before {
 				t.Errorf("%s %s: wrote rows %+v -> %+v", r.name, c.name, before, after)
 			}
-			if mustFind(t, w.app, "alerts", alert.Id).GetString("status") != "new" {
+			if apptest.Find(t, w.app, "alerts", alert.Id).GetString("status") != "new" {
 				t.Errorf("%s %s changed the alert", r.name, c.name)
 			}
 		}
@@ -99,7 +100,7 @@ func TestCancelWithTheCancelPIN(t *testing.T) {
 	s.NotExpectedContent = []string{`"closed_at":""`, `"duress"`}
 	s.Test(t)
 
-	stored := mustFind(t, w.app, "alerts", alert.Id)
+	stored := apptest.Find(t, w.app, "alerts", alert.Id)
 	if stored.GetString("status") != "cancelled" || stored.GetDateTime("closed_at").IsZero() || stored.GetBool("duress") {
 		t.Fatalf("stored status %q closed_at %v duress %v", stored.GetString("status"), stored.GetDateTime("closed_at"), stored.GetBool("duress"))
 	}
@@ -249,7 +250,7 @@ func TestDuressKeepsTheAlertOpenAndWakesStaff(t *testing.T) {
 		s.NotExpectedContent = []string{"duress", `"status":"new"`}
 		s.Test(t)
 
-		stored := mustFind(t, w.app, "alerts", alert.Id)
+		stored := apptest.Find(t, w.app, "alerts", alert.Id)
 		if stored.GetString("status") != "new" || !stored.GetBool("duress") || !stored.GetDateTime("closed_at").IsZero() {
 			t.Fatalf("%s: stored status %q duress %v closed_at %v; want open, flagged", r.name, stored.GetString("status"), stored.GetBool("duress"), stored.GetDateTime("closed_at"))
 		}
@@ -343,7 +344,7 @@ func afterDuress(t *testing.T, r pinRoute) {
 			t.Errorf("%s after a duress %s: %d %s, want the same view", again.name, r.name, status, body)
 		}
 	}
-	if mustFind(t, w.app, "alerts", alert.Id).GetString("status") != "acknowledged" {
+	if apptest.Find(t, w.app, "alerts", alert.Id).GetString("status") != "acknowledged" {
 		t.Errorf("the cancel PIN closed an alert under duress (%s)", r.name)
 	}
 }
@@ -374,7 +375,7 @@ func TestWrongPIN(t *testing.T) {
 		s.ExpectedContent = []string{`"pin":{"code":"wrong_pin","message":"PIN incorrecto. Le quedan 4 intentos."`}
 		s.NotExpectedContent = []string{uid}
 		s.Test(t)
-		if stored := mustFind(t, w.app, "alerts", alert.Id); stored.GetString("status") != "new" || stored.GetBool("duress") {
+		if stored := apptest.Find(t, w.app, "alerts", alert.Id); stored.GetString("status") != "new" || stored.GetBool("duress") {
 			t.Errorf("%s: a wrong PIN changed the alert", r.name)
 		}
 		if types, staffOnly := events(t, w.app, alert.Id); strings.Join(types, ",") != "created,pin_failed" || !staffOnly["pin_failed"] {
@@ -413,7 +414,7 @@ func TestWrongPINsLockTheAlert(t *testing.T) {
 			}
 		}
 	}
-	stored := mustFind(t, w.app, "alerts", alert.Id)
+	stored := apptest.Find(t, w.app, "alerts", alert.Id)
 	if stored.GetString("status") != "new" || stored.GetBool("duress") {
 		t.Errorf("a locked alert changed: %s", stored.GetString("status"))
 	}
@@ -455,7 +456,7 @@ func TestSafeWithTheCancelPIN(t *testing.T) {
 	s.NotExpectedContent = []string{`"closed_at":""`, `"duress"`}
 	s.Test(t)
 
-	stored := mustFind(t, w.app, "alerts", alert.Id)
+	stored := apptest.Find(t, w.app, "alerts", alert.Id)
 	if stored.GetString("status") != "resolved" || stored.GetDateTime("closed_at").IsZero() || stored.GetBool("duress") {
 		t.Errorf("stored %q closed_at %v duress %v", stored.GetString("status"), stored.GetDateTime("closed_at"), stored.GetBool("duress"))
 	}

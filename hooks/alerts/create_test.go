@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 )
 
 const createURL = "/api/alertbutton/alerts"
@@ -161,8 +162,8 @@ func TestCreateRouteSurge(t *testing.T) {
 	tokens := make([]string, people)
 	for i := range people {
 		r := newRegistrant(t, w.app, fmt.Sprintf("+1310555%04d", 2000+i), "Persona", "es", "all", "90012")
-		newSub(t, w.app, "registrant", r.Id, "")
-		tokens[i] = authToken(t, r)
+		apptest.Subscription(t, w.app, "registrant", r.Id, "")
+		tokens[i] = apptest.Token(t, r)
 	}
 	before := counts(t, w.app)
 

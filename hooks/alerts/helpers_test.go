@@ -2,13 +2,11 @@ package alerts_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -70,15 +68,15 @@ func newWorld(t testing.TB, disclosure string) *world {
 	w.adviser = newStaff(t, app, "asesora@consulado.example", "adviser", true)
 	w.consul = newStaff(t, app, "consul@consulado.example", "consul", false)
 	w.it = newStaff(t, app, "it@consulado.example", "it", true)
-	w.subA = newSub(t, app, "registrant", w.a.Id, "")
-	w.subB = newSub(t, app, "registrant", w.b.Id, "")
-	w.subRelES = newSub(t, app, "contact", w.relES.Id, "")
-	w.subRelEN = newSub(t, app, "contact", w.relEN.Id, "en")
-	w.subAdviser = newSub(t, app, "staff", w.adviser.Id, "es")
-	w.subConsul = newSub(t, app, "staff", w.consul.Id, "en")
-	w.subIT = newSub(t, app, "staff", w.it.Id, "")
-	w.tokA, w.tokB = authToken(t, w.a), authToken(t, w.b)
-	w.tokAdviser, w.tokConsul = authToken(t, w.adviser), authToken(t, w.consul)
+	w.subA = apptest.Subscription(t, app, "registrant", w.a.Id, "")
+	w.subB = apptest.Subscription(t, app, "registrant", w.b.Id, "")
+	w.subRelES = apptest.Subscription(t, app, "contact", w.relES.Id, "")
+	w.subRelEN = apptest.Subscription(t, app, "contact", w.relEN.Id, "en")
+	w.subAdviser = apptest.Subscription(t, app, "staff", w.adviser.Id, "es")
+	w.subConsul = apptest.Subscription(t, app, "staff", w.consul.Id, "en")
+	w.subIT = apptest.Subscription(t, app, "staff", w.it.Id, "")
+	w.tokA, w.tokB = apptest.Token(t, w.a), apptest.Token(t, w.b)
+	w.tokAdviser, w.tokConsul = apptest.Token(t, w.adviser), apptest.Token(t, w.consul)
 	w.familyTokenBad, _ = family.NewToken()
 	return w
 }
@@ -152,46 +150,11 @@ var fastHashes = sync.OnceValue(func() (h struct{ password, cancel, duress strin
 	return h
 })
 
-var endpoints atomic.Int64
-
-func newSub(t testing.TB, app core.App, field, owner, lang string) *core.Record {
-	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("push_subscriptions")
-	r := core.NewRecord(c)
-	r.Set("endpoint", fmt.Sprintf("https://push.example.org/send/%d", endpoints.Add(1)))
-	r.Set("p256dh", "BPublicKey")
-	r.Set("auth", "authsecret")
-	r.Set(field, owner)
-	r.Set("language", lang)
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func authToken(t testing.TB, r *core.Record) string {
-	t.Helper()
-	tok, err := r.NewAuthToken()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
-}
-
-func count(t testing.TB, app core.App, collection string) int {
-	t.Helper()
-	n, err := app.CountRecords(collection)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return int(n)
-}
-
 // snapshot counts the rows a raise writes.
 type snapshot struct{ alerts, events, outbox int }
 
 func counts(t testing.TB, app core.App) snapshot {
-	return snapshot{count(t, app, "alerts"), count(t, app, "alert_events"), count(t, app, "outbox")}
+	return snapshot{apptest.Count(t, app, "alerts"), apptest.Count(t, app, "alert_events"), apptest.Count(t, app, "outbox")}
 }
 
 // row is an outbox row, decoded.
@@ -289,12 +252,3 @@ func decode(t testing.TB, body string) map[string]any {
 }
 
 func ptr(f float64) *float64 { return &f }
-
-func mustFind(t testing.TB, app core.App, collection, id string) *core.Record {
-	t.Helper()
-	r, err := app.FindRecordById(collection, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}

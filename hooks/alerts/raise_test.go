@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 )
 
 var uuidV7 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
@@ -50,7 +51,7 @@ func TestRaiseFillsTheAlert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored := mustFind(t, w.app, "alerts", alert.Id)
+	stored := apptest.Find(t, w.app, "alerts", alert.Id)
 	want := map[string]string{
 		"registrant": w.a.Id, "source": "button", "kind": "detained", "status": "new",
 		"origin_consulate": "los-angeles", "home_consulate": "los-angeles", "target_consulate": "los-angeles",
@@ -123,7 +124,7 @@ func TestRaiseRoutesThePlace(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			stored := mustFind(t, w.app, "alerts", alert.Id)
+			stored := apptest.Find(t, w.app, "alerts", alert.Id)
 			if stored.GetString("target_consulate") != c.target || stored.GetString("route_basis") != c.basis ||
 				stored.GetString("county_geoid") != c.geoid {
 				t.Errorf("routed to %s by %s (county %s), want %s by %s (%s)", stored.GetString("target_consulate"),
@@ -244,7 +245,7 @@ func TestRaiseWalkIn(t *testing.T) {
 	if err != nil || !created {
 		t.Fatal(created, err)
 	}
-	stored := mustFind(t, w.app, "alerts", alert.Id)
+	stored := apptest.Find(t, w.app, "alerts", alert.Id)
 	if stored.GetString("registrant") != "" || stored.GetString("home_consulate") != "los-angeles" ||
 		stored.GetString("target_consulate") != "los-angeles" || stored.GetString("route_basis") != "home" {
 		t.Errorf("walk-in stored as %v", stored.FieldsData())

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 )
 
 const recordsURL = "/api/collections/alerts/records"
@@ -134,7 +135,7 @@ func TestStatusWorkflow(t *testing.T) {
 			s.ExpectedContent = []string{`"status":{"code":"invalid_transition"`}
 		}
 		s.Test(t)
-		stored := mustFind(t, w.app, "alerts", alert.Id)
+		stored := apptest.Find(t, w.app, "alerts", alert.Id)
 		after := counts(t, w.app)
 		if !st.ok {
 			if stored.GetString("status") != st.from || after != before {
@@ -161,7 +162,7 @@ func setStatus(t testing.TB, w *world, alert *core.Record, status string) {
 	if status == "new" {
 		return
 	}
-	alert = mustFind(t, w.app, "alerts", alert.Id)
+	alert = apptest.Find(t, w.app, "alerts", alert.Id)
 	alert.Set("status", status)
 	if err := w.app.Save(alert); err != nil {
 		t.Fatal(err)
@@ -278,7 +279,7 @@ func TestAlertsAreNeverDeletedThroughTheAPI(t *testing.T) {
 		w, alert := raised(t, laLat, laLon)
 		token := w.tokAdviser
 		if who == "it" {
-			token = authToken(t, w.it)
+			token = apptest.Token(t, w.it)
 		}
 		s := scenario(w, who+" DELETE", http.MethodDelete, recordsURL+"/"+alert.Id, token, "", 403)
 		s.ExpectedContent = []string{`"status":403`}
@@ -296,7 +297,7 @@ func TestTimelineIsAppendOnly(t *testing.T) {
 		s := scenario(w, "superuser "+method, method, "/api/collections/alert_events/records/"+ev.Id, w.tokAdviser, `{"type":"nothing"}`, 403)
 		s.ExpectedContent = []string{`"status":403`}
 		s.Test(t)
-		if got := mustFind(t, w.app, "alert_events", ev.Id); got.GetString("type") != "created" {
+		if got := apptest.Find(t, w.app, "alert_events", ev.Id); got.GetString("type") != "created" {
 			t.Errorf("%s changed the event", method)
 		}
 	}
@@ -309,7 +310,7 @@ func TestTimelineIsAppendOnly(t *testing.T) {
 	if err := w.app.Delete(ev); err == nil {
 		t.Error("an event was deleted from Go")
 	}
-	if err := w.app.Delete(mustFind(t, w.app, "alerts", alert.Id)); err == nil {
+	if err := w.app.Delete(apptest.Find(t, w.app, "alerts", alert.Id)); err == nil {
 		t.Error("an alert and its timeline were deleted from Go")
 	}
 	if types, _ := events(t, w.app, alert.Id); len(types) != 1 || types[0] != "created" {

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/checkins"
 	"alertbutton/hooks/privacy"
 	"alertbutton/migrations"
@@ -28,7 +29,7 @@ func TestArmThroughRecordsAPI(t *testing.T) {
 	if status != http.StatusOK || res["status"] != checkins.StatusArmed || res["place"] != secretPlace {
 		t.Fatalf("arm: %d %v", status, res)
 	}
-	stored := mustFind(t, w.app, "checkins", res["id"].(string))
+	stored := apptest.Find(t, w.app, "checkins", res["id"].(string))
 	if stored.GetString("place") == secretPlace || strings.Contains(stored.GetString("place"), "SENTINEL") {
 		t.Error("the place is stored in the clear")
 	}
@@ -53,7 +54,7 @@ func TestArmThroughRecordsAPI(t *testing.T) {
 	if status != http.StatusBadRequest {
 		t.Errorf("arming someone else's timer: %d, want 400", status)
 	}
-	if n := count(t, w.app, "checkins"); n != 1 {
+	if n := apptest.Count(t, w.app, "checkins"); n != 1 {
 		t.Errorf("%d check-ins stored, want 1", n)
 	}
 }
@@ -75,7 +76,7 @@ func TestDoneDisarms(t *testing.T) {
 	if status, _ := call(t, h, http.MethodPost, "/api/alertbutton/checkins/nosuchid0000000/done", w.tokA, ""); status != http.StatusNotFound {
 		t.Errorf("missing: %d, want 404", status)
 	}
-	if got := mustFind(t, w.app, "checkins", c.Id).GetString("status"); got != checkins.StatusArmed {
+	if got := apptest.Find(t, w.app, "checkins", c.Id).GetString("status"); got != checkins.StatusArmed {
 		t.Fatalf("refused requests changed the status to %q", got)
 	}
 
@@ -87,8 +88,8 @@ func TestDoneDisarms(t *testing.T) {
 		t.Errorf("done again: %d %v", status, res)
 	}
 	n, err := checkins.FireDue(w.app, w.cfg, due.Add(time.Hour))
-	if err != nil || n != 0 || count(t, w.app, "alerts") != 0 {
-		t.Errorf("a disarmed timer fired: %d %v, %d alerts", n, err, count(t, w.app, "alerts"))
+	if err != nil || n != 0 || apptest.Count(t, w.app, "alerts") != 0 {
+		t.Errorf("a disarmed timer fired: %d %v, %d alerts", n, err, apptest.Count(t, w.app, "alerts"))
 	}
 }
 
@@ -105,8 +106,8 @@ func TestDoneAfterFiringKeepsTheAlert(t *testing.T) {
 	if status != http.StatusConflict || !strings.Contains(res["message"].(string), "«Estoy a salvo»") {
 		t.Fatalf("done after firing: %d %v", status, res)
 	}
-	c = mustFind(t, w.app, "checkins", c.Id)
-	alert := mustFind(t, w.app, "alerts", c.GetString("alert"))
+	c = apptest.Find(t, w.app, "checkins", c.Id)
+	alert := apptest.Find(t, w.app, "alerts", c.GetString("alert"))
 	if c.GetString("status") != checkins.StatusFired || alert.GetString("status") != alerts.StatusNew {
 		t.Errorf("check-in %s, alert %s: want fired and new", c.GetString("status"), alert.GetString("status"))
 	}
@@ -117,7 +118,7 @@ func TestDoneAfterFiringKeepsTheAlert(t *testing.T) {
 	if status != http.StatusConflict {
 		t.Errorf("moving a fired timer: %d, want 409", status)
 	}
-	if got := mustFind(t, w.app, "checkins", c.Id); got.GetString("status") != checkins.StatusFired || got.GetString("alert") != alert.Id {
+	if got := apptest.Find(t, w.app, "checkins", c.Id); got.GetString("status") != checkins.StatusFired || got.GetString("alert") != alert.Id {
 		t.Errorf("the fired timer changed: %s %s", got.GetString("status"), got.GetString("alert"))
 	}
 }
@@ -132,7 +133,7 @@ func TestMoveArmedTimer(t *testing.T) {
 	if status, res := call(t, h, http.MethodPatch, path, w.tokA, `{"due_at":"`+dateJSON(later)+`"}`); status != http.StatusOK || res["status"] != checkins.StatusArmed {
 		t.Fatalf("moving: %d %v", status, res)
 	}
-	if got := mustFind(t, w.app, "checkins", c.Id).GetDateTime("due_at").Time(); !got.Equal(later) {
+	if got := apptest.Find(t, w.app, "checkins", c.Id).GetDateTime("due_at").Time(); !got.Equal(later) {
 		t.Errorf("due_at %v, want %v", got, later)
 	}
 	status, res := call(t, h, http.MethodPatch, path, w.tokA, `{"due_at":"`+dateJSON(time.Now().Add(-time.Hour))+`"}`)
@@ -153,11 +154,11 @@ func TestFireDue(t *testing.T) {
 	if n, err := checkins.FireDue(w.app, w.cfg, due); n != 1 || err != nil {
 		t.Fatalf("at due: %d %v", n, err)
 	}
-	c = mustFind(t, w.app, "checkins", c.Id)
+	c = apptest.Find(t, w.app, "checkins", c.Id)
 	if c.GetString("status") != checkins.StatusFired || c.GetString("alert") == "" {
 		t.Fatalf("check-in: status %q alert %q", c.GetString("status"), c.GetString("alert"))
 	}
-	alert := mustFind(t, w.app, "alerts", c.GetString("alert"))
+	alert := apptest.Find(t, w.app, "alerts", c.GetString("alert"))
 	if alert.GetString("uid") != checkins.AlertUID(c) || alert.GetString("source") != alerts.SourceCheckin ||
 		alert.GetString("kind") != "checkin_missed" || alert.GetString("registrant") != w.a.Id || alert.GetString("status") != alerts.StatusNew {
 		t.Errorf("alert %v", alert.FieldsData())
@@ -178,10 +179,10 @@ func TestFireDue(t *testing.T) {
 			t.Errorf("again: fired %d %v", n, err)
 		}
 	}
-	if n := count(t, w.app, "alerts"); n != 1 {
+	if n := apptest.Count(t, w.app, "alerts"); n != 1 {
 		t.Errorf("%d alerts, want 1", n)
 	}
-	if got := mustFind(t, w.app, "checkins", other.Id).GetString("status"); got != checkins.StatusArmed {
+	if got := apptest.Find(t, w.app, "checkins", other.Id).GetString("status"); got != checkins.StatusArmed {
 		t.Errorf("a timer not yet due is %q", got)
 	}
 }
@@ -216,7 +217,7 @@ func TestFireDueConcurrentlyFiresEachOnce(t *testing.T) {
 	if total != 6 {
 		t.Errorf("fired %d in all, want 6", total)
 	}
-	if n := count(t, w.app, "alerts"); n != 6 {
+	if n := apptest.Count(t, w.app, "alerts"); n != 6 {
 		t.Errorf("%d alerts, want 6", n)
 	}
 	var created int
@@ -238,14 +239,14 @@ func TestFireReusesTheSameAlert(t *testing.T) {
 	if err != nil || !created {
 		t.Fatal(err)
 	}
-	outbox := count(t, w.app, "outbox")
+	outbox := apptest.Count(t, w.app, "outbox")
 	if n, err := checkins.FireDue(w.app, w.cfg, due.Add(time.Second)); n != 1 || err != nil {
 		t.Fatalf("FireDue: %d %v", n, err)
 	}
-	if got := mustFind(t, w.app, "checkins", c.Id).GetString("alert"); got != first.Id {
+	if got := apptest.Find(t, w.app, "checkins", c.Id).GetString("alert"); got != first.Id {
 		t.Errorf("linked to %q, want the existing alert %q", got, first.Id)
 	}
-	if count(t, w.app, "alerts") != 1 || count(t, w.app, "outbox") != outbox {
+	if apptest.Count(t, w.app, "alerts") != 1 || apptest.Count(t, w.app, "outbox") != outbox {
 		t.Error("a second alert or notification")
 	}
 }
@@ -259,7 +260,7 @@ func TestAlertUID(t *testing.T) {
 	if !re.MatchString(u1) || !strings.HasPrefix(u1[14:], "7") {
 		t.Errorf("%q is not a UUIDv7", u1)
 	}
-	if again := checkins.AlertUID(mustFind(t, w.app, "checkins", c1.Id)); again != u1 {
+	if again := checkins.AlertUID(apptest.Find(t, w.app, "checkins", c1.Id)); again != u1 {
 		t.Errorf("uid changed on reload: %s, %s", u1, again)
 	}
 	if checkins.AlertUID(c2) == u1 {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -49,7 +48,7 @@ func newRegistrant(t testing.TB, app core.App, phone, name, lang string) *core.R
 	r.Set("consent", true)
 	r.Set("zip", "90012")
 	r.Set("home_consulate", "los-angeles")
-	setPassword(r)
+	apptest.SetPassword(r)
 	if err := app.Save(r); err != nil {
 		t.Fatal(err)
 	}
@@ -67,25 +66,7 @@ func newCheckin(t testing.TB, app core.App, owner *core.Record, due time.Time, p
 	if err := app.Save(r); err != nil {
 		t.Fatal(err)
 	}
-	return mustFind(t, app, "checkins", r.Id)
-}
-
-func mustFind(t testing.TB, app core.App, collection, id string) *core.Record {
-	t.Helper()
-	r, err := app.FindRecordById(collection, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func count(t testing.TB, app core.App, collection string) int {
-	t.Helper()
-	n, err := app.CountRecords(collection)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return int(n)
+	return apptest.Find(t, app, "checkins", r.Id)
 }
 
 // handler serves the app in process, as alertbutton serve does (its OnServe hooks run).
@@ -129,20 +110,3 @@ func fieldMessage(body map[string]any, field string) string {
 }
 
 func dateJSON(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
-
-// passwordHash is reused: bcrypt for every record would make the tests slow.
-var passwordHash struct {
-	sync.Mutex
-	hash string
-}
-
-func setPassword(r *core.Record) {
-	passwordHash.Lock()
-	defer passwordHash.Unlock()
-	if passwordHash.hash == "" {
-		r.SetPassword("contraseña-larga-1")
-		passwordHash.hash = r.GetRaw("password").(*core.PasswordFieldValue).Hash
-		return
-	}
-	r.SetRaw("password", &core.PasswordFieldValue{Hash: passwordHash.hash})
-}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/schedule"
 )
 
@@ -38,7 +39,7 @@ func TestEscalation(t *testing.T) {
 
 	// At 2 minutes: every staff device, on duty or not; never the registrant's.
 	escalate(2*time.Minute, 1)
-	a = mustFind(t, w.app, "alerts", a.Id)
+	a = apptest.Find(t, w.app, "alerts", a.Id)
 	got := pushes(t, w.app, a)
 	for _, sub := range []string{w.subAdviser.Id, w.subAdviserOff.Id, w.subConsul.Id, w.subIT.Id} {
 		if len(got[sub]) != 1 {
@@ -66,7 +67,7 @@ func TestEscalation(t *testing.T) {
 
 	// At 10 minutes: the consuls, once more.
 	escalate(10*time.Minute, 1)
-	a = mustFind(t, w.app, "alerts", a.Id)
+	a = apptest.Find(t, w.app, "alerts", a.Id)
 	got = pushes(t, w.app, a)
 	if len(got[w.subConsul.Id]) != 2 || got[w.subConsul.Id][1].Title != "URGENT: unattended alert" {
 		t.Errorf("consul's pushes %+v", got[w.subConsul.Id])
@@ -87,7 +88,7 @@ func TestEscalation(t *testing.T) {
 		t.Errorf("%d escalation events after an hour, want 2", n)
 	}
 	for _, r := range []string{acked.Id, elsewhere.Id} {
-		if got := mustFind(t, w.app, "alerts", r); got.GetInt("escalation_level") != 0 || len(events(t, w.app, r, schedule.EventEscalated)) != 0 {
+		if got := apptest.Find(t, w.app, "alerts", r); got.GetInt("escalation_level") != 0 || len(events(t, w.app, r, schedule.EventEscalated)) != 0 {
 			t.Errorf("alert %s (%s, %s) escalated", r, got.GetString("status"), got.GetString("target_consulate"))
 		}
 	}
@@ -116,7 +117,7 @@ func TestEscalationCatchesUpOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	a = mustFind(t, w.app, "alerts", a.Id)
+	a = apptest.Find(t, w.app, "alerts", a.Id)
 	evs := events(t, w.app, a.Id, schedule.EventEscalated)
 	if total != 1 || a.GetInt("escalation_level") != 2 || len(evs) != 2 {
 		t.Errorf("escalated %d times, level %d, %d events", total, a.GetInt("escalation_level"), len(evs))

@@ -2,13 +2,10 @@ package schedule_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,11 +47,11 @@ func newWorld(t testing.TB) *world {
 	w.adviserOff = newStaff(t, app, "asesor@consulado.example", "adviser", false)
 	w.consul = newStaff(t, app, "consul@consulado.example", "consul", false)
 	w.it = newStaff(t, app, "it@consulado.example", "it", true)
-	w.subA = newSub(t, app, "registrant", w.a.Id, "es")
-	w.subAdviser = newSub(t, app, "staff", w.adviser.Id, "es")
-	w.subAdviserOff = newSub(t, app, "staff", w.adviserOff.Id, "")
-	w.subConsul = newSub(t, app, "staff", w.consul.Id, "en")
-	w.subIT = newSub(t, app, "staff", w.it.Id, "es")
+	w.subA = apptest.Subscription(t, app, "registrant", w.a.Id, "es")
+	w.subAdviser = apptest.Subscription(t, app, "staff", w.adviser.Id, "es")
+	w.subAdviserOff = apptest.Subscription(t, app, "staff", w.adviserOff.Id, "")
+	w.subConsul = apptest.Subscription(t, app, "staff", w.consul.Id, "en")
+	w.subIT = apptest.Subscription(t, app, "staff", w.it.Id, "es")
 	return w
 }
 
@@ -68,7 +65,7 @@ func newRegistrant(t testing.TB, app core.App, phone string) *core.Record {
 	r.Set("consent", true)
 	r.Set("zip", "90012")
 	r.Set("home_consulate", "los-angeles")
-	setPassword(r)
+	apptest.SetPassword(r)
 	if err := app.Save(r); err != nil {
 		t.Fatal(err)
 	}
@@ -80,30 +77,13 @@ func newStaff(t testing.TB, app core.App, email, role string, onDuty bool) *core
 	c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
 	s := core.NewRecord(c)
 	s.SetEmail(email)
-	setPassword(s)
+	apptest.SetPassword(s)
 	s.Set("role", role)
 	s.Set("on_duty", onDuty)
 	if err := app.Save(s); err != nil {
 		t.Fatal(err)
 	}
 	return s
-}
-
-var endpoints atomic.Int64
-
-func newSub(t testing.TB, app core.App, field, owner, lang string) *core.Record {
-	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("push_subscriptions")
-	r := core.NewRecord(c)
-	r.Set("endpoint", fmt.Sprintf("https://push.example.org/send/%d", endpoints.Add(1)))
-	r.Set("p256dh", "BPublicKey")
-	r.Set("auth", "authsecret")
-	r.Set(field, owner)
-	r.Set("language", lang)
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
 }
 
 // raise stores a button alert of w.a at the point, with a note.
@@ -116,16 +96,7 @@ func raise(t testing.TB, w *world, lat, lon float64) *core.Record {
 	if err != nil || !created {
 		t.Fatalf("raise: %v", err)
 	}
-	return mustFind(t, w.app, "alerts", a.Id)
-}
-
-func mustFind(t testing.TB, app core.App, collection, id string) *core.Record {
-	t.Helper()
-	r, err := app.FindRecordById(collection, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return apptest.Find(t, w.app, "alerts", a.Id)
 }
 
 // pushes returns the escalation pushes about an alert, by subscription, oldest first.
@@ -181,21 +152,4 @@ func setDate(t testing.TB, app core.App, r *core.Record, field string, at time.T
 	if err := app.Save(r); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// passwordHash is reused: bcrypt for every record would make the tests slow.
-var passwordHash struct {
-	sync.Mutex
-	hash string
-}
-
-func setPassword(r *core.Record) {
-	passwordHash.Lock()
-	defer passwordHash.Unlock()
-	if passwordHash.hash == "" {
-		r.SetPassword("contraseña-larga-1")
-		passwordHash.hash = r.GetRaw("password").(*core.PasswordFieldValue).Hash
-		return
-	}
-	r.SetRaw("password", &core.PasswordFieldValue{Hash: passwordHash.hash})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/schedule"
 )
 
@@ -30,11 +31,11 @@ func TestRetention(t *testing.T) {
 	r := schedule.DefaultSettings().Retention
 
 	kept := func(id string) bool {
-		a := mustFind(t, w.app, "alerts", id)
+		a := apptest.Find(t, w.app, "alerts", id)
 		return a.GetString("location") != "" && a.GetString("note") != ""
 	}
 	cleared := func(id string) bool {
-		a := mustFind(t, w.app, "alerts", id)
+		a := apptest.Find(t, w.app, "alerts", id)
 		return a.GetString("location") == "" && a.GetString("note") == ""
 	}
 	apply := func(after time.Duration, want int) {
@@ -62,7 +63,7 @@ func TestRetention(t *testing.T) {
 		if len(evs) != 1 || !strings.Contains(evs[0].GetString("data"), `"location"`) {
 			t.Errorf("alert %s: retention events %v", id, evs)
 		}
-		a := mustFind(t, w.app, "alerts", id)
+		a := apptest.Find(t, w.app, "alerts", id)
 		if a.GetString("status") == alerts.StatusNew || a.GetString("uid") == "" || a.GetString("target_consulate") == "" {
 			t.Errorf("alert %s lost more than its location and note", id)
 		}
@@ -90,7 +91,7 @@ func TestPruneSubscriptions(t *testing.T) {
 	w := newWorld(t)
 	now := time.Now().Add(31 * day)
 	set := func(failures int, lastSuccess time.Time) string {
-		s := newSub(t, w.app, "registrant", w.a.Id, "")
+		s := apptest.Subscription(t, w.app, "registrant", w.a.Id, "")
 		s.Set("failures", failures)
 		s.Set("last_success", lastSuccess)
 		if err := w.app.Save(s); err != nil {

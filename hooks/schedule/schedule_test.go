@@ -97,7 +97,7 @@ func TestJobRunsAreRecorded(t *testing.T) {
 	if n != 1 || err == nil {
 		t.Fatalf("run: %d %v; want the good timer fired and an error for the broken one", n, err)
 	}
-	if got := mustFind(t, w.app, "checkins", good.Id).GetString("status"); got != checkins.StatusFired {
+	if got := apptest.Find(t, w.app, "checkins", good.Id).GetString("status"); got != checkins.StatusFired {
 		t.Errorf("good timer %s", got)
 	}
 	row, err := w.app.FindFirstRecordByData("jobs", "name", schedule.JobFireCheckins)
@@ -139,7 +139,7 @@ func TestEveryJobRuns(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if got := mustFind(t, w.app, "alerts", a.Id).GetInt("escalation_level"); got != 2 {
+	if got := apptest.Find(t, w.app, "alerts", a.Id).GetInt("escalation_level"); got != 2 {
 		t.Errorf("escalation job did not run: level %d", got)
 	}
 	if _, err := w.app.FindRecordById("push_subscriptions", w.subA.Id); err != nil {
