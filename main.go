@@ -21,6 +21,7 @@ func main() {
 	if code, ok := backup.Standalone(os.Args[1:]); ok {
 		os.Exit(code)
 	}
+	appliance.TuneGC()
 	stopProfile, err := appliance.StartProfile()
 	if err != nil {
 		log.Fatal(err)
