@@ -51,27 +51,16 @@ func (b *bench) board() error {
 	rss := stop()
 	events, errs := watch.Take()
 
-	var lat []time.Duration
-	var first, last time.Time
+	var d delays
 	for _, e := range events {
-		end, ok := sent[e.UID]
-		if !ok || e.Action != "create" {
-			continue
-		}
-		lat = append(lat, e.At.Sub(end))
-		if first.IsZero() || e.At.Before(first) {
-			first = e.At
-		}
-		if e.At.After(last) {
-			last = e.At
+		if end, ok := sent[e.UID]; ok && e.Action == "create" {
+			d.add(end, e.At)
 		}
 	}
+	lat := d.lat
 	ls := percentiles(lat)
 	missing := max(want-len(lat), 0)
-	thr := 0.0
-	if span := last.Sub(first).Seconds(); span > 0 {
-		thr = float64(len(lat)) / span
-	}
+	thr := d.perSecond()
 	b.rep.add(row{
 		Scenario: "board", Target: fmt.Sprintf("appliance → %d staff (SSE)", len(tokens)), Rate: fmt.Sprintf("%d/s", o.boardRate),
 		Throughput: perSec(thr) + " events", Lat: ls,

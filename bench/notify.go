@@ -48,8 +48,7 @@ func (b *bench) notify() error {
 	rss := stop()
 	arrivals, bad, badErr := recv.Take()
 
-	var lat []time.Duration
-	var first, last time.Time
+	var d delays
 	unmatched := 0
 	for _, a := range arrivals {
 		end, ok := sent[a.Alert]
@@ -57,20 +56,12 @@ func (b *bench) notify() error {
 			unmatched++
 			continue
 		}
-		lat = append(lat, a.At.Sub(end))
-		if first.IsZero() || a.At.Before(first) {
-			first = a.At
-		}
-		if a.At.After(last) {
-			last = a.At
-		}
+		d.add(end, a.At)
 	}
+	lat := d.lat
 	ls := percentiles(lat)
 	missing := max(want-len(lat), 0)
-	thr := 0.0
-	if span := last.Sub(first).Seconds(); span > 0 {
-		thr = float64(len(lat)) / span
-	}
+	thr := d.perSecond()
 	b.rep.add(row{
 		Scenario: "notify", Target: fmt.Sprintf("appliance → push (%d relatives)", o.relatives), Rate: fmt.Sprintf("%d/s", o.notifyRate),
 		Throughput: perSec(thr) + " pushes", Lat: ls,

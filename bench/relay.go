@@ -135,10 +135,9 @@ func (b *bench) relayRun() error {
 		return notAvailable{fmt.Sprintf("none of %d alerts raised at los-angeles for a Fresno point reached fresno within 60 s", len(sent))}
 	}
 	events, errs := watch.Take()
-	lat, _, last := matchEvents(events, sent)
+	lat := matchEvents(events, sent)
 	ls := percentiles(lat)
 	missing := len(sent) - len(lat)
-	_ = last
 	b.rep.add(row{
 		Scenario: "relay", Target: "los-angeles → fresno", Rate: fmt.Sprintf("%d/s", o.relayRate),
 		Throughput: perSec(float64(len(lat))/max(o.duration.Seconds(), 1e-9)) + " relayed", Lat: ls,
@@ -200,9 +199,10 @@ func (b *bench) relayRun() error {
 	return nil
 }
 
-// matchEvents returns, for the create events whose uid is in sent, the latency from the 201.
-func matchEvents(events []rtEvent, sent map[string]time.Time) (lat []time.Duration, first, last time.Time) {
+// matchEvents returns, for the first create event of each uid in sent, the latency from the 201.
+func matchEvents(events []rtEvent, sent map[string]time.Time) []time.Duration {
 	seen := map[string]bool{}
+	var lat []time.Duration
 	for _, e := range events {
 		end, ok := sent[e.UID]
 		if !ok || e.Action != "create" || seen[e.UID] {
@@ -210,14 +210,8 @@ func matchEvents(events []rtEvent, sent map[string]time.Time) (lat []time.Durati
 		}
 		seen[e.UID] = true
 		lat = append(lat, e.At.Sub(end))
-		if first.IsZero() || e.At.Before(first) {
-			first = e.At
-		}
-		if e.At.After(last) {
-			last = e.At
-		}
 	}
-	return lat, first, last
+	return lat
 }
 
 // countAt counts the alerts matching filter at s, as staff (-1 when it cannot).
