@@ -62,33 +62,21 @@ var (
 
 // notifyStaff queues a push to the staff's devices: those on duty, or all of them.
 func notifyStaff(app core.App, alert *core.Record, onDutyOnly bool, m notice, peer string) error {
-	subs, err := alerts.StaffSubscriptions(app, onDutyOnly)
-	if err != nil {
-		return err
-	}
 	city := peer
 	if c, ok := jurisdiction.ConsulateByCode(peer); ok {
 		city = c.City
 	}
-	for _, s := range subs {
-		lang := "es"
-		if s.GetString("language") == "en" {
-			lang = "en"
-		}
-		r := strings.NewReplacer("{city}", city)
-		p := push.Payload{
+	r := strings.NewReplacer("{city}", city)
+	return alerts.EachStaffDevice(app, onDutyOnly, func(subscriptionID, lang string) error {
+		return outbox.Push(app, subscriptionID, push.Payload{
 			Type:  m.typ,
 			Alert: alert.GetString("uid"),
 			Title: r.Replace(m.title.In(lang)),
 			Body:  r.Replace(m.body.In(lang)),
-			URL:   "/_/#/collections?collection=alerts&record=" + alert.Id,
+			URL:   alerts.StaffURL(alert),
 			Lang:  lang,
-		}
-		if err := outbox.Push(app, s.Id, p); err != nil {
-			return err
-		}
-	}
-	return nil
+		})
+	})
 }
 
 // newRow returns a federation outbox row, like those the alerts hooks write, for the caller

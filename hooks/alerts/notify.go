@@ -107,18 +107,29 @@ func (n *notifier) contact(c *core.Record, m notice) error {
 
 // staff tells the staff's devices: those on duty, or everyone when onDutyOnly is false.
 func (n *notifier) staff(onDutyOnly bool, m notice) error {
-	subs, err := StaffSubscriptions(n.app, onDutyOnly)
+	return EachStaffDevice(n.app, onDutyOnly, func(subscriptionID, lang string) error {
+		return n.pushTo(subscriptionID, m.payload(n.uid(), lang, StaffURL(n.alert), n.vars(lang)))
+	})
+}
+
+// EachStaffDevice calls send for each push subscription of the staff on duty (or of all
+// staff), with the language the device asked for.
+func EachStaffDevice(app core.App, onDutyOnly bool, send func(subscriptionID, lang string) error) error {
+	subs, err := StaffSubscriptions(app, onDutyOnly)
 	if err != nil {
 		return err
 	}
-	url := "/_/#/collections?collection=alerts&record=" + n.alert.Id
 	for _, s := range subs {
-		lang := pickLang(s.GetString("language"))
-		if err := n.pushTo(s.Id, m.payload(n.uid(), lang, url, n.vars(lang))); err != nil {
+		if err := send(s.Id, pickLang(s.GetString("language"))); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// StaffURL is what a push to staff opens: the alert in the admin UI.
+func StaffURL(alert *core.Record) string {
+	return "/_/#/collections?collection=alerts&record=" + alert.Id
 }
 
 // queue writes a row now, or keeps it for write while planning.

@@ -113,5 +113,5 @@ func escalateTo(app core.App, a *core.Record, level int) error {
 	if err := notifyStaff(app, a, subs, msg); err != nil {
 		return err
 	}
-	return addEvent(app, a, EventEscalated, true, map[string]any{"level": level, "notified": len(subs)})
+	return alerts.AddEvent(app, a, EventEscalated, "system", true, map[string]any{"level": level, "notified": len(subs)})
 }

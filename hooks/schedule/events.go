@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/push"
@@ -23,21 +24,6 @@ const PayloadEscalated = "alert.escalated"
 // batch bounds one pass of a job; the next run takes the rest.
 const batch = 500
 
-// addEvent appends a system event to an alert's timeline; data holds no personal data.
-func addEvent(app core.App, alert *core.Record, typ string, staffOnly bool, data map[string]any) error {
-	c, err := app.FindCachedCollectionByNameOrId("alert_events")
-	if err != nil {
-		return err
-	}
-	ev := core.NewRecord(c)
-	ev.Set("alert", alert.Id)
-	ev.Set("type", typ)
-	ev.Set("actor", "system")
-	ev.Set("staff_only", staffOnly)
-	ev.Set("data", data)
-	return app.Save(ev)
-}
-
 // notice is a push to staff about one alert; it names nobody.
 type notice struct{ title, body i18n.Text }
 
@@ -53,7 +39,7 @@ func notifyStaff(app core.App, alert *core.Record, subs []*core.Record, n notice
 			Alert: alert.GetString("uid"),
 			Title: n.title.In(lang),
 			Body:  n.body.In(lang),
-			URL:   "/_/#/collections?collection=alerts&record=" + alert.Id,
+			URL:   alerts.StaffURL(alert),
 			Lang:  lang,
 		}
 		if err := outbox.Push(app, s.Id, p); err != nil {

@@ -71,7 +71,7 @@ func clearAlert(app core.App, id, cutoff string, keep time.Duration, statuses []
 		}
 		data := map[string]any{"fields": retainedFields, "days": int(keep / day)}
 		// An alert under duress shows its registrant nothing after the duress PIN.
-		if err := addEvent(tx, a, EventRetentionApplied, a.GetBool("duress"), data); err != nil {
+		if err := alerts.AddEvent(tx, a, EventRetentionApplied, "system", a.GetBool("duress"), data); err != nil {
 			return err
 		}
 		cleared = true
