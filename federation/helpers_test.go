@@ -326,13 +326,10 @@ func deliver(t *testing.T, from, dest *node, e builtEnvelope) {
 // queueRow queues a federation row of type typ about uid to target, without its envelope.
 func queueRow(t *testing.T, n *node, target, typ, uid string) *core.Record {
 	t.Helper()
-	c, _ := n.app.FindCollectionByNameOrId("outbox")
-	row := core.NewRecord(c)
-	row.Set("channel", "federation")
-	row.Set("target", target)
-	row.Set("payload", map[string]string{"type": typ, "alert": uid})
-	row.Set("state", "pending")
-	row.Set("alert", uid)
+	row, err := alerts.NewFederationRow(n.app, target, typ, uid)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := n.app.Save(row); err != nil {
 		t.Fatal(err)
 	}

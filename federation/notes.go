@@ -69,7 +69,7 @@ func (s *service) sendNote(tx core.App, alertID string, codes []string, note, ac
 		if err != nil {
 			return err
 		}
-		row, err := newRow(tx, code, protocol.TypeNote, alert.GetString("uid"))
+		row, err := alerts.NewFederationRow(tx, code, protocol.TypeNote, alert.GetString("uid"))
 		if err != nil {
 			return err
 		}

@@ -78,19 +78,3 @@ func notifyStaff(app core.App, alert *core.Record, onDutyOnly bool, m notice, pe
 		})
 	})
 }
-
-// newRow returns a federation outbox row, like those the alerts hooks write, for the caller
-// to save in its transaction.
-func newRow(app core.App, code, typ, uid string) (*core.Record, error) {
-	c, err := app.FindCachedCollectionByNameOrId("outbox")
-	if err != nil {
-		return nil, err
-	}
-	row := core.NewRecord(c)
-	row.Set("channel", "federation")
-	row.Set("target", code)
-	row.Set("payload", rowPayload{Type: typ, Alert: uid})
-	row.Set("state", "pending")
-	row.Set("alert", uid)
-	return row, nil
-}

@@ -8,6 +8,7 @@ import (
 
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
+	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/audit"
 )
 
@@ -36,7 +37,7 @@ func (s *service) queueTransfer(app core.App, alert *core.Record, from, to, acto
 		return err
 	}
 	if to != self {
-		if err := saveRow(app, to, protocol.TypeTransfer, uid); err != nil {
+		if err := alerts.QueueFederation(app, to, protocol.TypeTransfer, uid); err != nil {
 			return err
 		}
 	}
@@ -46,17 +47,9 @@ func (s *service) queueTransfer(app core.App, alert *core.Record, from, to, acto
 			continue
 		}
 		told = append(told, code)
-		if err := saveRow(app, code, protocol.TypeStatus, uid); err != nil {
+		if err := alerts.QueueFederation(app, code, protocol.TypeStatus, uid); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func saveRow(app core.App, code, typ, uid string) error {
-	row, err := newRow(app, code, typ, uid)
-	if err != nil {
-		return err
-	}
-	return app.Save(row)
 }

@@ -18,7 +18,7 @@ const (
 // and, on an appliance that received the alert from a peer, its origin.
 func (n *notifier) peers(typ string) error {
 	for _, code := range peerCodes(n.cfg.Consulate.Code, n.alert) {
-		if err := n.queue(func(tx core.App) error { return queueFederation(tx, code, typ, n.uid()) }); err != nil {
+		if err := n.queue(func(tx core.App) error { return QueueFederation(tx, code, typ, n.uid()) }); err != nil {
 			return err
 		}
 	}
@@ -36,12 +36,22 @@ func peerCodes(self string, alert *core.Record) []string {
 	return codes
 }
 
-// queueFederation writes the relay obligation in the caller's transaction; the federation
+// QueueFederation writes the relay obligation in the caller's transaction; the federation
 // dispatcher delivers it.
-func queueFederation(app core.App, consulate, typ, uid string) error {
-	c, err := app.FindCachedCollectionByNameOrId("outbox")
+func QueueFederation(app core.App, consulate, typ, uid string) error {
+	row, err := NewFederationRow(app, consulate, typ, uid)
 	if err != nil {
 		return err
+	}
+	return app.Save(row)
+}
+
+// NewFederationRow returns an unsaved relay obligation of type typ about the alert uid to
+// consulate, for callers that fill its envelope before saving it.
+func NewFederationRow(app core.App, consulate, typ, uid string) (*core.Record, error) {
+	c, err := app.FindCachedCollectionByNameOrId("outbox")
+	if err != nil {
+		return nil, err
 	}
 	row := core.NewRecord(c)
 	row.Set("channel", "federation")
@@ -49,5 +59,5 @@ func queueFederation(app core.App, consulate, typ, uid string) error {
 	row.Set("payload", map[string]string{"type": typ, "alert": uid})
 	row.Set("state", "pending")
 	row.Set("alert", uid)
-	return app.Save(row)
+	return row, nil
 }
