@@ -259,10 +259,7 @@ func TestCrashLosesNoAcknowledgedAlert(t *testing.T) {
 // claimedRows counts the pushes a killed appliance had claimed and not finished sending.
 func claimedRows(t *testing.T, dir string) int {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "data.db")+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openReadOnly(t, dir)
 	defer db.Close()
 	var n int
 	db.QueryRow("SELECT count(*) FROM outbox WHERE state = 'pending' AND claimed_by != ''").Scan(&n)
@@ -273,15 +270,8 @@ func claimedRows(t *testing.T, dir string) int {
 // there exactly once, nothing else is, and integrity_check is ok.
 func checkStored(t *testing.T, dir string, l *ledger) {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "data.db")+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openStored(t, dir)
 	defer db.Close()
-	var integrity string
-	if err := db.QueryRow("PRAGMA integrity_check").Scan(&integrity); err != nil || integrity != "ok" {
-		t.Fatalf("integrity_check: %q %v", integrity, err)
-	}
 	rows, err := db.Query("SELECT uid, count(*) FROM alerts GROUP BY uid")
 	if err != nil {
 		t.Fatal(err)
@@ -330,4 +320,27 @@ func checkBackupStore(t *testing.T, dir string) {
 	if found == 0 {
 		t.Error("the backups store is empty")
 	}
+}
+
+// openStored opens a stopped appliance's database read-only and checks its integrity; the
+// caller closes it.
+func openStored(t *testing.T, dir string) *sql.DB {
+	t.Helper()
+	db := openReadOnly(t, dir)
+	var integrity string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&integrity); err != nil || integrity != "ok" {
+		db.Close()
+		t.Fatalf("integrity_check of %s: %q %v", dir, integrity, err)
+	}
+	return db
+}
+
+// openReadOnly opens a stopped appliance's database read-only; the caller closes it.
+func openReadOnly(t *testing.T, dir string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "data.db")+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
