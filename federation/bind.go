@@ -70,7 +70,7 @@ const storeKey = "alertbutton.federation"
 // Bind registers the federation's routes and hooks. The relay, which sends, is bound by
 // BindRelay, in the binary only.
 func Bind(app core.App, cfg *appliance.Config) {
-	s := &service{cfg: cfg, clock: time.Now, commits: groupcommit.New(app)}
+	s := &service{cfg: cfg, clock: time.Now, commits: groupcommit.Of(app)}
 	app.Store().Set(storeKey, s)
 	bindPeerCache(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

@@ -31,7 +31,7 @@ const (
 // Bind registers the alert routes, the records API hooks for staff, the registrant's view and
 // the append-only timeline.
 func Bind(app core.App, cfg *appliance.Config) {
-	commits := groupcommit.New(app)
+	commits := groupcommit.Of(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.POST("/api/alertbutton/alerts", createRoute(cfg, commits))
 		se.Router.POST("/api/alertbutton/alerts/{uid}/cancel", pinRoute(cfg, cancelling))

@@ -38,6 +38,16 @@ func New(app core.App) *Committer {
 	return &Committer{app: app}
 }
 
+const storeKey = "alertbutton.groupcommit"
+
+// Of returns app's Committer, made at the first call: the alert routes, the push
+// dispatcher and the federation inbox share it, so that their writes share commits as
+// they share SQLite's one writer. app must not be a transaction's app.
+func Of(app core.App) *Committer {
+	c, _ := app.Store().GetOrSet(storeKey, func() any { return New(app) }).(*Committer)
+	return c
+}
+
 // Run runs fn in a transaction, maybe with other writes, and returns once that transaction
 // has committed or failed. fn may run more than once: when another write of its batch fails,
 // the batch is rolled back and each write runs again in a transaction of its own, so fn must

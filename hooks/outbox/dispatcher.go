@@ -77,7 +77,7 @@ func NewDispatcher(app core.App, cfg *appliance.Config, opts Options) *Dispatche
 		cfg:      cfg,
 		opts:     opts,
 		sender:   push.NewSender(cfg.Keys.VAPIDPublicKey(), cfg.Keys.VAPIDPrivateKey(), vapidSubject(app, cfg), opts.Client),
-		commits:  groupcommit.New(app),
+		commits:  groupcommit.Of(app),
 		sweep:    sweepEvery,
 		owner:    processID,
 		slots:    make(chan struct{}, opts.Workers),
