@@ -16,7 +16,7 @@ const maxP99 = time.Second
 // so that a shared machine's load drifting during the scenario biases none of them.
 func (b *bench) ingest() error {
 	o := b.opts
-	peak := 1600 // the step search may go past the fixed rates
+	peak := 3000 // the step search may go past the fixed rates
 	for _, r := range o.ingestRates {
 		peak = max(peak, r)
 	}

@@ -2,12 +2,15 @@ package appliance
 
 import (
 	"github.com/pocketbase/dbx"
+
+	"alertbutton/hooks/stmtcache"
 )
 
 // DBConnect opens SQLite as PocketBase does, except synchronous=FULL: with PocketBase's
 // default (NORMAL) a power cut can lose a transaction that was already answered with a 201.
+// Each connection keeps its statements prepared (stmtcache).
 func DBConnect(dbPath string) (*dbx.DB, error) {
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
 		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
-	return dbx.Open("sqlite", dbPath+pragmas)
+	return stmtcache.Open(dbPath + pragmas)
 }
