@@ -1,13 +1,19 @@
 package alerts_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/logger"
 
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/apptest"
@@ -269,4 +275,55 @@ func TestCreateRouteIgnoresUnknownFields(t *testing.T) {
 		`{"kind":"at_risk","status":"resolved","duress":true,"registrant":"`+w.b.Id+`","target_consulate":"boston","extra":[1]}`, 201)
 	s.ExpectedContent = []string{`"status":"new"`, `"registrant":"` + w.a.Id + `"`, `"target_consulate":"los-angeles"`}
 	s.Test(t)
+}
+
+// A press is recorded by the alert itself; the request log keeps only the refused ones.
+func TestPressesStayOutOfTheRequestLog(t *testing.T) {
+	w := newWorld(t, "all")
+	w.app.Settings().Logs.MaxDays = 3 // as the settings migration has it; the test app turns logging off
+	srv := server(t, w.app)
+	ok := fmt.Sprintf(`{"kind":"detained","lat":%v,"lon":%v}`, laLat, laLon)
+	if status, body := call(t, srv, http.MethodPost, createURL, w.tokA, ok); status != http.StatusCreated {
+		t.Fatalf("press: %d %s", status, body)
+	}
+	if status, body := call(t, srv, http.MethodPost, createURL, w.tokA, `{"kind":"detained","lat":999}`); status != http.StatusBadRequest {
+		t.Fatalf("bad press: %d %s", status, body)
+	}
+	if status, _ := call(t, srv, http.MethodPost, createURL, "", ok); status != http.StatusUnauthorized {
+		t.Fatalf("anonymous press: %d", status)
+	}
+	// PocketBase writes each request's log row from a goroutine of its own: wait for the
+	// refused presses' rows, made after the accepted one.
+	var statuses []int
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		statuses = requestLogStatuses(t, w.app, createURL)
+		if len(statuses) >= 2 {
+			break
+		}
+		runtime.Gosched()
+	}
+	if fmt.Sprint(statuses) != "[400 401]" {
+		t.Fatalf("request log statuses for %s: %v, want [400 401]", createURL, statuses)
+	}
+}
+
+// requestLogStatuses writes out the logs PocketBase holds in memory and returns the
+// statuses of the logged requests to url.
+func requestLogStatuses(t *testing.T, app core.App, url string) []int {
+	t.Helper()
+	h, isBatch := app.Logger().Handler().(*logger.BatchHandler)
+	if !isBatch {
+		t.Fatalf("the logger is %T, not PocketBase's batch handler", app.Logger().Handler())
+	}
+	if err := h.WriteAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var statuses []int
+	err := app.LogQuery().Select("json_extract(data, '$.status')").
+		AndWhere(dbx.NewExp("json_extract(data, '$.url') = {:url}", dbx.Params{"url": url})).
+		OrderBy("json_extract(data, '$.status')").Column(&statuses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return statuses
 }
