@@ -26,7 +26,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: appliance.DBConnect})
+	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: appliance.DBConnect, DataMaxIdleConns: appliance.DataMaxIdleConns})
 	cfg := &appliance.Config{}
 
 	if appliance.IsServe(os.Args[1:]) {
