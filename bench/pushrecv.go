@@ -113,7 +113,13 @@ type pushReceiver struct {
 	// does (FCM, Mozilla, Apple); the arrival is timestamped before it.
 	Latency time.Duration
 
+	// Opaque receivers count messages without opening them, as a push service does: the
+	// ingest scenario's receipts are not what it measures, and opening each one would take
+	// the appliance's CPU.
+	Opaque bool
+
 	mu       sync.Mutex
+	opaque   int
 	arrivals []arrival
 	bad      int
 	badErr   string
@@ -145,6 +151,12 @@ func (r *pushReceiver) handle(w http.ResponseWriter, req *http.Request) {
 		time.Sleep(r.Latency)
 	}
 	w.WriteHeader(http.StatusCreated)
+	if r.Opaque {
+		r.mu.Lock()
+		r.opaque++
+		r.mu.Unlock()
+		return
+	}
 	a := arrival{Sub: req.PathValue("sub"), At: at}
 	if err == nil {
 		var pt []byte
@@ -173,6 +185,13 @@ func (r *pushReceiver) handle(w http.ResponseWriter, req *http.Request) {
 	case r.changed <- struct{}{}:
 	default:
 	}
+}
+
+// Counted is how many messages an Opaque receiver got.
+func (r *pushReceiver) Counted() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.opaque
 }
 
 // Take returns the arrivals so far and forgets them, with the count of undecryptable ones.
