@@ -230,3 +230,43 @@ func TestRolledBackWritesThroughKeptStatementsAreGone(t *testing.T) {
 		}
 	}
 }
+
+// A collection changed in the admin UI is altered on PocketBase's writer connection while
+// the read connections keep their statements: they must see the new schema.
+func TestSchemaChangedByAnotherConnectionIsSeen(t *testing.T) {
+	db := oneConn(t)
+	db.SetMaxOpenConns(2)
+	ctx := context.Background()
+	reader, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	writer, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	const q = "SELECT * FROM t WHERE x = ?"
+	columns := func() string {
+		rows, err := reader.QueryContext(ctx, q, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		cols, err := rows.Columns()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(cols, ",")
+	}
+	if got := columns(); got != "x,name" {
+		t.Fatalf("got columns %q, want x,name", got)
+	}
+	if _, err := writer.ExecContext(ctx, "ALTER TABLE t ADD COLUMN extra TEXT"); err != nil {
+		t.Fatal(err)
+	}
+	if got := columns(); got != "x,name,extra" {
+		t.Fatalf("after another connection's ALTER TABLE got columns %q, want x,name,extra", got)
+	}
+}
