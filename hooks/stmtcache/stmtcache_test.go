@@ -95,25 +95,32 @@ func TestStatementIsKeptAndGivesTheSameAnswers(t *testing.T) {
 func TestSchemaChangeIsSeenByAKeptStatement(t *testing.T) {
 	db := oneConn(t)
 	const q = "SELECT * FROM t WHERE x = ?"
-	columns := func() []string {
-		rows, err := db.Query(q, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		cols, err := rows.Columns()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cols
-	}
-	if got := len(columns()); got != 2 {
-		t.Fatalf("got %d columns, want 2", got)
+	if got := columns(t, db, q, 1); got != "x,name" {
+		t.Fatalf("got columns %q, want x,name", got)
 	}
 	mustExec(t, db, "ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'e'")
-	if got := strings.Join(columns(), ","); got != "x,name,extra" {
+	if got := columns(t, db, q, 1); got != "x,name,extra" {
 		t.Fatalf("after ALTER TABLE got columns %q, want x,name,extra", got)
 	}
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// columns runs query on db and returns its result's column names, comma-separated.
+func columns(t *testing.T, db querier, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(), query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(cols, ",")
 }
 
 // A statement run again while its own rows are still open (a query inside a loop over the
@@ -248,25 +255,13 @@ func TestSchemaChangedByAnotherConnectionIsSeen(t *testing.T) {
 	}
 	defer writer.Close()
 	const q = "SELECT * FROM t WHERE x = ?"
-	columns := func() string {
-		rows, err := reader.QueryContext(ctx, q, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		cols, err := rows.Columns()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.Join(cols, ",")
-	}
-	if got := columns(); got != "x,name" {
+	if got := columns(t, reader, q, 1); got != "x,name" {
 		t.Fatalf("got columns %q, want x,name", got)
 	}
 	if _, err := writer.ExecContext(ctx, "ALTER TABLE t ADD COLUMN extra TEXT"); err != nil {
 		t.Fatal(err)
 	}
-	if got := columns(); got != "x,name,extra" {
+	if got := columns(t, reader, q, 1); got != "x,name,extra" {
 		t.Fatalf("after another connection's ALTER TABLE got columns %q, want x,name,extra", got)
 	}
 }
