@@ -1,13 +1,16 @@
 package main
 
 import (
-	"alertbutton/e2e/tcprelay"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
+
+	"alertbutton/e2e/tcprelay"
 )
 
 // relay: los-angeles and fresno trust each other (federation peer add, through TCP relays
@@ -131,10 +134,11 @@ func (b *bench) relayRun() error {
 	sent := ends(samples)
 	logf("  %d alerts raised at los-angeles (%d/%d ok, p99 %s); waiting for them at fresno", len(sent), st.OK, st.Requests, ms(st.Lat.P99))
 	got := watch.Wait(len(sent), 60*time.Second)
-	if got == 0 && len(sent) > 0 {
-		return notAvailable{fmt.Sprintf("none of %d alerts raised at los-angeles for a Fresno point reached fresno within 60 s", len(sent))}
-	}
 	events, errs := watch.Take()
+	if got == 0 && len(sent) > 0 {
+		return notAvailable{fmt.Sprintf("none of %d alerts raised at los-angeles for a Fresno point reached fresno within 60 s (%s)",
+			len(sent), relayState(la.srv.dir, fr.dir, errs))}
+	}
 	lat := matchEvents(events, sent)
 	ls := percentiles(lat)
 	missing := len(sent) - len(lat)
@@ -223,4 +227,31 @@ func (b *bench) countAt(s *server, token, filter string) int {
 		return -1
 	}
 	return list.TotalItems
+}
+
+// relayState says where relayed alerts stand when none was seen arriving: the federation
+// rows at los-angeles by state, the relayed alerts fresno holds, and the realtime errors.
+func relayState(laDir, frDir string, rtErrs []string) string {
+	var rows, held string
+	if db, err := sql.Open("sqlite", "file:"+filepath.Join(laDir, "data.db")+"?mode=ro"); err == nil {
+		var states []string
+		q := "SELECT state || ' ' || count(*) FROM outbox WHERE channel = 'federation' GROUP BY state"
+		if r, err := db.Query(q); err == nil {
+			for r.Next() {
+				var st string
+				r.Scan(&st)
+				states = append(states, st)
+			}
+			r.Close()
+		}
+		rows = strings.Join(states, ", ")
+		db.Close()
+	}
+	if db, err := sql.Open("sqlite", "file:"+filepath.Join(frDir, "data.db")+"?mode=ro"); err == nil {
+		var n int
+		db.QueryRow("SELECT count(*) FROM alerts WHERE origin_consulate = 'los-angeles'").Scan(&n)
+		held = fmt.Sprint(n)
+		db.Close()
+	}
+	return fmt.Sprintf("los-angeles federation rows: %s; fresno holds %s relayed alerts; realtime errors: %q", rows, held, rtErrs)
 }

@@ -28,8 +28,10 @@ const (
 )
 
 // inFlight is how many rows a worker posts to its peer at once, once the peer is known up:
-// enough to overlap the round trip and the two sides' commits.
-const inFlight = 4
+// enough to overlap the round trip and the two sides' commits, and for the peer's group
+// commit to store several together. A 10,000-alert backlog drained in 36 s with 16, in 42 s
+// with 4 (BENCHMARKS.md).
+const inFlight = 16
 
 // result is the outcome of one row's delivery.
 type result struct {
