@@ -15,14 +15,11 @@ func (b *bench) board() error {
 	if err != nil {
 		return err
 	}
-	sd, err := openSeed(t.srv.dir)
-	if err != nil {
+	var staff []account
+	err = withSeed(t.srv.dir, func(sd *seedDB) (err error) {
+		staff, err = sd.seedStaff(o.subscribers, "asesora")
 		return err
-	}
-	staff, err := sd.seedStaff(o.subscribers, "asesora")
-	if cerr := sd.Close(); err == nil {
-		err = cerr
-	}
+	})
 	if err != nil {
 		return err
 	}

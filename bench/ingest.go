@@ -159,14 +159,9 @@ func (b *bench) phonesTarget(peak int, recv *pushReceiver) (*target, error) {
 		return nil, err
 	}
 	t.label = "appliance, phones subscribed"
-	sd, err := openSeed(t.srv.dir)
-	if err != nil {
-		return nil, err
-	}
-	err = sd.seedOwnSubscriptions(ids, recv.Base, recv.keys)
-	if cerr := sd.Close(); err == nil {
-		err = cerr
-	}
+	err = withSeed(t.srv.dir, func(sd *seedDB) error {
+		return sd.seedOwnSubscriptions(ids, recv.Base, recv.keys)
+	})
 	if err == nil {
 		err = b.start(t.srv, "ingest-phones")
 	}

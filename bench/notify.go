@@ -22,14 +22,9 @@ func (b *bench) notify() error {
 	if err != nil {
 		return err
 	}
-	sd, err := openSeed(t.srv.dir)
-	if err != nil {
-		return err
-	}
-	err = sd.seedRelatives(ids, o.relatives, recv.Base, recv.keys)
-	if cerr := sd.Close(); err == nil {
-		err = cerr
-	}
+	err = withSeed(t.srv.dir, func(sd *seedDB) error {
+		return sd.seedRelatives(ids, o.relatives, recv.Base, recv.keys)
+	})
 	if err != nil {
 		return err
 	}

@@ -99,14 +99,11 @@ func (b *bench) relayRun() error {
 			return notAvailable{"`federation peer add` failed: " + shorten(err.Error())}
 		}
 	}
-	sd, err := openSeed(fr.dir)
-	if err != nil {
+	var staff []account
+	err = withSeed(fr.dir, func(sd *seedDB) (err error) {
+		staff, err = sd.seedStaff(1, "asesora-fresno")
 		return err
-	}
-	staff, err := sd.seedStaff(1, "asesora-fresno")
-	if cerr := sd.Close(); err == nil {
-		err = cerr
-	}
+	})
 	if err != nil {
 		return err
 	}

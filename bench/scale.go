@@ -34,17 +34,15 @@ func (b *bench) scale() error {
 	if err := b.prepare(s); err != nil {
 		return err
 	}
-	sd, err := openSeed(dir)
-	if err != nil {
+	var ids []string
+	var accounts []account
+	err = withSeed(dir, func(sd *seedDB) (err error) {
+		ids, accounts, err = sd.seedRegistrants(registrantOpts{N: k, Tokens: k, Home: "los-angeles", ZIP: "90012"})
+		if err == nil && o.scaleSubs {
+			err = sd.seedOwnSubscriptions(ids, recv.Base, recv.keys)
+		}
 		return err
-	}
-	ids, accounts, err := sd.seedRegistrants(registrantOpts{N: k, Tokens: k, Home: "los-angeles", ZIP: "90012"})
-	if err == nil && o.scaleSubs {
-		err = sd.seedOwnSubscriptions(ids, recv.Base, recv.keys)
-	}
-	if cerr := sd.Close(); err == nil {
-		err = cerr
-	}
+	})
 	if err != nil {
 		return err
 	}
@@ -59,27 +57,23 @@ func (b *bench) scale() error {
 	recv.Take()
 
 	// Large: the rest of the registrants and the past alerts.
-	sd, err = openSeed(dir)
-	if err != nil {
-		return err
-	}
 	t0 := time.Now()
-	rest, _, err := sd.seedRegistrants(registrantOpts{N: o.scaleRegistrants - k, Home: "los-angeles", ZIP: "90012", Offset: k})
-	if err == nil && o.scaleSubs {
-		err = sd.seedOwnSubscriptions(rest, recv.Base, recv.keys)
-	}
-	if err == nil {
-		err = sd.seedPastAlerts(o.scaleAlerts, append(ids, rest...), "los-angeles")
-	}
 	var nReg, nAlerts, nSubs int
-	if err == nil {
-		nReg, _ = sd.count("registrants")
-		nAlerts, _ = sd.count("alerts")
-		nSubs, _ = sd.count("push_subscriptions")
-	}
-	if cerr := sd.Close(); err == nil {
-		err = cerr
-	}
+	err = withSeed(dir, func(sd *seedDB) error {
+		rest, _, err := sd.seedRegistrants(registrantOpts{N: o.scaleRegistrants - k, Home: "los-angeles", ZIP: "90012", Offset: k})
+		if err == nil && o.scaleSubs {
+			err = sd.seedOwnSubscriptions(rest, recv.Base, recv.keys)
+		}
+		if err == nil {
+			err = sd.seedPastAlerts(o.scaleAlerts, append(ids, rest...), "los-angeles")
+		}
+		if err == nil {
+			nReg, _ = sd.count("registrants")
+			nAlerts, _ = sd.count("alerts")
+			nSubs, _ = sd.count("push_subscriptions")
+		}
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,19 @@ func openSeed(dir string) (*seedDB, error) {
 	return &seedDB{app: app, db: db.DB()}, nil
 }
 
+// withSeed opens dir, runs fn on it and closes it, checkpointed, whatever fn returned.
+func withSeed(dir string, fn func(sd *seedDB) error) error {
+	sd, err := openSeed(dir)
+	if err != nil {
+		return err
+	}
+	err = fn(sd)
+	if cerr := sd.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // seedConnect is for bulk loading only: no fsync (the harness does not survive a power cut
 // anyway) and a large cache.
 func seedConnect(dbPath string) (*dbx.DB, error) {

@@ -73,15 +73,13 @@ func (b *bench) applianceTarget(name, code string, n int, p [2]float64, extra ..
 	if err := b.prepare(s); err != nil {
 		return nil, nil, err
 	}
-	sd, err := openSeed(dir)
-	if err != nil {
-		return nil, nil, err
-	}
 	t0 := time.Now()
-	ids, accounts, err := sd.seedRegistrants(registrantOpts{N: n, Tokens: n, Home: code, ZIP: "90012"})
-	if cerr := sd.Close(); err == nil {
-		err = cerr
-	}
+	var ids []string
+	var accounts []account
+	err := withSeed(dir, func(sd *seedDB) (err error) {
+		ids, accounts, err = sd.seedRegistrants(registrantOpts{N: n, Tokens: n, Home: code, ZIP: "90012"})
+		return err
+	})
 	if err != nil {
 		return nil, nil, err
 	}
