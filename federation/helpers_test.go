@@ -85,6 +85,15 @@ func trust(t *testing.T, a, b *node, url ...string) {
 	}
 }
 
+// trustedPair returns los-angeles and fresno, each trusting the other at its own URL.
+func trustedPair(t *testing.T) (la, fresno *node) {
+	t.Helper()
+	la, fresno = newNode(t, "los-angeles"), newNode(t, "fresno")
+	trust(t, la, fresno)
+	trust(t, fresno, la)
+	return la, fresno
+}
+
 func (n *node) relay(c *clock) *federation.Relay {
 	opts := federation.Options{Client: &http.Client{Timeout: 5 * time.Second}}
 	if c != nil {

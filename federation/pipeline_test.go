@@ -246,9 +246,7 @@ func TestLostAnswersSentAgain(t *testing.T) {
 // rows are built one by one and delivered, and the row is given up on.
 func TestBatchWithAGoneAlert(t *testing.T) {
 	t.Parallel()
-	la, fresno := newNode(t, "los-angeles"), newNode(t, "fresno")
-	trust(t, la, fresno)
-	trust(t, fresno, la)
+	la, fresno := trustedPair(t)
 	reg := newRegistrant(t, la, "+13105550101")
 	raise(t, la, reg)
 	gone := queueRow(t, la, "fresno", protocol.TypeStatus, "0195f3a4-0000-7000-8000-000000000000")
@@ -310,9 +308,7 @@ func TestPeerCache(t *testing.T) {
 // no longer trusted, though it had just taken one (and cached the peer).
 func TestRemovedPeerRefusedAtOnce(t *testing.T) {
 	t.Parallel()
-	la, fresno := newNode(t, "los-angeles"), newNode(t, "fresno")
-	trust(t, la, fresno)
-	trust(t, fresno, la)
+	la, fresno := trustedPair(t)
 	reg := newRegistrant(t, la, "+13105550101")
 	raise(t, la, reg)
 	first := builtRow(t, la, "fresno")

@@ -16,9 +16,7 @@ import (
 // acknowledgement flows back.
 func TestRelayOnceAndStatusBack(t *testing.T) {
 	t.Parallel()
-	la, fresno := newNode(t, "los-angeles"), newNode(t, "fresno")
-	trust(t, la, fresno)
-	trust(t, fresno, la)
+	la, fresno := trustedPair(t)
 	adviser, tok := newStaff(t, fresno, "asesora@fresno.example", "adviser")
 	staffDevice(t, fresno, adviser)
 
@@ -92,9 +90,7 @@ func TestRelayOnceAndStatusBack(t *testing.T) {
 // and gets the very receipt bytes of the first delivery.
 func TestDuplicateGetsStoredReceipt(t *testing.T) {
 	t.Parallel()
-	la, fresno := newNode(t, "los-angeles"), newNode(t, "fresno")
-	trust(t, la, fresno)
-	trust(t, fresno, la)
+	la, fresno := trustedPair(t)
 	raise(t, la, newRegistrant(t, la, "+13105550101"))
 	row := builtRow(t, la, "fresno")
 	body, sig := []byte(row.GetString("envelope")), row.GetString("signature")

@@ -87,9 +87,7 @@ func TestPeerAdd(t *testing.T) {
 // created before the rotation, and signs no request.
 func TestKeyRotation(t *testing.T) {
 	t.Parallel()
-	la, fresno := newNode(t, "los-angeles"), newNode(t, "fresno")
-	trust(t, la, fresno)
-	trust(t, fresno, la)
+	la, fresno := trustedPair(t)
 	raise(t, la, newRegistrant(t, la, "+13105550101"))
 	before := builtRowAt(t, la, "fresno", time.Now().Add(-time.Hour))
 
