@@ -96,8 +96,11 @@ func requestKey(app core.App, now time.Time) func(string) (ed25519.PublicKey, er
 			return nil, err
 		}
 		peer, err := cachedLoadPeer(app, code)
-		if err != nil {
+		if errors.Is(err, ErrNotTrusted) {
 			return nil, fmt.Errorf("%w: %s is not a trusted peer", protocol.ErrUnknownKey, code)
+		}
+		if err != nil {
+			return nil, err // a 500: the sender tries again, and the log says why
 		}
 		if slices.Contains(peer.Revoked, key) {
 			return nil, fmt.Errorf("%w: the roster revoked this key of %s", protocol.ErrUnknownKey, code)
@@ -114,8 +117,11 @@ func requestKey(app core.App, now time.Time) func(string) (ed25519.PublicKey, er
 // held when it created the envelope.
 func verifyOrigin(app core.App, env *protocol.Envelope, body []byte, sig string) error {
 	peer, err := cachedLoadPeer(app, env.Origin)
-	if err != nil {
+	if errors.Is(err, ErrNotTrusted) {
 		return fmt.Errorf("%w: the origin %s is not a trusted peer", protocol.ErrUnknownKey, env.Origin)
+	}
+	if err != nil {
+		return err
 	}
 	keys := peer.KeysAt(env.CreatedAt)
 	if len(keys) == 0 {

@@ -2,6 +2,7 @@ package federation
 
 import (
 	"crypto/ed25519"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -35,11 +36,15 @@ type Peer struct {
 	Revoked    []string
 }
 
-// LoadPeer returns the trusted peer with the given code, or an error wrapping ErrNotTrusted.
+// LoadPeer returns the trusted peer with the given code, an error wrapping ErrNotTrusted, or
+// the database's error (not a verdict: the inbox answers 500 and the sender tries again).
 func LoadPeer(app core.App, code string) (*Peer, error) {
 	r, err := app.FindFirstRecordByData("consulates", "code", code)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: %s is not a known consulate", ErrNotTrusted, code)
+	}
+	if err != nil {
+		return nil, err // the database failed: not a verdict on the peer
 	}
 	p := peerOf(r)
 	if p.Trust == "" || len(p.Keys) == 0 || p.SealKey == "" || p.URL == "" {

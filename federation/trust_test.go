@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -244,4 +245,22 @@ func builtRowAt(t *testing.T, n *node, target string, at time.Time) *core.Record
 		t.Fatal(err)
 	}
 	return rows[0]
+}
+
+// TestPeerLookupFailureIsNoVerdict: a consulate that is not known is not trusted, but a
+// database that fails to answer says nothing about the peer, so the inbox answers 500 (the
+// sender tries again) rather than refusing the peer.
+func TestPeerLookupFailureIsNoVerdict(t *testing.T) {
+	t.Parallel()
+	fresno := newNode(t, "fresno")
+	if _, err := federation.LoadPeer(fresno.app, "nowhere"); !errors.Is(err, federation.ErrNotTrusted) {
+		t.Fatalf("an unknown consulate: %v, want ErrNotTrusted", err)
+	}
+	if _, err := fresno.app.DB().NewQuery("ALTER TABLE consulates RENAME TO consulates_away").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := federation.LoadPeer(fresno.app, "los-angeles")
+	if err == nil || errors.Is(err, federation.ErrNotTrusted) {
+		t.Fatalf("with the table gone: %v, want the database's error, not ErrNotTrusted", err)
+	}
 }
