@@ -94,8 +94,8 @@ func (b *bench) relayRun() error {
 		url  string
 		k    fedKeys
 	}{{la.srv, "fresno", toFresno.URL(), frKeys}, {fr, "los-angeles", toLA.URL(), laKeys}} {
-		if _, err := runCLI(p.s.bin, p.s.env, "federation", "peer", "add", p.code, p.url, p.k.SigningKey, p.k.SealKey,
-			"--dir", p.s.dir, "--encryptionEnv", secretEnv); err != nil {
+		if _, err := runCLI(p.s.bin, p.s.env, "federation", "peer", "add",
+			"--dir", p.s.dir, "--encryptionEnv", secretEnv, "--", p.code, p.url, p.k.SigningKey, p.k.SealKey); err != nil {
 			return notAvailable{"`federation peer add` failed: " + shorten(err.Error())}
 		}
 	}

@@ -65,7 +65,7 @@ func newFedCluster(t *testing.T, extra func(code, dir string)) *fedCluster {
 			link := newTCPRelay(t, "127.0.0.1:1")
 			c.links[[2]string{from, to}] = link
 			k := c.keys[to]
-			if out, code := run(t, "federation", "peer", "add", to, link.URL(), k.SigningKey, k.SealKey, "--dir", c.dirs[from]); code != 0 {
+			if out, code := run(t, "federation", "peer", "add", "--dir", c.dirs[from], "--", to, link.URL(), k.SigningKey, k.SealKey); code != 0 {
 				t.Fatalf("peer add %s at %s: exit %d\n%s", to, from, code, out)
 			}
 		}

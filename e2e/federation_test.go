@@ -30,7 +30,7 @@ func TestFederation(t *testing.T) {
 		if code != "fresno" {
 			return
 		}
-		if out, rc := run(t, "federation", "peer", "add", "houston", "http://127.0.0.1:9", houston.signingKey(), houston.sealKey(), "--dir", dir); rc != 0 {
+		if out, rc := run(t, "federation", "peer", "add", "--dir", dir, "--", "houston", "http://127.0.0.1:9", houston.signingKey(), houston.sealKey()); rc != 0 {
 			t.Fatalf("peer add houston: exit %d\n%s", rc, out)
 		}
 	})

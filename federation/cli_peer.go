@@ -13,8 +13,10 @@ import (
 func peerCommand(app core.App, cfg *appliance.Config) *cobra.Command {
 	c := &cobra.Command{Use: "peer", Short: "Peers trusted directly, without a roster (labs, tests)"}
 	c.AddCommand(&cobra.Command{
-		Use:          "add CODE URL SIGNING_KEY SEAL_KEY",
-		Short:        "Trusts a peer consulate directly, with the keys its `federation keys` printed",
+		Use:   "add [flags] -- CODE URL SIGNING_KEY SEAL_KEY",
+		Short: "Trusts a peer consulate directly, with the keys its `federation keys` printed",
+		Long: "Trusts a peer consulate directly, with the keys its `federation keys` printed.\n" +
+			"A key may begin with '-', which would read as a flag: give the flags first, then --, then the arguments.",
 		Args:         cobra.ExactArgs(4),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -41,7 +41,8 @@ func TestPeerAdd(t *testing.T) {
 	la := newNode(t, "los-angeles")
 	pub, _, _ := ed25519.GenerateKey(rand.Reader)
 	key := base64.RawURLEncoding.EncodeToString(pub)
-	seal := base64.RawURLEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
+	// It begins with '-', as one key in 64 does: after -- it is an argument, not a flag.
+	seal := base64.RawURLEncoding.EncodeToString(bytes.Repeat([]byte{0xf8}, 32))
 	refused := []struct{ name, code, url, signing, seal, says string }{
 		{"plain http off loopback", "fresno", "http://fresno.example.org", key, seal, "must use https"},
 		{"not a URL", "fresno", "fresno", key, seal, "peer URL"},
@@ -53,7 +54,7 @@ func TestPeerAdd(t *testing.T) {
 	}
 	for _, c := range refused {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := cli(t, la, "peer", "add", c.code, c.url, c.signing, c.seal)
+			_, err := cli(t, la, "peer", "add", "--", c.code, c.url, c.signing, c.seal)
 			if err == nil || !strings.Contains(err.Error(), c.says) {
 				t.Fatalf("got %v, want an error saying %q", err, c.says)
 			}
@@ -63,7 +64,7 @@ func TestPeerAdd(t *testing.T) {
 		})
 	}
 	for _, url := range []string{"https://fresno.example.org", "http://127.0.0.1:8091", "http://localhost:8091", "http://[::1]:8091"} {
-		out, err := cli(t, la, "peer", "add", "fresno", url, key, seal)
+		out, err := cli(t, la, "peer", "add", "--", "fresno", url, key, seal)
 		if err != nil || !strings.Contains(out, "fresno is trusted directly") {
 			t.Fatalf("peer add %s: %v %s", url, err, out)
 		}
