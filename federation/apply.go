@@ -13,6 +13,7 @@ import (
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/records"
 	"alertbutton/migrations"
 )
 
@@ -91,7 +92,7 @@ func (s *service) createCopy(tx core.App, env *protocol.Envelope, msg *message) 
 	a.Set("note", msg.Note)
 	a.Set("facility", msg.Facility)
 	a.Set("duress", msg.Duress)
-	if err := tx.Save(a); err != nil {
+	if err := records.Save(tx, a); err != nil {
 		var invalid validation.Errors
 		if errors.As(err, &invalid) {
 			return nil, refuse(http.StatusBadRequest, "federation: alert %s cannot be stored here: %v", env.Alert, err)

@@ -12,6 +12,7 @@ import (
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/records"
 )
 
 // errAlertGone is a row whose alert no longer exists: the only row given up on.
@@ -110,7 +111,7 @@ func seal(app core.App, cfg *appliance.Config, row *core.Record, peer *Peer, typ
 	}
 	row.Set("envelope", string(body))
 	row.Set("signature", sig)
-	return app.Save(row)
+	return records.Save(app, row)
 }
 
 // envelopeSeq is the seq an envelope is sent with. A note changes no state: it takes the

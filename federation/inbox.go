@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/federation/protocol"
+	"alertbutton/hooks/records"
 )
 
 // refusal is an inbox answer other than 200; the transaction that met it stores nothing.
@@ -205,5 +206,5 @@ func storeEnvelope(app core.App, env *protocol.Envelope, body []byte, sig string
 	r.Set("signature", sig)
 	r.Set("receipt", string(receipt))
 	r.Set("applied", applied)
-	return app.Save(r)
+	return records.Save(app, r)
 }

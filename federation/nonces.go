@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"alertbutton/federation/protocol"
+	"alertbutton/hooks/records"
 )
 
 // nonceKeep is how long a request nonce is remembered: a request is accepted within a
@@ -31,7 +32,7 @@ func useNonce(app core.App, keyID, nonce string) error {
 	r := core.NewRecord(c)
 	r.Set("key_id", keyID)
 	r.Set("nonce", nonce)
-	return app.Save(r)
+	return records.Save(app, r)
 }
 
 // pruneNonces forgets the nonces older than nonceKeep.

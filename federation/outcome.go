@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/records"
 )
 
 const maxErrorRunes = 500 // the outbox's last_error limit
@@ -40,7 +41,7 @@ func (w *worker) sent(tx core.App, row *core.Record, now time.Time) error {
 	row.Set("state", "sent")
 	row.Set("sent_at", now)
 	row.Set("last_error", "")
-	if err := tx.Save(row); err != nil {
+	if err := records.Save(tx, row); err != nil {
 		return err
 	}
 	if row.GetInt("relay_level") == 0 {

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/records"
 )
 
 // clock is an alert's Lamport clock here: the seq and writer of the state held, and a
@@ -49,7 +51,7 @@ func (c *clock) set(app core.App, seq int64, writer, state string) error {
 	c.rec.Set("seq", seq)
 	c.rec.Set("writer", writer)
 	c.rec.Set("state", state)
-	return app.Save(c.rec)
+	return records.Save(app, c.rec)
 }
 
 // seqFor is the seq of the alert's state as this appliance sends it: the one already used

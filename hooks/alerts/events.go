@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/records"
 )
 
 // Timeline event types (alert_events.type).
@@ -46,7 +47,7 @@ func AddEvent(app core.App, alert *core.Record, typ, actor string, staffOnly boo
 	if data != nil {
 		ev.Set("data", data)
 	}
-	return app.Save(ev)
+	return records.Save(app, ev)
 }
 
 // countEvents counts an alert's events of one type.

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/push"
+	"alertbutton/hooks/records"
 )
 
 const collection = "outbox"
@@ -53,5 +54,5 @@ func enqueue(app core.App, channel, target string, p push.Payload) error {
 	row.Set("payload", p)
 	row.Set("state", statePending)
 	row.Set("alert", p.Alert)
-	return app.Save(row)
+	return records.Save(app, row)
 }
