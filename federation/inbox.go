@@ -146,11 +146,16 @@ func (s *service) open(env *protocol.Envelope) (*message, error) {
 
 // accept stores the envelope and its effects and returns the receipt. Envelopes that
 // arrive together share one transaction (groupcommit); each is answered only once the
-// transaction holding it has committed.
+// transaction holding it has committed. The receipt is signed before the write, so that the
+// one writer does not wait for the signature; a duplicate gets its stored receipt instead.
 func (s *service) accept(app core.App, v protocol.Verified, env *protocol.Envelope, body []byte, sig string, msg *message, now time.Time) ([]byte, error) {
-	a := &arrival{v: v, env: env, body: body, sig: sig, msg: msg, now: now}
+	signed, err := protocol.NewReceipt(env, s.cfg.Consulate.Code, s.cfg.Keys.Signer(), now)
+	if err != nil {
+		return nil, err
+	}
+	a := &arrival{v: v, env: env, body: body, sig: sig, msg: msg, receipt: signed}
 	var receipt []byte
-	err := s.commits.Run(func(tx core.App) error {
+	err = s.commits.Run(func(tx core.App) error {
 		var err error
 		receipt, err = s.store(tx, a)
 		return err
@@ -161,14 +166,14 @@ func (s *service) accept(app core.App, v protocol.Verified, env *protocol.Envelo
 	return receipt, nil
 }
 
-// arrival is an envelope verified and opened, to be stored.
+// arrival is an envelope verified and opened, to be stored with its receipt.
 type arrival struct {
-	v    protocol.Verified
-	env  *protocol.Envelope
-	body []byte
-	sig  string
-	msg  *message
-	now  time.Time
+	v       protocol.Verified
+	env     *protocol.Envelope
+	body    []byte
+	sig     string
+	msg     *message
+	receipt []byte
 }
 
 // store stores one envelope and its effects in tx and returns the receipt; a duplicate
@@ -184,11 +189,7 @@ func (s *service) store(tx core.App, a *arrival) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	receipt, err := protocol.NewReceipt(a.env, s.cfg.Consulate.Code, s.cfg.Keys.Signer(), a.now)
-	if err != nil {
-		return nil, err
-	}
-	return receipt, storeEnvelope(tx, a.env, a.body, a.sig, receipt, applied)
+	return a.receipt, storeEnvelope(tx, a.env, a.body, a.sig, a.receipt, applied)
 }
 
 func storeEnvelope(app core.App, env *protocol.Envelope, body []byte, sig string, receipt []byte, applied bool) error {
