@@ -74,7 +74,8 @@ func Bind(app core.App, cfg *appliance.Config) {
 	app.Store().Set(storeKey, s)
 	bindPeerCache(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST(InboxPath, s.inbox)
+		// Each envelope taken is stored in federation_inbox: the request log keeps only refusals.
+		se.Router.POST(InboxPath, s.inbox).Bind(apis.SkipSuccessActivityLog())
 		se.Router.GET(HealthPath, s.health).Bind(apis.RequireSuperuserAuth())
 		se.Router.POST(NotesPath, s.notes)
 		return se.Next()

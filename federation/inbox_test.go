@@ -5,13 +5,16 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"alertbutton/federation"
 	"alertbutton/federation/protocol"
+	"alertbutton/hooks/apptest"
 )
 
 // stored counts what an inbox request may store at n.
@@ -141,5 +144,32 @@ func badSignature(t *testing.T, n *node, body []byte) func(*http.Request) {
 		signedBy(t, n, []byte("other"), 0)(other)
 		signedBy(t, n, body, 0)(r)
 		r.Header.Set(protocol.HeaderSignature, other.Header.Get(protocol.HeaderSignature))
+	}
+}
+
+// TestDeliveriesStayOutOfTheRequestLog: an envelope taken is in federation_inbox, so the
+// request log keeps only the refusals.
+func TestDeliveriesStayOutOfTheRequestLog(t *testing.T) {
+	t.Parallel()
+	la, fresno := trustedPair(t)
+	fresno.app.Settings().Logs.MaxDays = 3 // as the settings migration has it; the test app turns logging off
+	raise(t, la, newRegistrant(t, la, "+13105550101"))
+	row := builtRow(t, la, "fresno")
+	body, sig := []byte(row.GetString("envelope")), row.GetString("signature")
+	if status, answer := post(t, fresno.url, body, sig, signedBy(t, la, body, 0)); status != 200 {
+		t.Fatalf("delivery: %d %s", status, answer)
+	}
+	if status, answer := post(t, fresno.url, body, sig, nil); status != 401 {
+		t.Fatalf("unsigned: %d %s", status, answer)
+	}
+	// PocketBase writes each request's log row from a goroutine of its own: wait for the
+	// refusal's row, made after the delivery.
+	var statuses []int
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && len(statuses) == 0; {
+		statuses = apptest.RequestLogStatuses(t, fresno.app, federation.InboxPath)
+		runtime.Gosched()
+	}
+	if fmt.Sprint(statuses) != "[401]" {
+		t.Fatalf("request log statuses for the inbox: %v, want [401]", statuses)
 	}
 }

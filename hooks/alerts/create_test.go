@@ -1,7 +1,6 @@
 package alerts_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"runtime"
@@ -10,10 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
-	"github.com/pocketbase/pocketbase/tools/logger"
 
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/apptest"
@@ -296,7 +292,7 @@ func TestPressesStayOutOfTheRequestLog(t *testing.T) {
 	// refused presses' rows, made after the accepted one.
 	var statuses []int
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-		statuses = requestLogStatuses(t, w.app, createURL)
+		statuses = apptest.RequestLogStatuses(t, w.app, createURL)
 		if len(statuses) >= 2 {
 			break
 		}
@@ -305,25 +301,4 @@ func TestPressesStayOutOfTheRequestLog(t *testing.T) {
 	if fmt.Sprint(statuses) != "[400 401]" {
 		t.Fatalf("request log statuses for %s: %v, want [400 401]", createURL, statuses)
 	}
-}
-
-// requestLogStatuses writes out the logs PocketBase holds in memory and returns the
-// statuses of the logged requests to url.
-func requestLogStatuses(t *testing.T, app core.App, url string) []int {
-	t.Helper()
-	h, isBatch := app.Logger().Handler().(*logger.BatchHandler)
-	if !isBatch {
-		t.Fatalf("the logger is %T, not PocketBase's batch handler", app.Logger().Handler())
-	}
-	if err := h.WriteAll(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	var statuses []int
-	err := app.LogQuery().Select("json_extract(data, '$.status')").
-		AndWhere(dbx.NewExp("json_extract(data, '$.url') = {:url}", dbx.Params{"url": url})).
-		OrderBy("json_extract(data, '$.status')").Column(&statuses)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return statuses
 }
