@@ -24,8 +24,10 @@ const (
 	minBackoff = time.Second
 	maxBackoff = 5 * time.Minute
 
-	// batch is how many rows a worker reads at a time.
-	batch = 100
+	// batch is how many rows a worker reads at a time. A pass ends by waiting for its last
+	// rows' answers, so a backlog drains in passes: 400 rows to a pass drained 10,000
+	// alerts 6% faster than 100 (BENCHMARKS.md).
+	batch = 400
 )
 
 // Relay sends the outbox's federation rows: one worker goroutine per peer, so that a peer
