@@ -58,7 +58,7 @@ func resolveZIP(app core.App, ix *jurisdiction.Index, zip, basis string) (placem
 func resolve(app core.App, county jurisdiction.County, basis, zip string) (placement, bool) {
 	r, err := directory.Resolve(app, county, basis)
 	if err != nil {
-		app.Logger().Warn("alerts: a county has no jurisdiction row", "county", county.Geoid)
+		app.Logger().Warn("alerts: the county's consulate is unknown; placing the alert another way", "county", county.Geoid, "error", err)
 		return placement{}, false
 	}
 	return placement{consulate: r.Consulate, basis: basis, geoid: county.Geoid, zip: zip}, true

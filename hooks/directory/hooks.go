@@ -16,6 +16,7 @@ func Bind(app core.App, cfg *appliance.Config) {
 		return se.Next()
 	})
 	app.OnRecordValidate("jurisdictions").BindFunc(checkJurisdiction)
+	bindTable(app)
 }
 
 // checkJurisdiction keeps IT's corrections routable: a row must name one of the 53 consulates.

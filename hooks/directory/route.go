@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/federation/jurisdiction"
@@ -42,18 +41,13 @@ type Route struct {
 var ErrNoJurisdiction = errors.New("no consulate is assigned to this county")
 
 // Resolve routes a county through the jurisdictions collection, so that IT's corrections
-// take effect at once.
+// take effect at once. The rows are kept in memory where Bind follows their changes.
 func Resolve(app core.App, county jurisdiction.County, basis string) (Route, error) {
-	// A plain query, not a filter: it runs for every alert, and PocketBase parses a filter
-	// and builds a whole record each time.
-	var row struct {
-		Consulate  string `db:"consulate"`
-		Confidence string `db:"confidence"`
-		Source     string `db:"source"`
-	}
-	err := app.DB().Select("consulate", "confidence", "source").From("jurisdictions").
-		Where(dbx.HashExp{"county_geoid": county.Geoid}).Limit(1).One(&row)
+	row, found, err := lookup(app, county.Geoid)
 	if err != nil {
+		return Route{}, err
+	}
+	if !found {
 		return Route{}, ErrNoJurisdiction
 	}
 	return Route{
@@ -89,8 +83,11 @@ func route(e *core.RequestEvent) error {
 		return err
 	}
 	r, err := Resolve(e.App, county, basis)
-	if err != nil {
+	if errors.Is(err, ErrNoJurisdiction) {
 		return e.NotFoundError(msgNoRow.In(i18n.Lang(e)), err)
+	}
+	if err != nil {
+		return e.InternalServerError("", err)
 	}
 	return e.JSON(http.StatusOK, r)
 }

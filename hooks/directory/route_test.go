@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"errors"
 	"net/http"
 	"testing"
 
@@ -8,7 +9,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"alertbutton/federation/jurisdiction"
 	"alertbutton/hooks/apptest"
+	"alertbutton/hooks/directory"
 )
 
 func factory(t testing.TB) *tests.TestApp {
@@ -148,4 +151,57 @@ func TestInfo(t *testing.T) {
 		TestAppFactory: func(testing.TB) *tests.TestApp { return app },
 	}
 	s.Test(t)
+}
+
+// TestTableFollowsChanges: the rows kept in memory follow IT's edits once committed, and
+// not edits rolled back.
+func TestTableFollowsChanges(t *testing.T) {
+	app, _ := apptest.New(t, "los-angeles")
+	lubbock := jurisdiction.County{Geoid: "48303", Name: "Lubbock", State: "TX"}
+	consulate := func() string {
+		t.Helper()
+		r, err := directory.Resolve(app, lubbock, directory.BasisLocation)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Consulate
+	}
+	before := consulate() // read into memory
+	if before == "dallas" {
+		t.Fatal("test premise: Lubbock is not assigned to Dallas at first")
+	}
+	row, err := app.FindFirstRecordByFilter("jurisdictions", "county_geoid = '48303'")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	errRollback := errors.New("rolled back")
+	err = app.RunInTransaction(func(tx core.App) error {
+		row.Set("consulate", "dallas")
+		if err := tx.Save(row); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		t.Fatal(err)
+	}
+	if got := consulate(); got != before {
+		t.Fatalf("after a rolled-back edit: %s, want %s", got, before)
+	}
+
+	row.Set("consulate", "dallas")
+	if err := app.Save(row); err != nil {
+		t.Fatal(err)
+	}
+	if got := consulate(); got != "dallas" {
+		t.Fatalf("after IT's edit: %s, want dallas", got)
+	}
+
+	if err := app.Delete(row); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := directory.Resolve(app, lubbock, directory.BasisLocation); !errors.Is(err, directory.ErrNoJurisdiction) {
+		t.Fatalf("after the row was deleted: %v, want ErrNoJurisdiction", err)
+	}
 }

@@ -1,0 +1,98 @@
+package directory
+
+import (
+	"sync"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// table holds the jurisdictions rows in memory: every alert is routed through them, and
+// they change only when IT corrects one. It is read again after a row is created, changed
+// or deleted and that change is committed.
+type table struct {
+	mu   sync.Mutex
+	gen  uint64                // counts the changes: a read begun before one is not kept
+	rows map[string]assignment // by county geoid; nil until read
+}
+
+// assignment is a county's row: the consulate it is assigned to, and on what grounds.
+type assignment struct {
+	Consulate  string
+	Confidence string
+	Source     string
+}
+
+const tableKey = "alertbutton.directory.table"
+
+// bindTable keeps app's rows in memory from now on.
+func bindTable(app core.App) {
+	t := &table{}
+	app.Store().Set(tableKey, t)
+	forget := func(e *core.RecordEvent) error {
+		t.forget()
+		return e.Next()
+	}
+	app.OnRecordAfterCreateSuccess("jurisdictions").BindFunc(forget)
+	app.OnRecordAfterUpdateSuccess("jurisdictions").BindFunc(forget)
+	app.OnRecordAfterDeleteSuccess("jurisdictions").BindFunc(forget)
+}
+
+// tableOf is app's table, or nil when its changes are not followed (Bind was not called).
+func tableOf(app core.App) *table {
+	t, _ := app.Store().Get(tableKey).(*table)
+	return t
+}
+
+// lookup reads the county's row from app's table in memory.
+func lookup(app core.App, geoid string) (assignment, bool, error) {
+	t := tableOf(app)
+	if t == nil {
+		t = &table{} // Bind was not called: nothing tells a kept table of changes
+	}
+	return t.lookup(app, geoid)
+}
+
+func (t *table) forget() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.gen++
+	t.rows = nil
+}
+
+// lookup returns the county's row, reading every row first if they are not in memory.
+func (t *table) lookup(app core.App, geoid string) (assignment, bool, error) {
+	t.mu.Lock()
+	rows, gen := t.rows, t.gen
+	t.mu.Unlock()
+	if rows == nil {
+		var err error
+		if rows, err = readAll(app); err != nil {
+			return assignment{}, false, err
+		}
+		t.mu.Lock()
+		if t.gen == gen {
+			t.rows = rows
+		}
+		t.mu.Unlock()
+	}
+	row, ok := rows[geoid]
+	return row, ok, nil
+}
+
+func readAll(app core.App) (map[string]assignment, error) {
+	var list []struct {
+		Geoid      string `db:"county_geoid"`
+		Consulate  string `db:"consulate"`
+		Confidence string `db:"confidence"`
+		Source     string `db:"source"`
+	}
+	err := app.DB().Select("county_geoid", "consulate", "confidence", "source").From("jurisdictions").All(&list)
+	if err != nil {
+		return nil, err
+	}
+	rows := make(map[string]assignment, len(list))
+	for _, r := range list {
+		rows[r.Geoid] = assignment{Consulate: r.Consulate, Confidence: r.Confidence, Source: r.Source}
+	}
+	return rows, nil
+}
