@@ -14,6 +14,7 @@ import (
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/push"
+	"alertbutton/hooks/records"
 )
 
 const subscriptions = "push_subscriptions"
@@ -137,7 +138,7 @@ func failed(sub *core.Record) {
 
 // saveSubscription ignores a subscription deleted meanwhile.
 func saveSubscription(app core.App, sub *core.Record) error {
-	err := app.Save(sub)
+	err := records.Save(app, sub)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -154,7 +155,7 @@ func (d *Dispatcher) forget(sub *core.Record, row *core.Record) error {
 		if err := txApp.Delete(sub); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if err := txApp.Save(row); err != nil {
+		if err := records.Save(txApp, row); err != nil {
 			return err
 		}
 		_, err := txApp.DB().Update(collection,

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/push"
+	"alertbutton/hooks/records"
 )
 
 const (
@@ -63,7 +64,7 @@ func (d *Dispatcher) dead(row *core.Record, reason string) error {
 // the subscription's counters cannot be saved: a row left claimed would be sent again.
 func (d *Dispatcher) save(row, sub *core.Record) error {
 	return d.commits.Run(func(txApp core.App) error {
-		if err := txApp.Save(row); err != nil {
+		if err := records.Save(txApp, row); err != nil {
 			return err
 		}
 		if sub == nil {
