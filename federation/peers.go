@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/federation/protocol"
+	"alertbutton/hooks/records"
 )
 
 // Trust kinds (consulates.trust).
@@ -144,13 +145,7 @@ type cachedPeer struct {
 func bindPeerCache(app core.App) {
 	c := &peerCache{peers: map[string]cachedPeer{}}
 	app.Store().Set(peerCacheKey, c)
-	empty := func(e *core.RecordEvent) error {
-		c.empty()
-		return e.Next()
-	}
-	app.OnRecordAfterCreateSuccess("consulates").BindFunc(empty)
-	app.OnRecordAfterUpdateSuccess("consulates").BindFunc(empty)
-	app.OnRecordAfterDeleteSuccess("consulates").BindFunc(empty)
+	records.OnCommittedChange(app, "consulates", c.empty)
 }
 
 // cachedLoadPeer is LoadPeer through app's peer cache (straight from the database when app

@@ -4,6 +4,8 @@ import (
 	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/records"
 )
 
 // table holds the jurisdictions rows in memory: every alert is routed through them, and
@@ -28,13 +30,7 @@ const tableKey = "alertbutton.directory.table"
 func bindTable(app core.App) {
 	t := &table{}
 	app.Store().Set(tableKey, t)
-	forget := func(e *core.RecordEvent) error {
-		t.forget()
-		return e.Next()
-	}
-	app.OnRecordAfterCreateSuccess("jurisdictions").BindFunc(forget)
-	app.OnRecordAfterUpdateSuccess("jurisdictions").BindFunc(forget)
-	app.OnRecordAfterDeleteSuccess("jurisdictions").BindFunc(forget)
+	records.OnCommittedChange(app, "jurisdictions", t.forget)
 }
 
 // tableOf is app's table, or nil when its changes are not followed (Bind was not called).
