@@ -17,7 +17,8 @@ import (
 
 // Save validates r as PocketBase would and saves it, without PocketBase validating it again.
 // A record that does not validate is not saved, and the error is PocketBase's own
-// (validation.Errors, keyed by field).
+// (validation.Errors, keyed by field). Hooks bound to OnRecordValidate do not run: use Save
+// only for collections that have none (of the appliance's, only jurisdictions has one).
 func Save(app core.App, r *core.Record) error {
 	if err := Validate(app, r); err != nil {
 		return err
