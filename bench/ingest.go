@@ -32,6 +32,8 @@ func (b *bench) ingest() error {
 		return err
 	}
 	defer app.srv.Stop()
+	// targets: the appliance (own), stock NORMAL and FULL unless -no-stock, then phones last.
+	const own, stockN, stockF = 0, 1, 2
 	targets := []*target{app}
 	if !o.noStock {
 		for _, full := range []bool{false, true} {
@@ -97,7 +99,6 @@ func (b *bench) ingest() error {
 		}
 		return nil
 	}
-	const stockN, stockF = 1, 2
 	ratio := func(a, n, f measured) string {
 		return fmt.Sprintf("%.2f× FULL, %.2f× NORMAL", a.st.Throughput/f.st.Throughput, a.st.Throughput/n.st.Throughput)
 	}
@@ -127,26 +128,27 @@ func (b *bench) ingest() error {
 		"stock's are anonymous creates of one record")
 	b.rep.fact("ingest", fmt.Sprintf("%s: every registrant's phone is subscribed, so each alert also writes its receipt to the outbox; "+
 		"the dispatcher delivered %d receipts during the runs to a push service in the harness, which counts them without opening them", phones.label, recv.Counted()))
-	for j, m := range fixed[0] {
+	for j, m := range fixed[own] {
 		if e := m.st.errorSummary(); e != "" {
 			b.rep.fact("ingest", fmt.Sprintf("appliance errors at %d/s: %s", o.ingestRates[j], e))
 		}
 	}
-	am, fm := maxOf(0), maxOf(2)
+	am, fm := maxOf(own), maxOf(stockF)
 	r := am.st.Throughput / fm.st.Throughput
 	b.rep.check("ingest throughput vs stock PocketBase (synchronous=FULL), max sustainable", "≥ 1.0× (aim 1.5×)",
 		fmt.Sprintf("%.2f× (%.0f/s vs %.0f/s)", r, am.st.Throughput, fm.st.Throughput), r >= 1.0)
-	last := len(searches) - 1
+	probed := func(i int) float64 { return searches[i].probe.st.Throughput }
+	ph := len(targets) - 1
 	b.rep.fact("ingest", fmt.Sprintf("%s: closed loop ×16 %.2f× stock FULL's (%.0f/s vs %.0f/s); not a target, reported so the day with phones is known",
-		phones.label, searches[last].probe.st.Throughput/searches[2].probe.st.Throughput, searches[last].probe.st.Throughput, searches[2].probe.st.Throughput))
-	pr := searches[0].probe.st.Throughput / searches[2].probe.st.Throughput
+		phones.label, probed(ph)/probed(stockF), probed(ph), probed(stockF)))
+	pr := probed(own) / probed(stockF)
 	b.rep.check("ingest throughput vs stock PocketBase (synchronous=FULL), closed loop ×16", "≥ 1.0× (aim 1.5×)",
-		fmt.Sprintf("%.2f× (%.0f/s vs %.0f/s)", pr, searches[0].probe.st.Throughput, searches[2].probe.st.Throughput), pr >= 1.0)
+		fmt.Sprintf("%.2f× (%.0f/s vs %.0f/s)", pr, probed(own), probed(stockF)), pr >= 1.0)
 	for j, rate := range o.ingestRates {
 		if rate == 500 {
-			p99 := fixed[0][j].st.Lat.P99
-			b.rep.check("ingest p99 at 500/s", "≤ 100 ms", fmt.Sprintf("%s (%d errors)", ms(p99), fixed[0][j].st.errorCount()),
-				p99 <= 100*time.Millisecond && fixed[0][j].st.errorCount() == 0)
+			m := fixed[own][j].st
+			b.rep.check("ingest p99 at 500/s", "≤ 100 ms", fmt.Sprintf("%s (%d errors)", ms(m.Lat.P99), m.errorCount()),
+				m.Lat.P99 <= 100*time.Millisecond && m.errorCount() == 0)
 		}
 	}
 	return nil
