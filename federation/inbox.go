@@ -61,7 +61,7 @@ func (s *service) inbox(e *core.RequestEvent) error {
 	if err != nil {
 		return s.refused(e, err)
 	}
-	receipt, err := s.accept(e.App, v, env, body, sig, msg, now)
+	receipt, err := s.accept(v, env, body, sig, msg, now)
 	if err != nil {
 		return s.refused(e, err)
 	}
@@ -148,7 +148,7 @@ func (s *service) open(env *protocol.Envelope) (*message, error) {
 // arrive together share one transaction (groupcommit); each is answered only once the
 // transaction holding it has committed. The receipt is signed before the write, so that the
 // one writer does not wait for the signature; a duplicate gets its stored receipt instead.
-func (s *service) accept(app core.App, v protocol.Verified, env *protocol.Envelope, body []byte, sig string, msg *message, now time.Time) ([]byte, error) {
+func (s *service) accept(v protocol.Verified, env *protocol.Envelope, body []byte, sig string, msg *message, now time.Time) ([]byte, error) {
 	signed, err := protocol.NewReceipt(env, s.cfg.Consulate.Code, s.cfg.Keys.Signer(), now)
 	if err != nil {
 		return nil, err
