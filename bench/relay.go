@@ -229,26 +229,31 @@ func (b *bench) countAt(s *server, token, filter string) int {
 // relayState says where relayed alerts stand when none was seen arriving: the federation
 // rows at los-angeles by state, the relayed alerts fresno holds, and the realtime errors.
 func relayState(laDir, frDir string, rtErrs []string) string {
-	var rows, held string
-	if db, err := sql.Open("sqlite", "file:"+filepath.Join(laDir, "data.db")+"?mode=ro"); err == nil {
-		var states []string
-		q := "SELECT state || ' ' || count(*) FROM outbox WHERE channel = 'federation' GROUP BY state"
-		if r, err := db.Query(q); err == nil {
-			for r.Next() {
-				var st string
-				r.Scan(&st)
-				states = append(states, st)
-			}
-			r.Close()
+	rows := column(laDir, "SELECT state || ' ' || count(*) FROM outbox WHERE channel = 'federation' GROUP BY state")
+	held := column(frDir, "SELECT count(*) FROM alerts WHERE origin_consulate = 'los-angeles'")
+	return fmt.Sprintf("los-angeles federation rows: %s; fresno holds %s relayed alerts; realtime errors: %q",
+		strings.Join(rows, ", "), strings.Join(held, ""), rtErrs)
+}
+
+// column reads the first column of query's rows, as text, from the database of the data
+// directory dir, opened read-only; it reads nothing when the database cannot answer.
+func column(dir, query string) []string {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "data.db")+"?mode=ro")
+	if err != nil {
+		return nil
+	}
+	defer db.Close()
+	r, err := db.Query(query)
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	var out []string
+	for r.Next() {
+		var v string
+		if r.Scan(&v) == nil {
+			out = append(out, v)
 		}
-		rows = strings.Join(states, ", ")
-		db.Close()
 	}
-	if db, err := sql.Open("sqlite", "file:"+filepath.Join(frDir, "data.db")+"?mode=ro"); err == nil {
-		var n int
-		db.QueryRow("SELECT count(*) FROM alerts WHERE origin_consulate = 'los-angeles'").Scan(&n)
-		held = fmt.Sprint(n)
-		db.Close()
-	}
-	return fmt.Sprintf("los-angeles federation rows: %s; fresno holds %s relayed alerts; realtime errors: %q", rows, held, rtErrs)
+	return out
 }
