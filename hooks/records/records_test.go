@@ -139,3 +139,28 @@ func codes(err error) map[string]string {
 	}
 	return out
 }
+
+// TestValidateCompilesNoPattern: PocketBase compiles each pattern on every validation, which
+// is what Validate exists to avoid; its allocations show it.
+func TestValidateCompilesNoPattern(t *testing.T) {
+	app := apptest.NewBare(t)
+	c, err := app.FindCollectionByNameOrId("alerts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := core.NewRecord(c)
+	r.Id = "abcdefghij12345"
+	for k, v := range map[string]any{
+		"uid": "0190f3c4-8a1b-7c2d-9e3f-0a1b2c3d4e5f", "origin_consulate": "fresno", "home_consulate": "fresno",
+		"target_consulate": "los-angeles", "county_geoid": "06019", "zip": "93721",
+	} {
+		r.Set(k, v)
+	}
+	records.Validate(app, r) // compiles and keeps the patterns
+	ours := testing.AllocsPerRun(20, func() { records.Validate(app, r) })
+	pbs := testing.AllocsPerRun(20, func() { app.Validate(r) })
+	t.Logf("allocations per validation: %.0f, PocketBase's %.0f", ours, pbs)
+	if ours > pbs/2 {
+		t.Fatalf("Validate allocates %.0f times, PocketBase %.0f: are the patterns compiled again?", ours, pbs)
+	}
+}
