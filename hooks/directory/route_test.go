@@ -153,8 +153,8 @@ func TestInfo(t *testing.T) {
 	s.Test(t)
 }
 
-// TestTableFollowsChanges: the rows kept in memory follow IT's edits once committed, and
-// not edits rolled back.
+// TestTableFollowsChanges: the rows are kept in memory, and follow IT's edits once
+// committed, not edits rolled back.
 func TestTableFollowsChanges(t *testing.T) {
 	app, _ := apptest.New(t, "los-angeles")
 	lubbock := jurisdiction.County{Geoid: "48303", Name: "Lubbock", State: "TX"}
@@ -169,6 +169,13 @@ func TestTableFollowsChanges(t *testing.T) {
 	before := consulate() // read into memory
 	if before == "dallas" {
 		t.Fatal("test premise: Lubbock is not assigned to Dallas at first")
+	}
+	// Kept in memory: an edit that bypasses PocketBase's hooks (raw SQL) is not seen.
+	if _, err := app.DB().NewQuery("UPDATE jurisdictions SET consulate = 'houston' WHERE county_geoid = '48303'").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got := consulate(); got != before {
+		t.Fatalf("after a raw SQL edit: %s, want %s from memory", got, before)
 	}
 	row, err := app.FindFirstRecordByFilter("jurisdictions", "county_geoid = '48303'")
 	if err != nil {
