@@ -59,11 +59,7 @@ func TestValidateAgreesWithPocketBase(t *testing.T) {
 }
 
 func TestValidateGivesNewRecordsAnID(t *testing.T) {
-	app := apptest.NewBare(t)
-	c, err := app.FindCollectionByNameOrId("federation_nonces")
-	if err != nil {
-		t.Fatal(err)
-	}
+	app, c := collection(t, "federation_nonces")
 	r := core.NewRecord(c)
 	r.Set("key_id", "fresno:abc")
 	r.Set("nonce", "n1")
@@ -78,11 +74,7 @@ func TestValidateGivesNewRecordsAnID(t *testing.T) {
 // TestSave stores a valid record, refuses an invalid one with PocketBase's errors, and
 // refuses to change a stored id.
 func TestSave(t *testing.T) {
-	app := apptest.NewBare(t)
-	c, err := app.FindCollectionByNameOrId("federation_inbox")
-	if err != nil {
-		t.Fatal(err)
-	}
+	app, c := collection(t, "federation_inbox")
 	r := core.NewRecord(c)
 	for k, v := range map[string]any{
 		"envelope_id": "e1", "type": "created", "alert": "0190f3c4-8a1b-7c2d-9e3f-0a1b2c3d4e5f",
@@ -90,7 +82,7 @@ func TestSave(t *testing.T) {
 	} {
 		r.Set(k, v)
 	}
-	err = records.Save(app, r)
+	err := records.Save(app, r)
 	var invalid validation.Errors
 	if !errors.As(err, &invalid) || invalid["origin"] == nil {
 		t.Fatalf("a bad origin: %v, want a validation error on origin", err)
@@ -143,11 +135,7 @@ func codes(err error) map[string]string {
 // TestValidateCompilesNoPattern: PocketBase compiles each pattern on every validation, which
 // is what Validate exists to avoid; its allocations show it.
 func TestValidateCompilesNoPattern(t *testing.T) {
-	app := apptest.NewBare(t)
-	c, err := app.FindCollectionByNameOrId("alerts")
-	if err != nil {
-		t.Fatal(err)
-	}
+	app, c := collection(t, "alerts")
 	r := core.NewRecord(c)
 	r.Id = "abcdefghij12345"
 	for k, v := range map[string]any{
@@ -163,4 +151,15 @@ func TestValidateCompilesNoPattern(t *testing.T) {
 	if ours > pbs/2 {
 		t.Fatalf("Validate allocates %.0f times, PocketBase %.0f: are the patterns compiled again?", ours, pbs)
 	}
+}
+
+// collection returns a migrated app without hooks, and its collection of that name.
+func collection(t *testing.T, name string) (core.App, *core.Collection) {
+	t.Helper()
+	app := apptest.NewBare(t)
+	c, err := app.FindCollectionByNameOrId(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app, c
 }
