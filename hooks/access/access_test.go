@@ -353,7 +353,9 @@ func TestCustomRoutesAccess(t *testing.T) {
 			{name: "read federation health", method: http.MethodGet, path: "/api/federation/v1/health", who: staffRoles},
 			{name: "send a note to peers", method: http.MethodPost, path: "/api/alertbutton/federation/alerts/" + w.alert.GetString("uid") + "/notes",
 				body: `{"note":"x"}`, who: caseStaff, authorized: passedAuth},
-			{name: "set PINs", method: http.MethodPost, path: "/api/alertbutton/pins", body: `{"cancelPin":"1111","duressPin":"2222"}`, who: registrants},
+			{name: "read whether PINs are set", method: http.MethodGet, path: "/api/alertbutton/pins", who: registrants},
+			{name: "set PINs", method: http.MethodPost, path: "/api/alertbutton/pins", body: `{"currentPin":"` + cancelPIN + `","cancelPin":"1111","duressPin":"2222"}`,
+				who: registrants, authorized: passedAuth},
 		}
 		for _, r := range routes {
 			status, body := w.request(caller, r.method, r.path, r.body)
@@ -367,8 +369,6 @@ func TestCustomRoutesAccess(t *testing.T) {
 			}
 		}
 		// PINs last: restore A's, which the other routes use.
-		w.a.Set("cancel_pin_hash", hashes()[cancelPIN])
-		w.a.Set("duress_pin_hash", hashes()[duressPIN])
-		w.save(w.a)
+		w.setPINs(w.a)
 	}
 }

@@ -26,8 +26,10 @@ func Bind(app core.App, cfg *appliance.Config) {
 		return validateRequest(e, false)
 	})
 	app.OnRecordDelete("registrants").BindFunc(forgetPerson)
+	bindDeletion(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.POST("/api/alertbutton/pins", setPins)
+		se.Router.GET("/api/alertbutton/pins", pinsState)
 		return se.Next()
 	})
 }
