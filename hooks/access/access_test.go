@@ -358,7 +358,7 @@ func TestCustomRoutesAccess(t *testing.T) {
 				body: `{"verifiedBy":"in_person"}`, who: caseStaff},
 			{name: "recover an account", method: http.MethodPost, path: "/api/alertbutton/recovery",
 				body: `{"phone":"+13105550000","code":"00000000","password":"contraseña-nueva-1","passwordConfirm":"contraseña-nueva-1"}`,
-				who: callers, authorized: passedAuth},
+				who:  callers, authorized: passedAuth},
 			{name: "read whether PINs are set", method: http.MethodGet, path: "/api/alertbutton/pins", who: registrants},
 			{name: "set PINs", method: http.MethodPost, path: "/api/alertbutton/pins", body: `{"currentPin":"` + cancelPIN + `","cancelPin":"1111","duressPin":"2222"}`,
 				who: registrants, authorized: passedAuth},
