@@ -11,13 +11,10 @@ import (
 
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/audit"
-	"alertbutton/hooks/i18n"
 )
 
-var msgDeleted = i18n.Text{
-	ES: "Esta cuenta fue borrada. Si necesitas ayuda, llama al consulado.",
-	EN: "This account was deleted. If you need help, call the consulate.",
-}
+// errNoAccount is how PocketBase refuses a sign-in to an account that does not exist.
+var errNoAccount = errors.New("the account's deletion waits for its last case to close")
 
 // bindDeletion defers the deletion of an account with an open case until the last one
 // closes: deleting it at once would blank the case (person, place, county) and delete the
@@ -30,7 +27,9 @@ func bindDeletion(app core.App) {
 			return e.InternalServerError("", err)
 		}
 		if pending {
-			return e.ForbiddenError(msgDeleted.In(i18n.Lang(e.RequestEvent)), nil)
+			// Exactly as after a real deletion: whoever holds the phone must not learn
+			// from it that a case is still open (the duress PIN keeps it open).
+			return e.BadRequestError("Failed to authenticate.", errNoAccount)
 		}
 		return e.Next()
 	})
@@ -43,8 +42,9 @@ func bindDeletion(app core.App) {
 }
 
 // deferDeletion answers a deletion of an account with an open case as if it were done: the
-// person's sessions end (a new token key) and they cannot sign in again, the advisers see
-// the request on each open case, and nothing is deleted until the last case closes.
+// person's sessions end (a new token key) and signing in fails as for an unknown account,
+// the advisers see the request on each open case, and nothing is deleted until the last
+// case closes.
 func deferDeletion(e *core.RecordRequestEvent) error {
 	open, err := alerts.OpenOf(e.App, e.Record.Id)
 	if err != nil {

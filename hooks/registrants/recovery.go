@@ -19,6 +19,7 @@ import (
 
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/pins"
 	"alertbutton/hooks/privacy"
 )
 
@@ -104,8 +105,8 @@ type recoveryBody struct {
 }
 
 // recoverAccount is POST /api/alertbutton/recovery {"phone","code","password","passwordConfirm"},
-// for anyone: with a live code it sets the password and ends every session of the account
-// (a seized phone's included). An unknown phone, a wrong, used or expired code all answer
+// for anyone: with a live code it sets the password, ends every session of the account
+// (a seized phone's included) and clears the PINs. An unknown phone, a wrong, used or expired code all answer
 // alike; each wrong code counts, and the fifth ends the code.
 func recoverAccount(e *core.RequestEvent) error {
 	lang := i18n.Lang(e)
@@ -135,6 +136,11 @@ func recoverAccount(e *core.RequestEvent) error {
 		r.SetPassword(body.Password)
 		r.RefreshTokenKey()
 		if err := tx.Save(r); err != nil {
+			return err
+		}
+		// Whoever held the old session may have forced the PINs out of the person, who may
+		// also have forgotten them: they choose new ones (not while a case is open).
+		if err := pins.Forget(tx, r.Id); err != nil {
 			return err
 		}
 		recovered = true

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"alertbutton/hooks/apptest"
+	"alertbutton/hooks/pins"
 	"alertbutton/hooks/registrants"
 )
 
@@ -76,6 +77,9 @@ func TestRecoveryCode(t *testing.T) {
 	defer registrants.SetClock(func() time.Time { return clock })()
 	s := serve(t)
 	a := register(t, s.app, "+13105550171")
+	if err := pins.Store(s.app, a.Id, "$2a$04$cancel", "$2a$04$duress"); err != nil {
+		t.Fatal(err)
+	}
 	oldToken := apptest.Token(t, a)
 	adviser, adviserToken := newStaff(t, s.app, "asesora@consulado.example", "adviser")
 	_, itToken := newStaff(t, s.app, "it@consulado.example", "it")
@@ -119,6 +123,9 @@ func TestRecoveryCode(t *testing.T) {
 	}
 	if status, _ := s.do(http.MethodGet, "/api/collections/registrants/records/"+a.Id, oldToken, ""); status == 200 {
 		t.Error("the old session survived the recovery")
+	}
+	if set, _ := pins.IsSet(s.app, a.Id); set {
+		t.Error("the PINs survived the recovery")
 	}
 	status, body := s.do(http.MethodPost, "/api/collections/registrants/auth-with-password", "", `{"identity":"+13105550171","password":"nueva-contraseña-1"}`)
 	if status != 200 || !strings.Contains(body, `"token"`) {

@@ -99,7 +99,7 @@ export const strings = {
     'recover.password': 'Tu contraseña nueva (8 caracteres o más)',
     'recover.password.err': 'La contraseña debe tener al menos 8 caracteres.',
     'recover.submit': 'Cambiar contraseña',
-    'recover.done': 'Listo. Ya puedes entrar con tu contraseña nueva.',
+    'recover.done': 'Listo. Ya puedes entrar con tu contraseña nueva. Luego elige tus PIN otra vez en Ajustes.',
 
     'home.title': '¿Te están deteniendo?',
     'home.lead': 'Mantén presionado el botón 2 segundos. Avisaremos al consulado y a tu familia.',
@@ -421,7 +421,7 @@ export const strings = {
     'recover.password': 'Your new password (8 characters or more)',
     'recover.password.err': 'The password must have at least 8 characters.',
     'recover.submit': 'Change password',
-    'recover.done': 'Done. You can sign in with your new password.',
+    'recover.done': 'Done. You can sign in with your new password. Then choose your PINs again in Settings.',
 
     'home.title': 'Are you being detained?',
     'home.lead': 'Press and hold the button for 2 seconds. We will tell the consulate and your family.',

@@ -80,6 +80,7 @@ function pinsForm() {
       const state = await api('/api/alertbutton/pins', { token: token() });
       showCurrent(state.set);
       if (state.set) localStorage.setItem('ab.pins', '1');
+      else localStorage.removeItem('ab.pins');
     } catch {
       // offline: keep what the phone remembers
     }
