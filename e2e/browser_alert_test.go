@@ -276,12 +276,12 @@ func TestBrowserDuressPinLooksLikeCancel(t *testing.T) {
 	// Whoever holds the phone now tries to make new PINs with the one they were given: the
 	// phone says it worked, as after a real cancel, and the case keeps its PINs.
 	phone.clickText("Ajustes")
-	phone.waitJS(`!document.querySelector('input[name=currentPin]').closest('[hidden]')`, 10*time.Second)
+	phone.waitJS(`!document.querySelector('input[name=currentPin]').closest('[hidden]')`, 20*time.Second)
 	phone.fill(`input[name=currentPin]`, "9876")
 	phone.fill(`input[name=cancelPin]`, "1111")
 	phone.fill(`input[name=duressPin]`, "2222")
 	phone.clickText("Guardar PIN")
-	phone.waitText("PIN guardados.", 10*time.Second)
+	phone.waitText("PIN guardados.", 20*time.Second)
 	if alerts := storedAlerts(t, a.URL, token); len(alerts) != 1 || alerts[0].Status == "cancelled" {
 		t.Fatalf("the alert changed: %+v", alerts)
 	}
