@@ -276,7 +276,7 @@ func TestBrowserDuressPinLooksLikeCancel(t *testing.T) {
 	// Whoever holds the phone now tries to make new PINs with the one they were given: the
 	// phone says it worked, as after a real cancel, and the case keeps its PINs.
 	phone.clickText("Ajustes")
-	phone.waitJS(`!document.querySelector('input[name=currentPin]').closest('[hidden]')`, 20*time.Second)
+	phone.waitJS(`(() => { const i = document.querySelector('input[name=currentPin]'); return !!i && !i.closest('[hidden]'); })()`, 20*time.Second)
 	phone.fill(`input[name=currentPin]`, "9876")
 	phone.fill(`input[name=cancelPin]`, "1111")
 	phone.fill(`input[name=duressPin]`, "2222")
