@@ -156,6 +156,9 @@ func TestPins(t *testing.T) {
 func TestDeletingTheAccountForgetsThePerson(t *testing.T) {
 	app, _ := apptest.New(t, "los-angeles")
 	a := register(t, app, "+13105550144")
+	if err := pins.Store(app, a.Id, "$2a$04$cancel", "$2a$04$duress"); err != nil {
+		t.Fatal(err)
+	}
 	contacts, _ := app.FindCollectionByNameOrId("contacts")
 	contact := core.NewRecord(contacts)
 	contact.Set("registrant", a.Id)
@@ -185,6 +188,9 @@ func TestDeletingTheAccountForgetsThePerson(t *testing.T) {
 	s.Test(t) // the only scenario served by this app
 	if _, err := app.FindRecordById("contacts", contact.Id); err == nil {
 		t.Error("the relative survived the account's deletion")
+	}
+	if set, err := pins.IsSet(app, a.Id); set || err != nil {
+		t.Errorf("the PINs survived the account's deletion (%v)", err)
 	}
 	kept, err := app.FindRecordById("alerts", alert.Id)
 	if err != nil {
