@@ -272,4 +272,17 @@ func TestBrowserDuressPinLooksLikeCancel(t *testing.T) {
 		t.Fatalf("the danger PIN closed the alert for the advisers: %+v", alerts)
 	}
 	board.waitJS(fmt.Sprintf(`document.querySelector('.queue li[data-uid=%q] .duress') !== null`, alerts[0].UID), 15*time.Second)
+
+	// Whoever holds the phone now tries to make new PINs with the one they were given: the
+	// phone says it worked, as after a real cancel, and the case keeps its PINs.
+	phone.clickText("Ajustes")
+	phone.waitJS(`(() => { const i = document.querySelector('input[name=currentPin]'); return !!i && !i.closest('[hidden]'); })()`, 20*time.Second)
+	phone.fill(`input[name=currentPin]`, "9876")
+	phone.fill(`input[name=cancelPin]`, "1111")
+	phone.fill(`input[name=duressPin]`, "2222")
+	phone.clickText("Guardar PIN")
+	phone.waitText("PIN guardados.", 20*time.Second)
+	if alerts := storedAlerts(t, a.URL, token); len(alerts) != 1 || alerts[0].Status == "cancelled" {
+		t.Fatalf("the alert changed: %+v", alerts)
+	}
 }

@@ -186,9 +186,7 @@ func setPINs(t *testing.T, n *node, reg *core.Record) {
 	t.Helper()
 	cancelHash, _ := pins.Hash("2468")
 	duressHash, _ := pins.Hash("1357")
-	reg.Set("cancel_pin_hash", cancelHash)
-	reg.Set("duress_pin_hash", duressHash)
-	if err := n.app.Save(reg); err != nil {
+	if err := pins.Store(n.app, reg.Id, cancelHash, duressHash); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -38,10 +38,11 @@ var collections = map[string]rules{
 	// Anyone reads the directory; IT writes it.
 	"consulates":    {list: callers, view: callers, create: []string{it}, update: []string{it}, delete: []string{it}},
 	"jurisdictions": {list: callers, view: callers, create: []string{it}, update: []string{it}, delete: []string{it}},
-	// Self only; anyone may register; IT reads (sealed fields hidden) and never writes.
+	// Self only; anyone may register; IT reads (sealed fields hidden) and never writes;
+	// no staff member creates an account (it would set the person's credentials).
 	"registrants": {
 		list: staffRoles, view: plus([]string{regA}, staffRoles),
-		create: plus(public, []string{regA, regB}, caseStaff),
+		create: plus(public, []string{regA, regB}),
 		update: plus([]string{regA}, caseStaff), delete: plus([]string{regA}, caseStaff),
 	},
 	"contacts": {
@@ -353,7 +354,14 @@ func TestCustomRoutesAccess(t *testing.T) {
 			{name: "read federation health", method: http.MethodGet, path: "/api/federation/v1/health", who: staffRoles},
 			{name: "send a note to peers", method: http.MethodPost, path: "/api/alertbutton/federation/alerts/" + w.alert.GetString("uid") + "/notes",
 				body: `{"note":"x"}`, who: caseStaff, authorized: passedAuth},
-			{name: "set PINs", method: http.MethodPost, path: "/api/alertbutton/pins", body: `{"cancelPin":"1111","duressPin":"2222"}`, who: registrants},
+			{name: "issue a recovery code", method: http.MethodPost, path: "/api/alertbutton/registrants/" + w.b.Id + "/recovery-code",
+				body: `{"verifiedBy":"in_person"}`, who: caseStaff},
+			{name: "recover an account", method: http.MethodPost, path: "/api/alertbutton/recovery",
+				body: `{"phone":"+13105550000","code":"00000000","password":"contraseña-nueva-1","passwordConfirm":"contraseña-nueva-1"}`,
+				who:  callers, authorized: passedAuth},
+			{name: "read whether PINs are set", method: http.MethodGet, path: "/api/alertbutton/pins", who: registrants},
+			{name: "set PINs", method: http.MethodPost, path: "/api/alertbutton/pins", body: `{"currentPin":"` + cancelPIN + `","cancelPin":"1111","duressPin":"2222"}`,
+				who: registrants, authorized: passedAuth},
 		}
 		for _, r := range routes {
 			status, body := w.request(caller, r.method, r.path, r.body)
@@ -367,8 +375,6 @@ func TestCustomRoutesAccess(t *testing.T) {
 			}
 		}
 		// PINs last: restore A's, which the other routes use.
-		w.a.Set("cancel_pin_hash", hashes()[cancelPIN])
-		w.a.Set("duress_pin_hash", hashes()[duressPIN])
-		w.save(w.a)
+		w.setPINs(w.a)
 	}
 }

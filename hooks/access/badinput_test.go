@@ -77,6 +77,18 @@ func TestBadInputIsRefusedPlainly(t *testing.T) {
 			badInput{name: "SQL injection", body: `{"cancelPin":"1' OR '1","duressPin":"'; --"}`},
 			badInput{name: "invalid UTF-8 in a value", body: "{\"cancelPin\":\"12\xff4\",\"duressPin\":\"9876\"}"},
 		)},
+		{anon, http.MethodPost, "/api/alertbutton/recovery", inputs(
+			badInput{name: "wrong types", body: `{"phone":13105550199,"code":12345678,"password":true,"passwordConfirm":[]}`},
+			badInput{name: "unknown fields only", body: `{"registrant":"someone","tokenKey":"x"}`},
+			badInput{name: "SQL injection", body: `{"phone":"' OR 1=1 --","code":"' OR '1'='1","password":"contraseña-nueva-1","passwordConfirm":"contraseña-nueva-1"}`},
+			badInput{name: "invalid UTF-8 in a value", body: "{\"phone\":\"+1310\xff\",\"code\":\"1\",\"password\":\"contraseña-nueva-1\",\"passwordConfirm\":\"contraseña-nueva-1\"}"},
+		)},
+		{adviser, http.MethodPost, "/api/alertbutton/registrants/" + w.a.Id + "/recovery-code", inputs(
+			badInput{name: "wrong types", body: `{"verifiedBy":1}`},
+			badInput{name: "unknown fields only", body: `{"code":"12345678"}`},
+			badInput{name: "SQL injection", body: `{"verifiedBy":"in_person' OR '1'='1"}`},
+		)},
+		{adviser, http.MethodPost, "/api/alertbutton/registrants/" + sqlUID + "/recovery-code", []badInput{{name: "SQL injection in the id", body: `{"verifiedBy":"phone"}`}}},
 		{regA, http.MethodPost, "/api/alertbutton/push/subscriptions", inputs(
 			badInput{name: "wrong types", body: `{"endpoint":1,"keys":"x"}`},
 			badInput{name: "unknown fields only", body: `{"registrant":"someone","staff":"x"}`},

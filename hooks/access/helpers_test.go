@@ -31,6 +31,7 @@ import (
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/family"
+	"alertbutton/hooks/pins"
 )
 
 // Callers.
@@ -154,9 +155,9 @@ func (w *world) registrant() *core.Record {
 	r.Set("zip", "90012")
 	r.Set("address", "SENTINEL-ACCESS-ADDRESS")
 	r.SetRaw("password", &core.PasswordFieldValue{Hash: hashes()["contraseña-larga-1"]})
-	r.Set("cancel_pin_hash", hashes()[cancelPIN])
-	r.Set("duress_pin_hash", hashes()[duressPIN])
-	return w.save(r)
+	w.save(r)
+	w.setPINs(r)
+	return r
 }
 
 func (w *world) newContact(owner *core.Record) (*core.Record, string) {
@@ -391,4 +392,12 @@ func (w *world) listen(caller string, topics ...string) *listener {
 		w.t.Fatalf("%s could not subscribe: %d %s", caller, status, out)
 	}
 	return l
+}
+
+// setPINs gives r the world's cancel and duress PINs.
+func (w *world) setPINs(r *core.Record) {
+	w.t.Helper()
+	if err := pins.Store(w.app, r.Id, hashes()[cancelPIN], hashes()[duressPIN]); err != nil {
+		w.t.Fatal(err)
+	}
 }

@@ -48,7 +48,11 @@ func pinRoute(cfg *appliance.Config, c closing) func(e *core.RequestEvent) error
 			return e.TooManyRequestsError(msgPinLocked.In(i18n.Lang(e)), nil)
 		}
 		actor := "registrant:" + e.Auth.Id
-		switch pins.Check(e.Auth, pin) {
+		kind, err := pins.Check(e.App, e.Auth.Id, pin)
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		switch kind {
 		case pins.Cancel:
 			err = closeAlert(e.App, cfg, alert.Id, actor, c)
 		case pins.Duress:

@@ -17,6 +17,7 @@ import (
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/family"
+	"alertbutton/hooks/pins"
 	"alertbutton/hooks/push"
 )
 
@@ -97,9 +98,10 @@ func newRegistrant(t testing.TB, app core.App, phone, name, lang, disclosure, zi
 	r.Set("disclosure", disclosure)
 	h := fastHashes()
 	r.SetRaw("password", &core.PasswordFieldValue{Hash: h.password})
-	r.Set("cancel_pin_hash", h.cancel)
-	r.Set("duress_pin_hash", h.duress)
 	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	if err := pins.Store(app, r.Id, h.cancel, h.duress); err != nil {
 		t.Fatal(err)
 	}
 	return r

@@ -5,6 +5,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/audit"
+	"alertbutton/hooks/pins"
 )
 
 // personalAlertFields are what an alert holds of the person; the case itself (status,
@@ -27,6 +28,9 @@ func forgetPerson(e *core.RecordEvent) error {
 		if _, err := e.App.DB().Update("alerts", cleared, dbx.HashExp{"registrant": e.Record.Id}).Execute(); err != nil {
 			return err
 		}
+	}
+	if err := forgetSecrets(e.App, e.Record.Id); err != nil {
+		return err
 	}
 	if err := recordForgotten(e.App, alertIDs); err != nil {
 		return err
@@ -52,6 +56,20 @@ func recordForgotten(app core.App, alertIDs []string) error {
 		ev.Set("type", "registrant_deleted")
 		ev.Set("actor", "system")
 		if err := app.Save(ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forgetSecrets removes what the person kept outside the collections: PINs, a recovery
+// code, a deletion that waited for a case to close.
+func forgetSecrets(app core.App, registrantID string) error {
+	if err := pins.Forget(app, registrantID); err != nil {
+		return err
+	}
+	for _, table := range []string{"recovery_codes", "pending_deletions"} {
+		if _, err := app.DB().Delete(table, dbx.HashExp{"registrant": registrantID}).Execute(); err != nil {
 			return err
 		}
 	}

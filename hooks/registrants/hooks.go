@@ -11,6 +11,7 @@ import (
 
 // Bind registers the registrants' checks, defaults, PIN route and account deletion.
 func Bind(app core.App, cfg *appliance.Config) {
+	bindCredentials(app) // first: staff are refused before any other check
 	app.OnRecordCreate("registrants").BindFunc(func(e *core.RecordEvent) error {
 		setDefaults(e.Record, cfg)
 		return e.Next()
@@ -26,8 +27,12 @@ func Bind(app core.App, cfg *appliance.Config) {
 		return validateRequest(e, false)
 	})
 	app.OnRecordDelete("registrants").BindFunc(forgetPerson)
+	bindDeletion(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.POST("/api/alertbutton/pins", setPins)
+		se.Router.GET("/api/alertbutton/pins", pinsState)
+		se.Router.POST("/api/alertbutton/registrants/{id}/recovery-code", issueRecoveryCode)
+		se.Router.POST("/api/alertbutton/recovery", recoverAccount)
 		return se.Next()
 	})
 }

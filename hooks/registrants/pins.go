@@ -7,6 +7,8 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/audit"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/pins"
 )
@@ -14,17 +16,23 @@ import (
 var pinRE = regexp.MustCompile(`^[0-9]{4,8}$`)
 
 var (
-	msgPinFormat = i18n.Text{ES: "El PIN debe tener de 4 a 8 números.", EN: "The PIN must have 4 to 8 digits."}
-	msgPinsEqual = i18n.Text{ES: "El PIN de emergencia debe ser distinto del PIN para cancelar.", EN: "The duress PIN must differ from the cancel PIN."}
-	msgSignIn    = i18n.Text{ES: "Inicie sesión para continuar.", EN: "Sign in to continue."}
+	msgPinFormat  = i18n.Text{ES: "El PIN debe tener de 4 a 8 números.", EN: "The PIN must have 4 to 8 digits."}
+	msgPinsEqual  = i18n.Text{ES: "El PIN de emergencia debe ser distinto del PIN para cancelar.", EN: "The duress PIN must differ from the cancel PIN."}
+	msgSignIn     = i18n.Text{ES: "Inicie sesión para continuar.", EN: "Sign in to continue."}
+	msgCurrentPin = i18n.Text{ES: "El PIN actual no es correcto. Escribe tu PIN para cancelar de ahora.", EN: "The current PIN is not right. Type your current cancel PIN."}
 )
 
 type pinsBody struct {
-	CancelPin string `json:"cancelPin"`
-	DuressPin string `json:"duressPin"`
+	CurrentPin string `json:"currentPin"`
+	CancelPin  string `json:"cancelPin"`
+	DuressPin  string `json:"duressPin"`
 }
 
-// setPins stores the hashes of the cancel and duress PINs; they are never returned.
+// setPins is POST /api/alertbutton/pins: it stores the hashes of the cancel and duress PINs,
+// which never leave the server. Changing them takes the current cancel PIN; while one of the
+// person's alerts is open they cannot change, whatever PIN is given (a seized phone must not
+// make a new cancel PIN), and the answer is the wrong PIN's. The duress PIN answers like the
+// cancel PIN and changes nothing. Staff see every attempt made during an open case.
 func setPins(e *core.RequestEvent) error {
 	lang := i18n.Lang(e)
 	if e.Auth == nil || e.Auth.Collection().Name != "registrants" {
@@ -34,6 +42,55 @@ func setPins(e *core.RequestEvent) error {
 	if err := e.BindBody(&body); err != nil {
 		return e.BadRequestError(msgPinFormat.In(lang), err)
 	}
+	if errs := checkNewPins(body, lang); len(errs) > 0 {
+		return e.BadRequestError(msgPinFormat.In(lang), errs)
+	}
+	id := e.Auth.Id
+	set, err := pins.IsSet(e.App, id)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	open, err := alerts.OpenOf(e.App, id)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	// Always compared, set or not, so that every answer takes the same time.
+	current, err := pins.Check(e.App, id, body.CurrentPin)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	change := current == pins.Cancel || !set
+	if len(open) > 0 || current == pins.Duress {
+		change = false
+	}
+	var cancelHash, duressHash string
+	if change || current == pins.Duress {
+		if cancelHash, err = pins.Hash(body.CancelPin); err == nil {
+			duressHash, err = pins.Hash(body.DuressPin)
+		}
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+	}
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		if change {
+			if err := pins.Store(tx, id, cancelHash, duressHash); err != nil {
+				return err
+			}
+			return audit.Append(tx, audit.Entry{Actor: audit.Actor(e.Auth), Action: "pins_changed", Collection: "registrants", RecordID: id})
+		}
+		return refusePinChange(tx, e.Auth, open, attempt(set, current))
+	})
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	if change || current == pins.Duress {
+		return e.NoContent(http.StatusNoContent)
+	}
+	return i18n.FieldError(e, "currentPin", "wrong_pin", msgCurrentPin)
+}
+
+func checkNewPins(body pinsBody, lang string) validation.Errors {
 	errs := validation.Errors{}
 	for field, pin := range map[string]string{"cancelPin": body.CancelPin, "duressPin": body.DuressPin} {
 		if !pinRE.MatchString(pin) {
@@ -43,25 +100,41 @@ func setPins(e *core.RequestEvent) error {
 	if len(errs) == 0 && body.CancelPin == body.DuressPin {
 		errs["duressPin"] = validation.NewError("pins_equal", msgPinsEqual.In(lang))
 	}
-	if len(errs) > 0 {
-		return e.BadRequestError(msgPinFormat.In(lang), errs)
+	return errs
+}
+
+// attempt names, for the staff, the PIN a refused change was tried with.
+func attempt(set bool, current string) string {
+	switch {
+	case !set:
+		return "first_setting"
+	case current == pins.None:
+		return "wrong"
 	}
-	cancelHash, err := pins.Hash(body.CancelPin)
+	return current
+}
+
+// refusePinChange records a refused change: in the audit log, and on the timeline of each
+// open alert, where only staff see it.
+func refusePinChange(tx core.App, auth *core.Record, open []*core.Record, pin string) error {
+	actor := audit.Actor(auth)
+	for _, alert := range open {
+		if err := alerts.AddEvent(tx, alert, alerts.EventPinChangeRefused, actor, true, map[string]any{"pin": pin}); err != nil {
+			return err
+		}
+	}
+	return audit.Append(tx, audit.Entry{Actor: actor, Action: "pins_change_refused", Collection: "registrants", RecordID: auth.Id})
+}
+
+// pinsState is GET /api/alertbutton/pins: {"set"}, so that the app knows to ask for the
+// current cancel PIN. The hashes themselves never leave the server.
+func pinsState(e *core.RequestEvent) error {
+	if e.Auth == nil || e.Auth.Collection().Name != "registrants" {
+		return e.UnauthorizedError(msgSignIn.In(i18n.Lang(e)), nil)
+	}
+	set, err := pins.IsSet(e.App, e.Auth.Id)
 	if err != nil {
-		return err
+		return e.InternalServerError("", err)
 	}
-	duressHash, err := pins.Hash(body.DuressPin)
-	if err != nil {
-		return err
-	}
-	registrant, err := e.App.FindRecordById("registrants", e.Auth.Id)
-	if err != nil {
-		return e.NotFoundError("", err)
-	}
-	registrant.Set("cancel_pin_hash", cancelHash)
-	registrant.Set("duress_pin_hash", duressHash)
-	if err := e.App.Save(registrant); err != nil {
-		return err
-	}
-	return e.NoContent(http.StatusNoContent)
+	return e.JSON(http.StatusOK, map[string]bool{"set": set})
 }

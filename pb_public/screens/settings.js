@@ -68,30 +68,52 @@ function disclosureForm() {
 function pinsForm() {
   const say = status();
   const pinAttrs = { type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 8, required: true };
+  const currentPin = field({ label: t('settings.pins.current'), name: 'currentPin', ...pinAttrs });
   const cancelPin = field({ label: t('settings.pins.cancel'), name: 'cancelPin', ...pinAttrs });
   const duressPin = field({ label: t('settings.pins.duress'), name: 'duressPin', ...pinAttrs });
+  const changing = h('div', {}, h('p', {}, t('settings.pins.change')), currentPin);
+  // Changing PINs takes the current cancel PIN; the server says whether they are set.
+  const showCurrent = (set) => { changing.hidden = !set; };
+  showCurrent(localStorage.getItem('ab.pins') === '1');
+  (async () => {
+    try {
+      const state = await api('/api/alertbutton/pins', { token: token() });
+      showCurrent(state.set);
+      if (state.set) localStorage.setItem('ab.pins', '1');
+      else localStorage.removeItem('ab.pins');
+    } catch {
+      // offline: keep what the phone remembers
+    }
+  })();
   return h('form', { class: 'card', novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
-    cancelPin.setError('');
-    duressPin.setError('');
+    for (const f of [currentPin, cancelPin, duressPin]) f.setError('');
+    const cur = currentPin.input.value;
     const c = cancelPin.input.value;
     const d = duressPin.input.value;
-    const wrong = !/^[0-9]{4,8}$/.test(c) ? [cancelPin, t('err.pin')]
-      : !/^[0-9]{4,8}$/.test(d) ? [duressPin, t('err.pin')]
-        : c === d ? [duressPin, t('err.pin.same')] : null;
+    const wrong = !changing.hidden && !/^[0-9]{4,8}$/.test(cur) ? [currentPin, t('err.pin')]
+      : !/^[0-9]{4,8}$/.test(c) ? [cancelPin, t('err.pin')]
+        : !/^[0-9]{4,8}$/.test(d) ? [duressPin, t('err.pin')]
+          : c === d ? [duressPin, t('err.pin.same')] : null;
     if (wrong) {
       wrong[0].setError(wrong[1]);
       wrong[0].input.focus();
       return;
     }
+    const body = { cancelPin: c, duressPin: d };
+    if (!changing.hidden) body.currentPin = cur;
     try {
-      await api('/api/alertbutton/pins', { method: 'POST', body: { cancelPin: c, duressPin: d }, token: token() });
-      cancelPin.input.value = '';
-      duressPin.input.value = '';
+      await api('/api/alertbutton/pins', { method: 'POST', body, token: token() });
+      for (const f of [currentPin, cancelPin, duressPin]) f.input.value = '';
       localStorage.setItem('ab.pins', '1');
+      showCurrent(true);
       say.say(t('settings.pins.saved'), 'ok');
     } catch (err) {
       const data = err.data || {};
+      if (data.currentPin) {
+        showCurrent(true);
+        currentPin.setError(data.currentPin.message);
+      }
       if (data.cancelPin) cancelPin.setError(data.cancelPin.message);
       if (data.duressPin) duressPin.setError(data.duressPin.message);
       say.say(explain(err), 'error');
@@ -99,7 +121,7 @@ function pinsForm() {
   } },
   h('h2', {}, t('settings.pins.title')),
   h('p', {}, t('settings.pins.text')),
-  cancelPin, duressPin,
+  changing, cancelPin, duressPin,
   h('button', { type: 'submit', class: 'btn' }, t('settings.pins.save')),
   say);
 }

@@ -1,0 +1,28 @@
+package alerts
+
+import (
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Staff-only timeline events about the person's account while a case is open.
+const (
+	EventPinChangeRefused  = "pin_change_refused"
+	EventDeletionRequested = "deletion_requested"
+)
+
+// OpenOf returns the registrant's open alerts.
+func OpenOf(app core.App, registrantID string) ([]*core.Record, error) {
+	return app.FindAllRecords("alerts", dbx.HashExp{"registrant": registrantID}, dbx.In("status", anys(openStatuses)...))
+}
+
+// IsOpen tells whether the alert's status is an open one.
+func IsOpen(alert *core.Record) bool { return isOpen(alert) }
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}

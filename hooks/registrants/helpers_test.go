@@ -1,0 +1,84 @@
+package registrants_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"alertbutton/hooks/apptest"
+)
+
+// served is one appliance and its handler, for tests that make several requests in turn.
+type served struct {
+	t   *testing.T
+	app *tests.TestApp
+	h   http.Handler
+}
+
+func serve(t *testing.T) *served {
+	app, _ := apptest.New(t, "los-angeles")
+	return &served{t: t, app: app, h: apptest.Handler(t, app)}
+}
+
+// do sends a JSON request with token (if any) and returns the status and body.
+func (s *served) do(method, url, token, body string) (int, string) {
+	s.t.Helper()
+	req := httptest.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	rec := httptest.NewRecorder()
+	s.h.ServeHTTP(rec, req)
+	return rec.Code, strings.TrimSpace(rec.Body.String())
+}
+
+// openAlert saves an open case of r holding personal data.
+func openAlert(t testing.TB, app core.App, r *core.Record, uid, status string) *core.Record {
+	t.Helper()
+	c, _ := app.FindCollectionByNameOrId("alerts")
+	a := core.NewRecord(c)
+	a.Set("uid", uid)
+	a.Set("registrant", r.Id)
+	a.Set("source", "button")
+	a.Set("kind", "detained")
+	a.Set("status", status)
+	a.Set("location", `{"lat":34.05,"lon":-118.24}`)
+	a.Set("note", "SENTINEL-NOTE")
+	a.Set("subject_phone", r.GetString("phone"))
+	a.Set("county_geoid", "06037")
+	a.Set("facility", "Adelanto")
+	if err := app.SaveNoValidate(a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// newStaff saves a staff member with role and returns their token.
+func newStaff(t testing.TB, app core.App, email, role string) (*core.Record, string) {
+	t.Helper()
+	c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	s := core.NewRecord(c)
+	s.SetEmail(email)
+	apptest.SetPassword(s)
+	s.Set("role", role)
+	if err := app.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	return s, apptest.Token(t, s)
+}
+
+// events are an alert's timeline events of one type.
+func events(t testing.TB, app core.App, alertID, typ string) []*core.Record {
+	t.Helper()
+	evs, err := app.FindAllRecords("alert_events", dbx.HashExp{"alert": alertID, "type": typ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
