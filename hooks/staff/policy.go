@@ -13,7 +13,7 @@ import (
 	"alertbutton/hooks/privacy"
 )
 
-// itOnly are the API areas only IT may use: settings, backups, logs, jobs, schema.
+// itOnly are the API areas only IT may use: settings, backups, logs, jobs.
 var itOnly = []string{"/api/settings", "/api/backups", "/api/logs", "/api/crons"}
 
 // policy answers 403 when the signed-in staff member's role does not allow the request.
@@ -23,8 +23,9 @@ func policy(e *core.RequestEvent) error {
 		// Raw SQL would bypass the append-only audit log and the sealed fields.
 		return e.ForbiddenError("Raw SQL is disabled on this appliance.", nil)
 	}
-	if strings.HasPrefix(path, "/api/collections/") && strings.HasSuffix(path, "/truncate") {
-		return e.ForbiddenError("Emptying a collection is disabled on this appliance: cases and the audit log must not be lost.", nil)
+	if schemaRequest(e.Request.Method, path) {
+		// Truncate has no request hook of its own: this is its only guard.
+		return e.ForbiddenError(msgSchema, nil)
 	}
 	role := privacy.StaffRole(e.Auth)
 	if role == "" || allowed(e, role, path) {
@@ -50,9 +51,6 @@ func allowed(e *core.RequestEvent, role, path string) bool {
 		if path == prefix || strings.HasPrefix(path, prefix+"/") {
 			return false
 		}
-	}
-	if strings.HasPrefix(path, "/api/collections") && !strings.Contains(path, "/records") && method != http.MethodGet {
-		return false // schema changes, import, truncate
 	}
 	return true
 }

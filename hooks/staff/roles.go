@@ -2,13 +2,11 @@ package staff
 
 import (
 	"errors"
-	"slices"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/privacy"
-	"alertbutton/migrations"
 )
 
 // Bind enforces the roles and keeps staff accounts in IT's hands.
@@ -24,14 +22,7 @@ func Bind(app core.App) {
 		}
 		return e.Next()
 	})
-	// The appliance's own collections hold cases and the audit log; the schema's owner is
-	// the migrations (migrate down still works), never a click in the admin UI.
-	app.OnCollectionDeleteRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
-		if slices.Contains(migrations.Collections, e.Collection.Name) {
-			return e.ForbiddenError("The collection "+e.Collection.Name+" belongs to the appliance and cannot be deleted.", nil)
-		}
-		return e.Next()
-	})
+	bindSchemaLock(app)
 	// Realtime messages do not pass the request policy; a subscription's endpoint
 	// identifies a person's browser, so none is sent, to staff either.
 	app.OnRecordEnrich(routesOnly...).BindFunc(func(e *core.RecordEnrichEvent) error {
