@@ -15,6 +15,7 @@ func Bind(app core.App) {
 		se.Router.BindFunc(policy)
 		return se.Next()
 	})
+	app.OnBatchRequest().BindFunc(batchPolicy)
 	// A superuser made from the command line (superuser upsert) is IT.
 	app.OnRecordCreate(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetString("role") == "" {
