@@ -18,14 +18,18 @@ import (
 
 // Audit actions of the staff accounts.
 const (
-	ActionStaffCreate     = "staff_create"
-	ActionStaffRoleChange = "staff_role_change"
+	ActionStaffCreate      = "staff_create"
+	ActionStaffRoleChange  = "staff_role_change"
+	ActionStaffCredentials = "staff_credentials_change"
+	ActionStaffDelete      = "staff_delete"
 )
 
 // Push types of the notices to the consuls.
 const (
 	PayloadStaffCreated     = "staff.created"
 	PayloadStaffRoleChanged = "staff.role_changed"
+	PayloadStaffCredentials = "staff.credentials_changed"
+	PayloadStaffDeleted     = "staff.deleted"
 )
 
 var (
@@ -35,6 +39,13 @@ var (
 	msgStaffRoleChanged = notice{
 		i18n.Text{ES: "Cambio de rol del personal", EN: "Staff role changed"},
 		i18n.Text{ES: "Una cuenta del personal pasó del rol %s al rol %s. Revísala en el panel.", EN: "A staff account went from the role %s to the role %s. Review it in the admin panel."}}
+	msgStaffCredentials = notice{
+		i18n.Text{ES: "Contraseña o correo del personal cambiados", EN: "Staff password or e-mail changed"},
+		i18n.Text{ES: "La contraseña o el correo de una cuenta del personal con el rol %s no los cambió su titular desde su sesión (fue otra cuenta, la línea de comandos o un enlace de restablecimiento): quien lo hizo puede entrar como esa persona. Revísala en el panel.",
+			EN: "The password or e-mail of a staff account with the role %s was not changed by its holder from their session (another account, the command line or a reset link did it): whoever did can sign in as that person. Review it in the admin panel."}}
+	msgStaffDeleted = notice{
+		i18n.Text{ES: "Cuenta del personal eliminada", EN: "Staff account deleted"},
+		i18n.Text{ES: "Se eliminó una cuenta del personal con el rol %s.", EN: "A staff account with the role %s was deleted."}}
 )
 
 type notice struct{ title, body i18n.Text }
@@ -67,11 +78,26 @@ func bindAccounts(app core.App) {
 	})
 	app.OnRecordUpdate(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordEvent) error {
 		from, to := roleOf(e.Record.Original()), roleOf(e.Record)
-		if from == to {
+		// Whoever sets another's password or e-mail can sign in as them.
+		credentials := credentialsChanged(e.Record) && actorOf(e.Record) != audit.Actor(e.Record)
+		if from == to && !credentials {
 			return e.Next()
 		}
 		return afterSave(e, func(tx core.App) error {
-			return announce(tx, e.Record, ActionStaffRoleChange, PayloadStaffRoleChanged, msgStaffRoleChanged, from, to)
+			if from != to {
+				if err := announce(tx, e.Record, ActionStaffRoleChange, PayloadStaffRoleChanged, msgStaffRoleChanged, from, to); err != nil {
+					return err
+				}
+			}
+			if credentials {
+				return announce(tx, e.Record, ActionStaffCredentials, PayloadStaffCredentials, msgStaffCredentials, to)
+			}
+			return nil
+		})
+	})
+	app.OnRecordDelete(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordEvent) error {
+		return afterSave(e, func(tx core.App) error {
+			return announce(tx, e.Record, ActionStaffDelete, PayloadStaffDeleted, msgStaffDeleted, roleOf(e.Record))
 		})
 	})
 	app.OnRecordCreateRequest(core.CollectionNameSuperusers).BindFunc(onlyIT)
@@ -122,6 +148,11 @@ func actorOf(r *core.Record) string {
 	return "system" // the command line
 }
 
+func credentialsChanged(r *core.Record) bool {
+	old := r.Original()
+	return r.Get(core.FieldNamePassword) != old.Get(core.FieldNamePassword) || r.Email() != old.Email()
+}
+
 // roleOf is the account's role; a superuser without one is IT.
 func roleOf(r *core.Record) string {
 	if role := r.GetString("role"); role != "" {
@@ -130,7 +161,7 @@ func roleOf(r *core.Record) string {
 	return privacy.RoleIT
 }
 
-// afterSave saves e's record and then runs fn, in one transaction.
+// afterSave saves (or deletes) e's record and then runs fn, in one transaction.
 func afterSave(e *core.RecordEvent, fn func(tx core.App) error) error {
 	outer := e.App
 	defer func() { e.App = outer }()

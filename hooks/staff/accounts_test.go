@@ -62,10 +62,21 @@ func TestStaffChangesAreAuditedAndShownToConsuls(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("IT could not change a role: %d %s", status, body)
 	}
-	// An account's own harmless edit is neither audited as a role change nor announced.
-	status, body = call(t, srv.URL, apptest.Token(t, adviser), http.MethodPatch, "/api/collections/_superusers/records/"+adviser.Id, `{"on_duty":true}`)
+	// Whoever sets another's password can sign in as them.
+	status, body = call(t, srv.URL, apptest.Token(t, it), http.MethodPatch, "/api/collections/_superusers/records/"+added.Id,
+		`{"password":"otra-contraseña-1","passwordConfirm":"otra-contraseña-1"}`)
 	if status != 200 {
-		t.Fatalf("an adviser could not go on duty: %d %s", status, body)
+		t.Fatalf("IT could not set a password: %d %s", status, body)
+	}
+	// An account's own edits, its password included, are neither audited here nor announced.
+	status, body = call(t, srv.URL, apptest.Token(t, adviser), http.MethodPatch, "/api/collections/_superusers/records/"+adviser.Id,
+		`{"on_duty":true,"oldPassword":"contraseña-larga-1","password":"otra-contraseña-1","passwordConfirm":"otra-contraseña-1"}`)
+	if status != 200 {
+		t.Fatalf("an adviser could not change their own account: %d %s", status, body)
+	}
+	status, body = call(t, srv.URL, apptest.Token(t, it), http.MethodDelete, "/api/collections/_superusers/records/"+added.Id, "")
+	if status != 204 {
+		t.Fatalf("IT could not delete an account: %d %s", status, body)
 	}
 
 	rows, err := app.FindRecordsByFilter("audit_log", "seq > {:n}", "seq", 0, 0, dbx.Params{"n": before})
@@ -76,7 +87,12 @@ func TestStaffChangesAreAuditedAndShownToConsuls(t *testing.T) {
 	for _, r := range rows {
 		got = append(got, r.GetString("actor")+" "+r.GetString("action")+" "+r.GetString("record_id"))
 	}
-	want := []string{"staff:" + it.Id + " staff_create " + added.Id, "staff:" + it.Id + " staff_role_change " + added.Id}
+	want := []string{
+		"staff:" + it.Id + " staff_create " + added.Id,
+		"staff:" + it.Id + " staff_role_change " + added.Id,
+		"staff:" + it.Id + " staff_credentials_change " + added.Id,
+		"staff:" + it.Id + " staff_delete " + added.Id,
+	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("audit rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -97,6 +113,8 @@ func TestStaffChangesAreAuditedAndShownToConsuls(t *testing.T) {
 	wantTypes := []string{
 		staff.PayloadStaffCreated + ": A staff account with the role adviser was created. Review it in the admin panel.",
 		staff.PayloadStaffRoleChanged + ": A staff account went from the role adviser to the role consul. Review it in the admin panel.",
+		staff.PayloadStaffCredentials + ": The password or e-mail of a staff account with the role consul was not changed by its holder from their session (another account, the command line or a reset link did it): whoever did can sign in as that person. Review it in the admin panel.",
+		staff.PayloadStaffDeleted + ": A staff account with the role consul was deleted.",
 	}
 	if strings.Join(types, "\n") != strings.Join(wantTypes, "\n") {
 		t.Errorf("consul notices:\n%s\nwant:\n%s", strings.Join(types, "\n"), strings.Join(wantTypes, "\n"))
