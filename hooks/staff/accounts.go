@@ -176,6 +176,11 @@ func afterSave(e *core.RecordEvent, fn func(tx core.App) error) error {
 
 // announce writes the audit row and queues a push to each of the consuls' devices.
 func announce(tx core.App, account *core.Record, action, payloadType string, n notice, roles ...any) error {
+	if _, err := tx.FindCachedCollectionByNameOrId("audit_log"); err != nil {
+		// `superuser upsert` on a new data directory runs before the appliance's migrations:
+		// there is no log yet and no consul to tell. The schema lock keeps it from going later.
+		return nil
+	}
 	err := audit.Append(tx, audit.Entry{
 		Actor: actorOf(account), Action: action, Collection: core.CollectionNameSuperusers, RecordID: account.Id,
 	})
