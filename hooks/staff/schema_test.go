@@ -1,12 +1,16 @@
 package staff_test
 
 import (
+	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/audit"
@@ -114,5 +118,37 @@ func TestSchemaLockedOnceServing(t *testing.T) {
 	c, _ = app.FindCollectionByNameOrId("before_serve")
 	if err := app.Delete(c); err == nil {
 		t.Error("a collection was deleted while serving")
+	}
+}
+
+// TestSchemaHooksRefuseWithoutThePolicy: the collections API's own hooks refuse, so a route
+// the URL policy does not know (a custom one, a new PocketBase version's) is refused too.
+func TestSchemaHooksRefuseWithoutThePolicy(t *testing.T) {
+	app, _ := apptest.New(t, "los-angeles")
+	c, err := app.FindCollectionByNameOrId("audit_log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	request := func() *core.RequestEvent {
+		e := &core.RequestEvent{App: app}
+		e.Request = httptest.NewRequest(http.MethodPatch, "/somewhere/else", nil)
+		e.Response = httptest.NewRecorder()
+		return e
+	}
+	saved := func(*core.CollectionRequestEvent) error { return errors.New("the change went through") }
+	for name, h := range map[string]*hook.Hook[*core.CollectionRequestEvent]{
+		"create": app.OnCollectionCreateRequest(), "update": app.OnCollectionUpdateRequest(), "delete": app.OnCollectionDeleteRequest(),
+	} {
+		e := &core.CollectionRequestEvent{RequestEvent: request()}
+		e.Collection = c
+		err := h.Trigger(e, saved)
+		if apiErr, ok := err.(*router.ApiError); !ok || apiErr.Status != 403 || !strings.Contains(apiErr.Message, "migrations") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	err = app.OnCollectionsImportRequest().Trigger(&core.CollectionsImportRequestEvent{RequestEvent: request()},
+		func(*core.CollectionsImportRequestEvent) error { return errors.New("the import went through") })
+	if apiErr, ok := err.(*router.ApiError); !ok || apiErr.Status != 403 {
+		t.Errorf("import: %v", err)
 	}
 }
