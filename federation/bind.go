@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,7 +14,6 @@ import (
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/groupcommit"
-	"alertbutton/migrations"
 )
 
 // Routes.
@@ -81,12 +79,7 @@ func Bind(app core.App, cfg *appliance.Config) {
 		return se.Next()
 	})
 	app.OnRecordUpdateRequest("alerts").BindFunc(s.transfer)
-	app.OnCollectionDeleteRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
-		if slices.Contains(migrations.FederationCollections, e.Collection.Name) {
-			return e.ForbiddenError("The collection "+e.Collection.Name+" belongs to the federation and cannot be deleted.", nil)
-		}
-		return e.Next()
-	})
+	bindReadOnlyState(app)
 }
 
 // SetClock makes the federation routes of app read now from clock (tests move it instead

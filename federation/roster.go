@@ -12,6 +12,7 @@ import (
 
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
+	"alertbutton/migrations"
 )
 
 // RootEnv names the environment variable holding the federation root public key.
@@ -33,11 +34,21 @@ func RootPublicKey(flag string) (ed25519.PublicKey, error) {
 	return raw, nil
 }
 
-// HeldRosterVersion is the version of the newest roster imported, 0 for none.
+// HeldRosterVersion is the version of the newest roster ever imported, 0 for none: the
+// highest of the rows held and of the high-water mark, which a removed row does not lower.
 func HeldRosterVersion(app core.App) (int64, error) {
 	var v int64
-	err := app.DB().Select("coalesce(max(version), 0)").From("federation_rosters").Row(&v)
+	err := app.DB().NewQuery(`SELECT max(
+		(SELECT coalesce(max([[version]]), 0) FROM {{federation_rosters}}),
+		(SELECT coalesce(max([[version]]), 0) FROM {{` + migrations.RosterHighWaterTable + `}}))`).Row(&v)
 	return v, err
+}
+
+// raiseHighWater records version as the highest roster imported.
+func raiseHighWater(app core.App, version int64) error {
+	_, err := app.DB().NewQuery(`UPDATE {{` + migrations.RosterHighWaterTable + `}}
+		SET [[version]] = max([[version]], {:v}) WHERE [[id]] = 1`).Bind(dbx.Params{"v": version}).Execute()
+	return err
 }
 
 // ImportResult says what an import changed.
@@ -66,6 +77,9 @@ func ImportRoster(app core.App, self string, raw []byte, root ed25519.PublicKey,
 			return fmt.Errorf("roster version %d is not newer than the one held (version %d): nothing changed; ask the central office for the current roster", r.Version, held)
 		}
 		if err := saveRoster(tx, r, raw); err != nil {
+			return err
+		}
+		if err := raiseHighWater(tx, r.Version); err != nil {
 			return err
 		}
 		listed := map[string]bool{}

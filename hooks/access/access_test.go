@@ -32,7 +32,10 @@ func plus(groups ...[]string) []string {
 // (DESIGN.md section 4 and the roles). "Registrant A" is the owner of the record acted on.
 type rules struct{ list, view, create, update, delete []string }
 
-var infrastructure = rules{list: staffRoles, view: staffRoles, create: []string{it}, update: []string{it}, delete: []string{it}}
+var (
+	infrastructure  = rules{list: staffRoles, view: staffRoles, create: []string{it}, update: []string{it}, delete: []string{it}}
+	federationState = rules{list: staffRoles, view: staffRoles, create: nobody, update: nobody, delete: nobody}
+)
 
 var collections = map[string]rules{
 	// Anyone reads the directory; IT writes it.
@@ -67,12 +70,13 @@ var collections = map[string]rules{
 	// The machine's own queues and state: staff read, IT writes.
 	"outbox": infrastructure,
 	// The scheduler's own report (its hooks refuse every hand edit).
-	"jobs":               {list: staffRoles, view: staffRoles, create: nobody, update: nobody, delete: nobody},
-	"federation_inbox":   infrastructure,
-	"federation_nonces":  infrastructure,
-	"federation_rosters": infrastructure,
-	"federation_peers":   infrastructure,
-	"federation_seq":     infrastructure,
+	"jobs": {list: staffRoles, view: staffRoles, create: nobody, update: nobody, delete: nobody},
+	// The federation's own state: staff read, only the federation writes it.
+	"federation_inbox":   federationState,
+	"federation_nonces":  federationState,
+	"federation_rosters": federationState,
+	"federation_peers":   federationState,
+	"federation_seq":     federationState,
 	// Staff see each other (to assign cases); only IT adds, changes or removes another.
 	core.CollectionNameSuperusers: {list: staffRoles, view: staffRoles, create: []string{it}, update: []string{it}, delete: []string{it}},
 }
@@ -213,7 +217,20 @@ func TestOtherAPIAccess(t *testing.T) {
 		{http.MethodGet, "/api/logs/stats", "", []string{it}},
 		{http.MethodGet, "/api/crons", "", []string{it}},
 		{http.MethodGet, "/api/collections", "", staffRoles},
-		{http.MethodPost, "/api/collections", `{"name":"extra","type":"base"}`, []string{it}},
+		{http.MethodGet, "/api/collections/alerts", "", staffRoles},
+		// The schema is the migrations': nobody changes it through the API.
+		{http.MethodPost, "/api/collections", `{"name":"extra","type":"base"}`, nobody},
+		{http.MethodPost, "/api/collections", `{"name":"people","type":"view","listRule":"","viewQuery":"SELECT id, phone FROM registrants"}`, nobody},
+		{http.MethodPost, "/api/collections/meta/dry-run-view", `{"query":"SELECT id, cancel_pin_hash FROM registrants"}`, nobody},
+		{http.MethodPatch, "/api/collections/audit_log", `{"name":"audit_old"}`, nobody},
+		{http.MethodPatch, "/api/collections/registrants", `{"listRule":""}`, nobody},
+		{http.MethodPatch, "/api/collections/alerts", `{"fields":[{"name":"extra","type":"text"}]}`, nobody},
+		{http.MethodPut, "/api/collections/import", `{"collections":[{"name":"only","type":"base"}],"deleteMissing":true}`, nobody},
+		{http.MethodDelete, "/api/collections/alerts/truncate", "", nobody},
+		{http.MethodDelete, "/api/collections/audit_log", "", nobody},
+		{http.MethodDelete, "/api/collections/federation_rosters", "", nobody},
+		// The admin UI refreshes its session on every load, whatever the role.
+		{http.MethodPost, "/api/collections/_superusers/auth-refresh", "", staffRoles},
 		{http.MethodPost, "/api/collections/registrants/impersonate/" + w.a.Id, `{}`, nobody},
 		{http.MethodPost, "/api/files/token", "", plus([]string{regA, regB}, staffRoles)},
 	}

@@ -54,7 +54,7 @@ func TestNobodyEditsOrDeletesTheLog(t *testing.T) {
 
 func TestITCannotDropTheLog(t *testing.T) {
 	apptest.Run(t, "los-angeles", tests.ApiScenario{
-		Method: http.MethodDelete, URL: "/api/collections/audit_log", ExpectedStatus: 403, ExpectedContent: []string{"cannot be deleted"},
+		Method: http.MethodDelete, URL: "/api/collections/audit_log", ExpectedStatus: 403, ExpectedContent: []string{"The schema belongs to the appliance's migrations"},
 	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
 		c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
 		it := core.NewRecord(c)

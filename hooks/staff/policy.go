@@ -4,6 +4,7 @@ package staff
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -13,7 +14,7 @@ import (
 	"alertbutton/hooks/privacy"
 )
 
-// itOnly are the API areas only IT may use: settings, backups, logs, jobs, schema.
+// itOnly are the API areas only IT may use: settings, backups, logs, jobs.
 var itOnly = []string{"/api/settings", "/api/backups", "/api/logs", "/api/crons"}
 
 // policy answers 403 when the signed-in staff member's role does not allow the request.
@@ -23,36 +24,33 @@ func policy(e *core.RequestEvent) error {
 		// Raw SQL would bypass the append-only audit log and the sealed fields.
 		return e.ForbiddenError("Raw SQL is disabled on this appliance.", nil)
 	}
-	if strings.HasPrefix(path, "/api/collections/") && strings.HasSuffix(path, "/truncate") {
-		return e.ForbiddenError("Emptying a collection is disabled on this appliance: cases and the audit log must not be lost.", nil)
+	if schemaRequest(e.Request.Method, path) {
+		// Truncate has no request hook of its own: this is its only guard.
+		return e.ForbiddenError(msgSchema, nil)
 	}
 	role := privacy.StaffRole(e.Auth)
-	if role == "" || allowed(e, role, path) {
+	if role == "" || allowed(e.App, role, e.Request.Method, path) {
 		return e.Next()
 	}
 	return e.ForbiddenError("Your role ("+role+") does not allow this. Ask the consulate's IT.", nil)
 }
 
-func allowed(e *core.RequestEvent, role, path string) bool {
-	method := e.Request.Method
+func allowed(app core.App, role, method, path string) bool {
 	if strings.Contains(path, "/impersonate/") {
 		// An impersonation token would show its holder the person's sealed fields.
 		return false
 	}
-	collection, isRecords := recordsCollection(e, path)
+	collection, isRecords := recordsCollection(app, path)
 	if isRecords && !recordsAllowed(role, method, collection) {
 		return false
 	}
 	if role == privacy.RoleIT {
-		return !writesPersonalData(e, method, path)
+		return !writesPersonalData(app, method, path)
 	}
 	for _, prefix := range itOnly {
 		if path == prefix || strings.HasPrefix(path, prefix+"/") {
 			return false
 		}
-	}
-	if strings.HasPrefix(path, "/api/collections") && !strings.Contains(path, "/records") && method != http.MethodGet {
-		return false // schema changes, import, truncate
 	}
 	return true
 }
@@ -86,7 +84,7 @@ func recordsAllowed(role, method, collection string) bool {
 }
 
 // recordsCollection is the collection a records API path acts on, by name.
-func recordsCollection(e *core.RequestEvent, path string) (string, bool) {
+func recordsCollection(app core.App, path string) (string, bool) {
 	if !strings.HasPrefix(path, "/api/collections/") {
 		return "", false
 	}
@@ -94,7 +92,7 @@ func recordsCollection(e *core.RequestEvent, path string) (string, bool) {
 	if len(parts) < 2 || parts[1] != "records" {
 		return "", false
 	}
-	if c, err := e.App.FindCachedCollectionByNameOrId(parts[0]); err == nil {
+	if c, err := app.FindCachedCollectionByNameOrId(parts[0]); err == nil {
 		return c.Name, true
 	}
 	return parts[0], true
@@ -102,7 +100,7 @@ func recordsCollection(e *core.RequestEvent, path string) (string, bool) {
 
 // writesPersonalData is IT writing a registrant's, relative's or case's record: IT runs the
 // machine and does not see sealed fields, so it must not overwrite them either.
-func writesPersonalData(e *core.RequestEvent, method, path string) bool {
+func writesPersonalData(app core.App, method, path string) bool {
 	if method == http.MethodGet || !strings.HasPrefix(path, "/api/collections/") {
 		return false
 	}
@@ -110,6 +108,22 @@ func writesPersonalData(e *core.RequestEvent, method, path string) bool {
 	if len(parts) < 2 || parts[1] != "records" {
 		return false
 	}
-	c, err := e.App.FindCachedCollectionByNameOrId(parts[0])
+	c, err := app.FindCachedCollectionByNameOrId(parts[0])
 	return err == nil && slices.Contains(audit.PersonalCollections, c.Name)
+}
+
+// batchPolicy applies the role policy to each request of a batch: PocketBase runs them
+// without the router's middlewares, so policy never sees them.
+func batchPolicy(e *core.BatchRequestEvent) error {
+	role := privacy.StaffRole(e.Auth)
+	if role == "" {
+		return e.Next()
+	}
+	for _, ir := range e.Batch {
+		u, err := url.Parse(ir.URL)
+		if err != nil || !allowed(e.App, role, strings.ToUpper(ir.Method), u.Path) {
+			return e.ForbiddenError("Your role ("+role+") does not allow "+ir.Method+" "+ir.URL+". Ask the consulate's IT.", nil)
+		}
+	}
+	return e.Next()
 }

@@ -2,13 +2,8 @@ package staff
 
 import (
 	"errors"
-	"slices"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
-
-	"alertbutton/hooks/privacy"
-	"alertbutton/migrations"
 )
 
 // Bind enforces the roles and keeps staff accounts in IT's hands.
@@ -17,21 +12,8 @@ func Bind(app core.App) {
 		se.Router.BindFunc(policy)
 		return se.Next()
 	})
-	// A superuser made from the command line (superuser upsert) is IT.
-	app.OnRecordCreate(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordEvent) error {
-		if e.Record.GetString("role") == "" {
-			e.Record.Set("role", privacy.RoleIT)
-		}
-		return e.Next()
-	})
-	// The appliance's own collections hold cases and the audit log; the schema's owner is
-	// the migrations (migrate down still works), never a click in the admin UI.
-	app.OnCollectionDeleteRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
-		if slices.Contains(migrations.Collections, e.Collection.Name) {
-			return e.ForbiddenError("The collection "+e.Collection.Name+" belongs to the appliance and cannot be deleted.", nil)
-		}
-		return e.Next()
-	})
+	app.OnBatchRequest().BindFunc(batchPolicy)
+	bindSchemaLock(app)
 	// Realtime messages do not pass the request policy; a subscription's endpoint
 	// identifies a person's browser, so none is sent, to staff either.
 	app.OnRecordEnrich(routesOnly...).BindFunc(func(e *core.RecordEnrichEvent) error {
@@ -40,30 +22,7 @@ func Bind(app core.App) {
 		}
 		return e.Next()
 	})
-	app.OnRecordCreateRequest(core.CollectionNameSuperusers).BindFunc(onlyIT)
-	app.OnRecordDeleteRequest(core.CollectionNameSuperusers).BindFunc(onlyIT)
-	app.OnRecordUpdateRequest(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordRequestEvent) error {
-		role := privacy.StaffRole(e.Auth)
-		if role == privacy.RoleIT {
-			return e.Next()
-		}
-		if e.Auth == nil || e.Auth.Id != e.Record.Id {
-			return e.ForbiddenError("Only IT can change another staff member's account.", nil)
-		}
-		if e.Record.GetString("role") != e.Record.Original().GetString("role") {
-			return e.BadRequestError("Only IT can change roles.", validation.Errors{
-				"role": validation.NewError("role_locked", "Only IT can change roles."),
-			})
-		}
-		return e.Next()
-	})
+	bindAccounts(app)
 }
 
 var errRoutesOnly = errors.New("push subscriptions are reached through the appliance's routes only")
-
-func onlyIT(e *core.RecordRequestEvent) error {
-	if privacy.StaffRole(e.Auth) != privacy.RoleIT {
-		return e.ForbiddenError("Only IT can add or remove staff accounts.", nil)
-	}
-	return e.Next()
-}

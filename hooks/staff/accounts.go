@@ -1,0 +1,211 @@
+package staff
+
+import (
+	"fmt"
+	"os"
+	"sync"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/audit"
+	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/outbox"
+	"alertbutton/hooks/privacy"
+	"alertbutton/hooks/push"
+)
+
+// Audit actions of the staff accounts.
+const (
+	ActionStaffCreate      = "staff_create"
+	ActionStaffRoleChange  = "staff_role_change"
+	ActionStaffCredentials = "staff_credentials_change"
+	ActionStaffDelete      = "staff_delete"
+)
+
+// Push types of the notices to the consuls.
+const (
+	PayloadStaffCreated     = "staff.created"
+	PayloadStaffRoleChanged = "staff.role_changed"
+	PayloadStaffCredentials = "staff.credentials_changed"
+	PayloadStaffDeleted     = "staff.deleted"
+)
+
+var (
+	msgStaffCreated = notice{
+		i18n.Text{ES: "Nueva cuenta del personal", EN: "New staff account"},
+		i18n.Text{ES: "Se creó una cuenta del personal con el rol %s. Revísala en el panel.", EN: "A staff account with the role %s was created. Review it in the admin panel."}}
+	msgStaffRoleChanged = notice{
+		i18n.Text{ES: "Cambio de rol del personal", EN: "Staff role changed"},
+		i18n.Text{ES: "Una cuenta del personal pasó del rol %s al rol %s. Revísala en el panel.", EN: "A staff account went from the role %s to the role %s. Review it in the admin panel."}}
+	msgStaffCredentials = notice{
+		i18n.Text{ES: "Contraseña o correo del personal cambiados", EN: "Staff password or e-mail changed"},
+		i18n.Text{ES: "La contraseña o el correo de una cuenta del personal con el rol %s no los cambió su titular desde su sesión (fue otra cuenta, la línea de comandos o un enlace de restablecimiento): quien lo hizo puede entrar como esa persona. Revísala en el panel.",
+			EN: "The password or e-mail of a staff account with the role %s was not changed by its holder from their session (another account, the command line or a reset link did it): whoever did can sign in as that person. Review it in the admin panel."}}
+	msgStaffDeleted = notice{
+		i18n.Text{ES: "Cuenta del personal eliminada", EN: "Staff account deleted"},
+		i18n.Text{ES: "Se eliminó una cuenta del personal con el rol %s.", EN: "A staff account with the role %s was deleted."}}
+)
+
+type notice struct{ title, body i18n.Text }
+
+// requestActors are the staff members whose request is saving a staff account, by the
+// record saved: the model hooks, which also see the command line's saves, know no caller.
+var requestActors sync.Map
+
+// bindAccounts makes every new staff account and every role change leave an audit row and
+// a push to each consul, in the transaction that saves it, whoever saves it (the API or
+// `superuser upsert`); and keeps anyone from changing their own role.
+func bindAccounts(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		// The first IT account is the command line's: no installer link in the console.
+		se.InstallerFunc = nil
+		if n, err := se.App.CountRecords(core.CollectionNameSuperusers); err == nil && n == 0 {
+			fmt.Fprintln(os.Stderr, "WARNING: no staff account yet: create the first IT account with `alertbutton superuser upsert EMAIL PASSWORD`")
+		}
+		return se.Next()
+	})
+	app.OnRecordCreate(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordEvent) error {
+		// A superuser made from the command line (superuser upsert) is IT.
+		if e.Record.GetString("role") == "" {
+			e.Record.Set("role", privacy.RoleIT)
+		}
+		return afterSave(e, func(tx core.App) error {
+			role := e.Record.GetString("role")
+			return announce(tx, e.Record, ActionStaffCreate, PayloadStaffCreated, msgStaffCreated, role)
+		})
+	})
+	app.OnRecordUpdate(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordEvent) error {
+		from, to := roleOf(e.Record.Original()), roleOf(e.Record)
+		// Whoever sets another's password or e-mail can sign in as them.
+		credentials := credentialsChanged(e.Record) && actorOf(e.Record) != audit.Actor(e.Record)
+		if from == to && !credentials {
+			return e.Next()
+		}
+		return afterSave(e, func(tx core.App) error {
+			if from != to {
+				if err := announce(tx, e.Record, ActionStaffRoleChange, PayloadStaffRoleChanged, msgStaffRoleChanged, from, to); err != nil {
+					return err
+				}
+			}
+			if credentials {
+				return announce(tx, e.Record, ActionStaffCredentials, PayloadStaffCredentials, msgStaffCredentials, to)
+			}
+			return nil
+		})
+	})
+	app.OnRecordDelete(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordEvent) error {
+		return afterSave(e, func(tx core.App) error {
+			return announce(tx, e.Record, ActionStaffDelete, PayloadStaffDeleted, msgStaffDeleted, roleOf(e.Record))
+		})
+	})
+	app.OnRecordCreateRequest(core.CollectionNameSuperusers).BindFunc(onlyIT)
+	app.OnRecordDeleteRequest(core.CollectionNameSuperusers).BindFunc(onlyIT)
+	app.OnRecordUpdateRequest(core.CollectionNameSuperusers).BindFunc(updateAccount)
+}
+
+func onlyIT(e *core.RecordRequestEvent) error {
+	if privacy.StaffRole(e.Auth) != privacy.RoleIT {
+		return e.ForbiddenError("Only IT can add or remove staff accounts.", nil)
+	}
+	return withActor(e)
+}
+
+func updateAccount(e *core.RecordRequestEvent) error {
+	self := e.Auth != nil && e.Auth.Id == e.Record.Id
+	roleChanged := roleOf(e.Record) != roleOf(e.Record.Original())
+	if roleChanged && self {
+		return e.BadRequestError("Nobody changes their own role, IT included: ask another IT account.", validation.Errors{
+			"role": validation.NewError("role_locked", "Nobody changes their own role, IT included: ask another IT account."),
+		})
+	}
+	if privacy.StaffRole(e.Auth) == privacy.RoleIT {
+		return withActor(e)
+	}
+	if !self {
+		return e.ForbiddenError("Only IT can change another staff member's account.", nil)
+	}
+	if roleChanged {
+		return e.BadRequestError("Only IT can change roles.", validation.Errors{
+			"role": validation.NewError("role_locked", "Only IT can change roles."),
+		})
+	}
+	return withActor(e)
+}
+
+// withActor lets the model hooks know who saves the account.
+func withActor(e *core.RecordRequestEvent) error {
+	requestActors.Store(e.Record, audit.Actor(e.Auth))
+	defer requestActors.Delete(e.Record)
+	return e.Next()
+}
+
+func actorOf(r *core.Record) string {
+	if actor, ok := requestActors.Load(r); ok {
+		return actor.(string)
+	}
+	return "system" // the command line
+}
+
+func credentialsChanged(r *core.Record) bool {
+	old := r.Original()
+	return r.Get(core.FieldNamePassword) != old.Get(core.FieldNamePassword) || r.Email() != old.Email()
+}
+
+// roleOf is the account's role; a superuser without one is IT.
+func roleOf(r *core.Record) string {
+	if role := r.GetString("role"); role != "" {
+		return role
+	}
+	return privacy.RoleIT
+}
+
+// afterSave saves (or deletes) e's record and then runs fn, in one transaction.
+func afterSave(e *core.RecordEvent, fn func(tx core.App) error) error {
+	outer := e.App
+	defer func() { e.App = outer }()
+	return outer.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// announce writes the audit row and queues a push to each of the consuls' devices.
+func announce(tx core.App, account *core.Record, action, payloadType string, n notice, roles ...any) error {
+	if _, err := tx.FindCachedCollectionByNameOrId("audit_log"); err != nil {
+		// `superuser upsert` on a new data directory runs before the appliance's migrations:
+		// there is no log yet and no consul to tell. The schema lock keeps it from going later.
+		return nil
+	}
+	err := audit.Append(tx, audit.Entry{
+		Actor: actorOf(account), Action: action, Collection: core.CollectionNameSuperusers, RecordID: account.Id,
+	})
+	if err != nil {
+		return err
+	}
+	subs, err := alerts.StaffSubscriptions(tx, false, privacy.RoleConsul)
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		lang := s.GetString("language")
+		if lang != "en" {
+			lang = "es"
+		}
+		p := push.Payload{
+			Type:  payloadType,
+			Title: n.title.In(lang),
+			Body:  fmt.Sprintf(n.body.In(lang), roles...),
+			URL:   "/_/#/collections?collection=" + core.CollectionNameSuperusers + "&record=" + account.Id,
+			Lang:  lang,
+		}
+		if err := outbox.Push(tx, s.Id, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
