@@ -61,7 +61,7 @@ func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c cl
 		if err := tx.Save(alert); err != nil {
 			return err
 		}
-		if err := AddEvent(tx, alert, c.event, actor, false, map[string]any{"from": from}); err != nil {
+		if err := AddEvent(tx, alert, c.event, actor, false, closedData(alert, from)); err != nil {
 			return err
 		}
 		if err := n.relatives(levelStatus, c.relatives, ""); err != nil {
@@ -101,7 +101,7 @@ func duress(app core.App, cfg *appliance.Config, alertID, actor string, c closin
 		if err := tx.Save(alert); err != nil {
 			return err
 		}
-		if err := AddEvent(tx, alert, c.event, actor, false, map[string]any{"from": from}); err != nil {
+		if err := AddEvent(tx, alert, c.event, actor, false, closedData(alert, from)); err != nil {
 			return err
 		}
 		if err := AddEvent(tx, alert, EventDuress, actor, true, shownData(alert, c)); err != nil {
@@ -114,8 +114,14 @@ func duress(app core.App, cfg *appliance.Config, alertID, actor string, c closin
 	})
 }
 
+// closedData is the data of the event the phone sees when it closes an alert, whichever PIN:
+// the status it closed from and the kind it had (RegistrantView shows that kind ever after).
+func closedData(alert *core.Record, from string) map[string]any {
+	return map[string]any{"from": from, "kind": alert.GetString("kind")}
+}
+
 // shownData is the duress event's record of what the phone was shown, and when (see
-// registrantView).
+// RegistrantView).
 func shownData(alert *core.Record, c closing) map[string]any {
 	return map[string]any{
 		"claim":        c.claim,
