@@ -23,10 +23,10 @@ func TestCollectionRules(t *testing.T) {
 	su := "<superusers only>"
 	owner := "registrant = @request.auth.id"
 	want := map[string]rules{
-		"consulates":         {"", "", su, su, su},
-		"jurisdictions":      {"", "", su, su, su},
-		"registrants":        {su, "id = @request.auth.id", "", "id = @request.auth.id", "id = @request.auth.id"},
-		"contacts":           {owner, owner, `@request.auth.collectionName = "registrants" && @request.body.registrant = @request.auth.id`, owner + " && (@request.body.registrant:isset = false || @request.body.registrant = @request.auth.id)", owner},
+		"consulates":    {"", "", su, su, su},
+		"jurisdictions": {"", "", su, su, su},
+		"registrants":   {su, "id = @request.auth.id", "", "id = @request.auth.id", "id = @request.auth.id"},
+		"contacts":      {owner, owner, `@request.auth.collectionName = "registrants" && @request.body.registrant = @request.auth.id`, owner + " && (@request.body.registrant:isset = false || @request.body.registrant = @request.auth.id)", owner},
 		// The registrant reads alerts only through /api/alertbutton/alerts (1764001100).
 		"alerts":             {su, su, su, su, su},
 		"alert_events":       {su, su, su, su, su},
