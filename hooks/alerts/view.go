@@ -61,8 +61,8 @@ func RegistrantView(app core.App, alert *core.Record, withEvents bool) (map[stri
 			v["kind"] = kind // as it was when the person closed it
 		}
 	}
+	s := duressShown(app, alert) // read for every alert, so that a duress one takes no longer
 	if alert.GetBool("duress") {
-		s := duressShown(app, alert)
 		v["status"], v["closed_at"] = s.Status, s.At
 		if alert.GetDateTime("acknowledged_at").After(s.At) {
 			v["acknowledged_at"] = types.DateTime{}
