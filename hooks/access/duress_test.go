@@ -44,15 +44,20 @@ var pathsToAlerts = map[string][]string{
 	"registrants":  {"alerts_via_registrant.", "@collection.alerts."},
 	"contacts":     {"registrant.alerts_via_registrant.", "@collection.alerts."},
 	"consulates":   {"@collection.alerts."},
+	// Closed to the phone, asked all the same.
+	"push_subscriptions": {"registrant.alerts_via_registrant.", "@collection.alerts."},
+	"outbox":             {"@collection.alerts."},
 }
 
 var pathsToEvents = map[string][]string{
-	"alerts":       {"alert_events_via_alert.", "@collection.alert_events."},
-	"alert_events": {"", "alert.alert_events_via_alert."},
-	"checkins":     {"alert.alert_events_via_alert.", "registrant.alerts_via_registrant.alert_events_via_alert."},
-	"registrants":  {"alerts_via_registrant.alert_events_via_alert."},
-	"contacts":     {"registrant.alerts_via_registrant.alert_events_via_alert.", "@collection.alert_events."},
-	"consulates":   {"@collection.alert_events."},
+	"alerts":             {"alert_events_via_alert.", "@collection.alert_events."},
+	"alert_events":       {"", "alert.alert_events_via_alert."},
+	"checkins":           {"alert.alert_events_via_alert.", "registrant.alerts_via_registrant.alert_events_via_alert."},
+	"registrants":        {"alerts_via_registrant.alert_events_via_alert."},
+	"contacts":           {"registrant.alerts_via_registrant.alert_events_via_alert.", "@collection.alert_events."},
+	"consulates":         {"@collection.alert_events."},
+	"push_subscriptions": {"registrant.alerts_via_registrant.alert_events_via_alert."},
+	"outbox":             {"@collection.alert_events."},
 }
 
 // What a real cancel and a duress one, then the advisers' work, change on the alert and its
@@ -74,7 +79,7 @@ var (
 func phoneQueries(w *world, alert string) (reqs []phoneQuery, topics []string) {
 	ids := map[string]string{
 		"alerts": alert, "alert_events": w.event.Id, "checkins": w.checkin.Id, "registrants": w.a.Id,
-		"contacts": w.contact.Id, "consulates": "",
+		"contacts": w.contact.Id, "consulates": "", "push_subscriptions": w.sub.Id, "outbox": "",
 	}
 	var names []string
 	for name := range pathsToAlerts {

@@ -40,7 +40,7 @@ var (
 )
 
 var msgQuery = i18n.Text{
-	ES: "Esta consulta no está permitida: use solo los campos propios de la colección, sin relaciones ni «expand».",
+	ES: "Esta consulta no está permitida: usa solo los campos propios de la colección, sin relaciones ni «expand».",
 	EN: "This query is not allowed: use only the collection's own fields, with no relations or expand.",
 }
 
