@@ -196,6 +196,7 @@ func newClosedWorld(t *testing.T, pin string) *closedWorld {
 			`{"status":"acknowledged"}`,
 			`{"assigned_to":"` + w.adviser.Id + `","facility":"Centro X","internal_notes":"llamó la esposa"}`,
 			`{"status":"in_progress"}`,
+			`{"kind":"raid","note":"trasladado","location":"Adelanto","zip":"92301","target_consulate":"san-bernardino"}`,
 		} {
 			if status, body := w.request(adviser, http.MethodPatch, "/api/collections/alerts/records/"+w.alert.Id, patch); status != 200 {
 				t.Fatalf("adviser: %d %s", status, body)
