@@ -485,3 +485,33 @@ func TestSafeWithTheCancelPIN(t *testing.T) {
 		t.Errorf("the target consulate is told: %+v", fed)
 	}
 }
+
+// TestThePhoneSeesItsCloseWhateverComesAfter: once the person closed an alert, with either
+// PIN, the phone's view stays as it was shown then, whatever a peer or the retention job
+// change after (a status, the kind, a visible timeline event).
+func TestThePhoneSeesItsCloseWhateverComesAfter(t *testing.T) {
+	for _, r := range pinRoutes {
+		for _, pin := range []string{cancelPIN, duressPIN} {
+			w, alert := raised(t, laLat, laLon)
+			srv := server(t, w.app)
+			if status, body := call(t, srv, http.MethodPost, r.url(alert), w.tokA, pinBody(pin)); status != 200 {
+				t.Fatal(status, body)
+			}
+			_, before := call(t, srv, http.MethodGet, viewURL(alert), w.tokA, "")
+			stored := apptest.Find(t, w.app, "alerts", alert.Id)
+			stored.Set("status", alerts.StatusAcknowledged) // as a peer's later status does
+			stored.Set("kind", "raid")
+			stored.Set("closed_at", "")
+			if err := w.app.Save(stored); err != nil {
+				t.Fatal(err)
+			}
+			if err := alerts.AddEvent(w.app, stored, alerts.EventStatus, "consulate:fresno", false, map[string]any{"to": "acknowledged"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, after := call(t, srv, http.MethodGet, viewURL(alert), w.tokA, ""); after != before ||
+				!strings.Contains(after, `"status":"`+r.status+`"`) {
+				t.Errorf("%s with PIN %s: the view changed:\nbefore %s\nafter  %s", r.name, pin, before, after)
+			}
+		}
+	}
+}

@@ -48,10 +48,13 @@ func newNotifier(app core.App, cfg *appliance.Config, alert, registrant *core.Re
 
 // registrant tells the registrant's own phones of an open alert. An alert kept open by the
 // duress PIN tells them nothing: whoever holds the phone must believe it was cancelled; nor
-// does one closed already, which a cancelled one would otherwise tell apart.
+// does one closed already, by staff or by the person, which would tell the two PINs apart.
 func (n *notifier) registrant(m notice) error {
 	if n.reg == nil || n.alert.GetBool("duress") || n.wasClosed {
 		return nil
+	}
+	if closed, err := PersonClosed(n.app, n.alert); err != nil || closed {
+		return err // a later status (a peer's) of an alert the person closed: its phone hears nothing
 	}
 	subs, err := n.app.FindAllRecords("push_subscriptions", dbx.HashExp{"registrant": n.reg.Id})
 	if err != nil {

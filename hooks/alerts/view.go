@@ -22,11 +22,12 @@ var closingEvents = []string{EventCancelled, EventReleased}
 // transfer), and a closed alert must read the same whatever happened after.
 var placeFields = []string{"home_consulate", "target_consulate", "route_basis", "county_geoid", "zip"}
 
-// shown is what the phone was shown when the duress PIN was used: the alert closed with
-// Status at At.
+// shown is what the phone was shown when the person closed the alert with a PIN: closed with
+// Status at At, of Kind.
 type shown struct {
 	Status string         `json:"shown_status"`
 	At     types.DateTime `json:"shown_at"`
+	Kind   string         `json:"-"`
 }
 
 // shownEvent is one timeline event as the phone sees it.
@@ -56,14 +57,17 @@ func RegistrantView(app core.App, alert *core.Record, withEvents bool) (map[stri
 		"acknowledged_at":  alert.GetDateTime("acknowledged_at"),
 		"closed_at":        alert.GetDateTime("closed_at"),
 	}
-	if n := len(events.records); n > 0 && slices.Contains(closingEvents, events.records[n-1].GetString("type")) {
-		if kind, _ := eventData(events.records[n-1])["kind"].(string); kind != "" {
-			v["kind"] = kind // as it was when the person closed it
-		}
+	s, closed := events.closedShown()
+	fallback := duressShown(app, alert) // read for every alert, so that a duress one takes no longer
+	if !closed && alert.GetBool("duress") {
+		s, closed = fallback, true // a duress event written before closing events recorded it
 	}
-	s := duressShown(app, alert) // read for every alert, so that a duress one takes no longer
-	if alert.GetBool("duress") {
+	if closed {
+		// As the person closed it, whichever PIN: later work (advisers', a peer's) is not shown.
 		v["status"], v["closed_at"] = s.Status, s.At
+		if s.Kind != "" {
+			v["kind"] = s.Kind
+		}
 		if alert.GetDateTime("acknowledged_at").After(s.At) {
 			v["acknowledged_at"] = types.DateTime{}
 		}
@@ -84,6 +88,33 @@ func RegistrantView(app core.App, alert *core.Record, withEvents bool) (map[stri
 type timeline struct {
 	records []*core.Record
 	shown   []shownEvent
+}
+
+// closedShown is what the timeline's closing event records the phone was shown, if the
+// person closed the alert and the event records it.
+func (t timeline) closedShown() (shown, bool) {
+	n := len(t.records)
+	if n == 0 || !slices.Contains(closingEvents, t.records[n-1].GetString("type")) {
+		return shown{}, false
+	}
+	data := eventData(t.records[n-1])
+	status, _ := data["status"].(string)
+	raw, _ := data["at"].(string)
+	kind, _ := data["kind"].(string)
+	at, err := types.ParseDateTime(raw)
+	if status == "" || err != nil || at.IsZero() {
+		return shown{}, false
+	}
+	return shown{Status: status, At: at, Kind: kind}, true
+}
+
+// PersonClosed tells whether the person closed alert with a PIN, either of them.
+func PersonClosed(app core.App, alert *core.Record) (bool, error) {
+	var n int
+	err := app.DB().Select("count(*)").From("alert_events").
+		Where(dbx.HashExp{"alert": alert.Id, "staff_only": false}).
+		AndWhere(dbx.In("type", EventCancelled, EventReleased)).Row(&n)
+	return n > 0, err
 }
 
 // shownTimeline is the alert's events the registrant may see, oldest first, up to the first
