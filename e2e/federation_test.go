@@ -76,7 +76,7 @@ func fedRelayedOnce(t *testing.T, c *fedCluster) {
 	}
 	took = fedWaitFor(t, 30*time.Second, "the registrant never saw fresno's acknowledgement", func() bool {
 		var mine fedAlert
-		fedCall(t, "GET", la+"/api/collections/alerts/records/"+raised.ID, auth.Token, nil, &mine)
+		fedCall(t, "GET", la+"/api/alertbutton/alerts/"+raised.UID, auth.Token, nil, &mine)
 		return mine.Status == "acknowledged"
 	})
 	t.Logf("status back at los-angeles in %s", took.Round(time.Millisecond))

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -212,6 +213,15 @@ func TestPeerStatusReachesTheFamily(t *testing.T) {
 	sub.Set("contact", mother.Id)
 	if err := p.la.app.Save(sub); err != nil {
 		t.Fatal(err)
+	}
+	// The mother was the person's relative before the press: one added later hears nothing
+	// of the alert (she could be whoever holds the seized phone).
+	pressed := alertAt(t, p.la, p.uid).GetDateTime("created").Add(-time.Minute).String()
+	for _, table := range []string{"contacts", "push_subscriptions"} {
+		if _, err := p.la.app.DB().Update(table, dbx.Params{"created": pressed, "updated": pressed},
+			dbx.In("id", mother.Id, sub.Id)).Execute(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	toMother := dbx.HashExp{"channel": "push", "target": sub.Id}
 	before := count(t, p.la, "outbox", toMother)

@@ -16,6 +16,7 @@ import (
 	"alertbutton/hooks/limits"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/privacy"
+	"alertbutton/hooks/queries"
 	"alertbutton/hooks/registrants"
 	"alertbutton/hooks/requests"
 	"alertbutton/hooks/schedule"
@@ -35,6 +36,7 @@ func Register(app core.App, cfg *appliance.Config) {
 	privacy.Bind(app, cfg)
 	audit.Bind(app)
 	staff.Bind(app)
+	queries.Bind(app)
 	registrants.Bind(app, cfg)
 	subscriptions.Bind(app, cfg)
 	family.Bind(app, cfg)

@@ -349,6 +349,17 @@ func (l *listener) saw(id string) bool {
 // Authorization, as PocketBase's JS SDK does.
 func (w *world) listen(caller string, topics ...string) *listener {
 	w.t.Helper()
+	l, clientID := w.connect()
+	body, _ := json.Marshal(map[string]any{"clientId": clientID, "subscriptions": topics})
+	if status, out := w.request(caller, http.MethodPost, "/api/realtime", string(body)); status != 204 {
+		w.t.Fatalf("%s could not subscribe: %d %s", caller, status, out)
+	}
+	return l
+}
+
+// connect opens a realtime connection and returns its listener and client id.
+func (w *world) connect() (*listener, string) {
+	w.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	w.t.Cleanup(cancel)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, w.srv.URL+"/api/realtime", nil)
@@ -387,11 +398,7 @@ func (w *world) listen(caller string, topics ...string) *listener {
 	case <-time.After(5 * time.Second):
 		w.t.Fatal("no PB_CONNECT")
 	}
-	body, _ := json.Marshal(map[string]any{"clientId": connect.ClientID, "subscriptions": topics})
-	if status, out := w.request(caller, http.MethodPost, "/api/realtime", string(body)); status != 204 {
-		w.t.Fatalf("%s could not subscribe: %d %s", caller, status, out)
-	}
-	return l
+	return l, connect.ClientID
 }
 
 // setPINs gives r the world's cancel and duress PINs.

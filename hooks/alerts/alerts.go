@@ -29,14 +29,16 @@ const (
 	SourceFederation = "federation"
 )
 
-// Bind registers the alert routes, the records API hooks for staff, the registrant's view and
-// the append-only timeline.
+// Bind registers the alert routes (the registrant's only way to read alerts), the records API
+// hooks for staff and the append-only timeline.
 func Bind(app core.App, cfg *appliance.Config) {
 	commits := groupcommit.Of(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		// A press is recorded by the alert and its timeline; PocketBase's request log would
 		// add a row per press and cost 5% of the CPU in a surge. Refused presses are logged.
 		se.Router.POST("/api/alertbutton/alerts", createRoute(cfg, commits)).Bind(apis.SkipSuccessActivityLog())
+		se.Router.GET("/api/alertbutton/alerts", listRoute)
+		se.Router.GET("/api/alertbutton/alerts/{uid}", viewRoute)
 		se.Router.POST("/api/alertbutton/alerts/{uid}/cancel", pinRoute(cfg, cancelling))
 		se.Router.POST("/api/alertbutton/alerts/{uid}/safe", pinRoute(cfg, releasing))
 		se.Router.POST("/api/alertbutton/family/{token}/alerts", familyRoute(cfg, commits))
@@ -52,8 +54,6 @@ func Bind(app core.App, cfg *appliance.Config) {
 		Func: staffUpdate(cfg), Priority: -1,
 	})
 	app.OnRecordDeleteRequest("alerts").BindFunc(refuseAlertDelete)
-
-	app.OnRecordEnrich("alerts").BindFunc(registrantView)
 
 	app.OnRecordUpdateRequest("alert_events").BindFunc(refuseTimelineChangeRequest)
 	app.OnRecordDeleteRequest("alert_events").BindFunc(refuseTimelineChangeRequest)

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"alertbutton/hooks/appliance"
 )
@@ -55,13 +56,13 @@ func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c cl
 		if !isOpen(alert) {
 			return nil // closed already, by the person or by staff: the answer shows it
 		}
-		from := alert.GetString("status")
+		from, at := alert.GetString("status"), now()
 		alert.Set("status", c.status)
-		alert.Set("closed_at", now())
+		alert.Set("closed_at", at)
 		if err := tx.Save(alert); err != nil {
 			return err
 		}
-		if err := AddEvent(tx, alert, c.event, actor, false, map[string]any{"from": from}); err != nil {
+		if err := AddEvent(tx, alert, c.event, actor, false, closedData(alert, from, c, at)); err != nil {
 			return err
 		}
 		if err := n.relatives(levelStatus, c.relatives, ""); err != nil {
@@ -101,7 +102,7 @@ func duress(app core.App, cfg *appliance.Config, alertID, actor string, c closin
 		if err := tx.Save(alert); err != nil {
 			return err
 		}
-		if err := AddEvent(tx, alert, c.event, actor, false, map[string]any{"from": from}); err != nil {
+		if err := AddEvent(tx, alert, c.event, actor, false, closedData(alert, from, c, alert.GetDateTime("updated"))); err != nil {
 			return err
 		}
 		if err := AddEvent(tx, alert, EventDuress, actor, true, shownData(alert, c)); err != nil {
@@ -114,8 +115,15 @@ func duress(app core.App, cfg *appliance.Config, alertID, actor string, c closin
 	})
 }
 
+// closedData is the data of the event the phone sees when it closes an alert, whichever PIN:
+// the status it closed from, and what the phone is shown ever after (RegistrantView): the
+// kind it had, the status it closed with and when.
+func closedData(alert *core.Record, from string, c closing, at types.DateTime) map[string]any {
+	return map[string]any{"from": from, "kind": alert.GetString("kind"), "status": c.status, "at": at.String()}
+}
+
 // shownData is the duress event's record of what the phone was shown, and when (see
-// registrantView).
+// RegistrantView).
 func shownData(alert *core.Record, c closing) map[string]any {
 	return map[string]any{
 		"claim":        c.claim,

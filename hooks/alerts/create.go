@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/appliance"
@@ -79,12 +78,13 @@ func respondAlert(e *core.RequestEvent, alertID string, status int) error {
 	return respondRecord(e, alert, status)
 }
 
-// respondRecord answers with the alert as the caller may see it.
+// respondRecord answers the registrant with the alert as they may see it.
 func respondRecord(e *core.RequestEvent, alert *core.Record, status int) error {
-	if err := apis.EnrichRecord(e, alert); err != nil {
+	v, err := RegistrantView(e.App, alert, false)
+	if err != nil {
 		return e.InternalServerError("", err)
 	}
-	return e.JSON(status, alert)
+	return e.JSON(status, v)
 }
 
 func uidTaken(e *core.RequestEvent) error {

@@ -9,18 +9,27 @@ import (
 	"alertbutton/hooks/apptest"
 )
 
-// The migration that hides the case fields and adds staff-only events goes down and up.
-func TestAlertsMigrationRoundTrip(t *testing.T) {
-	app := apptest.NewBare(t)
-	var found *core.Migration
+// registered is the appliance migration whose file ends with suffix.
+func registered(t *testing.T, suffix string) *core.Migration {
+	t.Helper()
 	for _, m := range core.AppMigrations.Items() {
-		if strings.HasSuffix(m.File, "1764000100_alerts.go") {
-			found = m
+		if strings.HasSuffix(m.File, suffix) {
+			return m
 		}
 	}
-	if found == nil {
-		t.Fatal("migration 1764000100_alerts.go is not registered")
+	t.Fatalf("migration %s is not registered", suffix)
+	return nil
+}
+
+// The migration that hides the case fields and adds staff-only events goes down and up (from
+// the state it left, before the registrant lost records API access to alerts).
+func TestAlertsMigrationRoundTrip(t *testing.T) {
+	app := apptest.NewBare(t)
+	later := registered(t, "1764001100_registrant_view.go")
+	if err := later.Down(app); err != nil {
+		t.Fatal(err)
 	}
+	found := registered(t, "1764000100_alerts.go")
 	check := func(up bool) {
 		t.Helper()
 		alerts, _ := app.FindCollectionByNameOrId("alerts")
@@ -33,6 +42,35 @@ func TestAlertsMigrationRoundTrip(t *testing.T) {
 		if (events.Fields.GetByName("staff_only") != nil) != up || strings.Contains(*events.ListRule, "staff_only") != up ||
 			strings.Contains(*events.ViewRule, "staff_only") != up {
 			t.Errorf("up=%v: alert_events list rule %q", up, *events.ListRule)
+		}
+	}
+	check(true)
+	if err := found.Down(app); err != nil {
+		t.Fatal(err)
+	}
+	check(false)
+	if err := found.Up(app); err != nil {
+		t.Fatal(err)
+	}
+	check(true)
+}
+
+// The migration that closes alerts, their timeline and a check-in's alert to the registrant
+// goes down and up.
+func TestRegistrantViewMigrationRoundTrip(t *testing.T) {
+	app := apptest.NewBare(t)
+	found := registered(t, "1764001100_registrant_view.go")
+	check := func(up bool) {
+		t.Helper()
+		for _, name := range []string{"alerts", "alert_events"} {
+			c, _ := app.FindCollectionByNameOrId(name)
+			if (c.ListRule == nil) != up || (c.ViewRule == nil) != up {
+				t.Errorf("up=%v: %s rules list %v view %v, want superusers only when up", up, name, c.ListRule, c.ViewRule)
+			}
+		}
+		checkins, _ := app.FindCollectionByNameOrId("checkins")
+		if checkins.Fields.GetByName("alert").GetHidden() != up {
+			t.Errorf("up=%v: checkins.alert hidden = %v", up, !up)
 		}
 	}
 	check(true)

@@ -33,6 +33,8 @@ type notifier struct {
 	reg      *core.Record // nil for walk-ins
 	facility string       // for the facility milestone only
 
+	wasClosed bool // the change being told happened to a closed alert
+
 	planning bool
 	planned  []func(tx core.App) error
 }
@@ -44,17 +46,24 @@ func newNotifier(app core.App, cfg *appliance.Config, alert, registrant *core.Re
 	return &notifier{app: app, cfg: cfg, alert: alert, reg: registrant}
 }
 
-// registrant tells the registrant's own phones. An alert kept open by the duress PIN tells
-// them nothing: whoever holds the phone must believe it was cancelled.
+// registrant tells the registrant's own phones of an open alert. An alert kept open by the
+// duress PIN tells them nothing: whoever holds the phone must believe it was cancelled; nor
+// does one closed already, by staff or by the person, which would tell the two PINs apart.
 func (n *notifier) registrant(m notice) error {
-	if n.reg == nil || n.alert.GetBool("duress") {
+	if n.reg == nil || n.alert.GetBool("duress") || n.wasClosed {
 		return nil
+	}
+	if closed, err := PersonClosed(n.app, n.alert); err != nil || closed {
+		return err // a later status (a peer's) of an alert the person closed: its phone hears nothing
 	}
 	subs, err := n.app.FindAllRecords("push_subscriptions", dbx.HashExp{"registrant": n.reg.Id})
 	if err != nil {
 		return err
 	}
 	for _, s := range subs {
+		if !n.existedAtRaise(s, "created") {
+			continue
+		}
 		lang := pickLang(n.reg.GetString("language"), s.GetString("language"))
 		if err := n.pushTo(s.Id, m.payload(n.uid(), lang, urlRegistrant, n.vars(lang))); err != nil {
 			return err
@@ -64,7 +73,7 @@ func (n *notifier) registrant(m notice) error {
 }
 
 // relatives tells every relative of the registrant whose disclosure setting allows level,
-// except the contact skip (who reported it).
+// except the contact skip (who reported it), and only those the alert found when raised.
 func (n *notifier) relatives(level string, m notice, skip string) error {
 	if n.reg == nil || !discloses(n.reg.GetString("disclosure"), level) {
 		return nil
@@ -74,7 +83,7 @@ func (n *notifier) relatives(level string, m notice, skip string) error {
 		return err
 	}
 	for _, c := range contacts {
-		if c.Id == skip {
+		if c.Id == skip || !n.existedAtRaise(c, "created", "updated") {
 			continue
 		}
 		if err := n.contact(c, m); err != nil {
@@ -92,6 +101,9 @@ func (n *notifier) contact(c *core.Record, m notice) error {
 		return err
 	}
 	for _, s := range subs {
+		if !n.existedAtRaise(s, "created") {
+			continue
+		}
 		lang := pickLang(c.GetString("language"), s.GetString("language"))
 		if err := n.pushTo(s.Id, m.payload(n.uid(), lang, urlFamily, n.vars(lang))); err != nil {
 			return err
@@ -130,6 +142,23 @@ func EachStaffDevice(app core.App, onDutyOnly bool, send func(subscriptionID, la
 // StaffURL is what a push to staff opens: the alert in the admin UI.
 func StaffURL(alert *core.Record) string {
 	return "/_/#/collections?collection=alerts&record=" + alert.Id
+}
+
+// existedAtRaise tells whether r (a relative or a push subscription) was as it is when the
+// alert was raised: one added or changed later (a new relative, family link, e-mail or
+// subscription) may be someone holding the seized phone, and hears nothing of this alert,
+// which would otherwise tell them a real cancel from a duress one.
+func (n *notifier) existedAtRaise(r *core.Record, fields ...string) bool {
+	raised := n.alert.GetDateTime("created")
+	if raised.IsZero() {
+		return true // being raised now
+	}
+	for _, f := range fields {
+		if r.GetDateTime(f).After(raised) {
+			return false
+		}
+	}
+	return true
 }
 
 // queue writes a row now, or keeps it for write while planning.

@@ -2,62 +2,141 @@ package alerts
 
 import (
 	"encoding/json"
-	"errors"
+	"slices"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// caseFields are the advisers' work on an alert: never shown to the registrant.
-var caseFields = []string{"duress", "internal_notes", "assigned_to", "facility", "a_number", "escalation_level"}
+// The registrant reads their alerts only as the server projects them here: the records API
+// and realtime are closed to them for alerts and alert_events (migration 1764001100), since
+// PocketBase's filters reach across collections without their rules. The projection of an
+// alert the person closed with a PIN is what the phone was shown then, whichever PIN it was.
 
-// ownerFields are hidden in the schema, so that only staff can filter or sort on them, and
-// shown to the owner as the owner may see them.
-var ownerFields = []string{"status", "acknowledged_at", "closed_at", "updated"}
+// closingEvents are the visible events of the person closing an alert with a PIN: the
+// timeline the phone is shown ends with the first of them.
+var closingEvents = []string{EventCancelled, EventReleased}
 
-var errLaterChange = errors.New("a change after the duress PIN is not sent to the registrant")
+// placeFields are shown while the alert is open only: advisers may change them later (a
+// transfer), and a closed alert must read the same whatever happened after.
+var placeFields = []string{"home_consulate", "target_consulate", "route_basis", "county_geoid", "zip"}
 
-// registrantView shows a registrant their alert as they may see it. An alert kept open by
-// the duress PIN looks exactly as it would had the cancel PIN been used: cancelled, or
-// resolved after "I am safe", at that moment, and nothing after it, not even a realtime
-// message saying something changed.
-func registrantView(e *core.RecordEnrichEvent) error {
-	if err := e.Next(); err != nil {
-		return err
-	}
-	if isStaff(e.RequestInfo) {
-		return nil
-	}
-	r := e.Record
-	r.Hide(caseFields...)
-	r.Unhide(ownerFields...)
-	if !r.GetBool("duress") {
-		return nil
-	}
-	s := duressShown(e.App, r)
-	if isRealtime(e.RequestInfo) && r.GetDateTime("updated").String() != s.At.String() {
-		return errLaterChange // PocketBase skips the message
-	}
-	showClosed(r, s)
-	return nil
-}
-
-// shown is what the phone was shown when the duress PIN was used: the alert closed with
-// Status at At.
+// shown is what the phone was shown when the person closed the alert with a PIN: closed with
+// Status at At, of Kind.
 type shown struct {
 	Status string         `json:"shown_status"`
 	At     types.DateTime `json:"shown_at"`
+	Kind   string         `json:"-"`
 }
 
-// showClosed makes r read as the alert the phone was shown.
-func showClosed(r *core.Record, s shown) {
-	r.SetRaw("status", s.Status)
-	r.SetRaw("closed_at", s.At)
-	r.SetRaw("updated", s.At)
-	if ack := r.GetDateTime("acknowledged_at"); ack.After(s.At) {
-		r.SetRaw("acknowledged_at", types.DateTime{})
+// shownEvent is one timeline event as the phone sees it.
+type shownEvent struct {
+	Type    string         `json:"type"`
+	Created types.DateTime `json:"created"`
+}
+
+// RegistrantView is alert as its registrant may see it, with its timeline when withEvents.
+// Advisers' work (status after the person closed it, assignment, facility, notes, duress),
+// sealed fields and later events are never in it.
+func RegistrantView(app core.App, alert *core.Record, withEvents bool) (map[string]any, error) {
+	events, err := shownTimeline(app, alert)
+	if err != nil {
+		return nil, err
 	}
+	v := map[string]any{
+		"id":               alert.Id,
+		"uid":              alert.GetString("uid"),
+		"registrant":       alert.GetString("registrant"),
+		"source":           alert.GetString("source"),
+		"kind":             alert.GetString("kind"),
+		"origin_consulate": alert.GetString("origin_consulate"),
+		"status":           alert.GetString("status"),
+		"created":          alert.GetDateTime("created"),
+		"updated":          alert.GetDateTime("updated"),
+		"acknowledged_at":  alert.GetDateTime("acknowledged_at"),
+		"closed_at":        alert.GetDateTime("closed_at"),
+	}
+	s, closed := events.closedShown()
+	fallback := duressShown(app, alert) // read for every alert, so that a duress one takes no longer
+	if !closed && alert.GetBool("duress") {
+		s, closed = fallback, true // a duress event written before closing events recorded it
+	}
+	if closed {
+		// As the person closed it, whichever PIN: later work (advisers', a peer's) is not shown.
+		v["status"], v["closed_at"] = s.Status, s.At
+		if s.Kind != "" {
+			v["kind"] = s.Kind
+		}
+		if alert.GetDateTime("acknowledged_at").After(s.At) {
+			v["acknowledged_at"] = types.DateTime{}
+		}
+	}
+	if slices.Contains(openStatuses, v["status"].(string)) {
+		for _, f := range placeFields {
+			v[f] = alert.GetString(f)
+		}
+	} else {
+		v["updated"] = v["closed_at"]
+	}
+	if withEvents {
+		v["events"] = events.shown
+	}
+	return v, nil
+}
+
+type timeline struct {
+	records []*core.Record
+	shown   []shownEvent
+}
+
+// closedShown is what the timeline's closing event records the phone was shown, if the
+// person closed the alert and the event records it.
+func (t timeline) closedShown() (shown, bool) {
+	n := len(t.records)
+	if n == 0 || !slices.Contains(closingEvents, t.records[n-1].GetString("type")) {
+		return shown{}, false
+	}
+	data := eventData(t.records[n-1])
+	status, _ := data["status"].(string)
+	raw, _ := data["at"].(string)
+	kind, _ := data["kind"].(string)
+	at, err := types.ParseDateTime(raw)
+	if status == "" || err != nil || at.IsZero() {
+		return shown{}, false
+	}
+	return shown{Status: status, At: at, Kind: kind}, true
+}
+
+// PersonClosed tells whether the person closed alert with a PIN, either of them.
+func PersonClosed(app core.App, alert *core.Record) (bool, error) {
+	var n int
+	err := app.DB().Select("count(*)").From("alert_events").
+		Where(dbx.HashExp{"alert": alert.Id, "staff_only": false}).
+		AndWhere(dbx.In("type", EventCancelled, EventReleased)).Row(&n)
+	return n > 0, err
+}
+
+// shownTimeline is the alert's events the registrant may see, oldest first, up to the first
+// closing event: what follows it (retention, a peer's news) would tell the two PINs apart.
+func shownTimeline(app core.App, alert *core.Record) (timeline, error) {
+	var recs []*core.Record
+	err := app.RecordQuery("alert_events").
+		AndWhere(dbx.HashExp{"alert": alert.Id, "staff_only": false}).
+		OrderBy("created ASC", "rowid ASC").
+		All(&recs)
+	if err != nil {
+		return timeline{}, err
+	}
+	t := timeline{shown: []shownEvent{}}
+	for _, r := range recs {
+		t.records = append(t.records, r)
+		t.shown = append(t.shown, shownEvent{Type: r.GetString("type"), Created: r.GetDateTime("created")})
+		if slices.Contains(closingEvents, r.GetString("type")) {
+			break
+		}
+	}
+	return t, nil
 }
 
 // duressShown is what the duress event records the phone was shown. Without it (an event
@@ -83,10 +162,10 @@ func duressShown(app core.App, alert *core.Record) shown {
 	return s
 }
 
-func isStaff(info *core.RequestInfo) bool {
-	return info != nil && info.Auth != nil && info.Auth.IsSuperuser()
-}
-
-func isRealtime(info *core.RequestInfo) bool {
-	return info != nil && info.Context == core.RequestInfoContextRealtime
+// eventData is an event's data as a map (empty when it holds none).
+func eventData(ev *core.Record) map[string]any {
+	var data map[string]any
+	raw, _ := json.Marshal(ev.Get("data"))
+	json.Unmarshal(raw, &data)
+	return data
 }

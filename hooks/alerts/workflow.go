@@ -125,6 +125,7 @@ func recordChanges(app core.App, cfg *appliance.Config, alert *core.Record, c ch
 	}
 	n := newNotifier(app, cfg, alert, nil)
 	n.facility = c.facility
+	n.wasClosed = !slices.Contains(openStatuses, c.from)
 	if c.from != c.to {
 		if err := statusMilestone(n, c.to); err != nil {
 			return err

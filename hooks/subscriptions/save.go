@@ -46,7 +46,16 @@ func Save(app core.App, sub push.Subscription, owner Owner, notice push.Payload)
 			r.Set("endpoint", sub.Endpoint)
 		}
 		field, id := owner.field()
-		isNew = r.IsNew() || r.GetString(field) != id
+		if !r.IsNew() && r.GetString(field) != id {
+			// Changing hands makes a new subscription: alerts raised before it are not told
+			// to it (see alerts' notifier.existedAtRaise).
+			if err := tx.Delete(r); err != nil {
+				return err
+			}
+			r = core.NewRecord(r.Collection())
+			r.Set("endpoint", sub.Endpoint)
+		}
+		isNew = r.IsNew()
 		for _, f := range []string{"registrant", "contact", "staff"} {
 			r.Set(f, "")
 		}

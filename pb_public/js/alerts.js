@@ -32,8 +32,10 @@ export function isOpen(alert) {
   return alert && !CLOSED.includes(shown(alert).status);
 }
 
+// The phone reads its alerts only through the appliance's own routes, which show each alert
+// as this person may see it (the records API does not serve alerts to a registrant).
 export async function listAlerts() {
-  const res = await api('/api/collections/alerts/records?perPage=50&sort=-created', { token: token() });
+  const res = await api('/api/alertbutton/alerts', { token: token() });
   return (res.items || []).map(shown);
 }
 
@@ -43,14 +45,9 @@ export async function openAlert() {
   return list.find(isOpen) || null;
 }
 
-export async function getAlert(id) {
-  return shown(await api('/api/collections/alerts/records/' + encodeURIComponent(id), { token: token() }));
-}
-
-export async function timeline(alertId) {
-  const filter = encodeURIComponent(`alert="${alertId}"`);
-  const res = await api(`/api/collections/alert_events/records?perPage=200&sort=created&filter=${filter}`, { token: token() });
-  return res.items || [];
+// getAlert is one alert by its uid, with its timeline in events.
+export async function getAlert(uid) {
+  return shown(await api('/api/alertbutton/alerts/' + encodeURIComponent(uid), { token: token() }));
 }
 
 export async function cancelAlert(uid, pin) {

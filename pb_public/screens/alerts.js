@@ -2,7 +2,7 @@
 import { h } from '../js/dom.js';
 import { t, formatTime } from '../js/i18n.js';
 import { explain } from '../js/api.js';
-import { listAlerts, getAlert, timeline, kindLabel, statusLabel, eventLabel } from '../js/alerts.js';
+import { listAlerts, getAlert, kindLabel, statusLabel, eventLabel } from '../js/alerts.js';
 
 export default async function alerts(ctx) {
   if (ctx.params[0]) return detail(ctx.params[0]);
@@ -18,16 +18,16 @@ export default async function alerts(ctx) {
       ? h('ul', { class: 'plain' }, items.map((a) => h('li', { class: 'card' },
         h('h2', {}, kindLabel(a.kind) + ' · ' + formatTime(a.created)),
         h('p', { class: 'badge s-' + a.status }, statusLabel(a.status)),
-        h('a', { class: 'btn small', href: '#/alerts/' + a.id }, t('alerts.open'), h('span', { class: 'visually-hidden' }, ': ' + formatTime(a.created))))))
+        h('a', { class: 'btn small', href: '#/alerts/' + encodeURIComponent(a.uid) }, t('alerts.open'), h('span', { class: 'visually-hidden' }, ': ' + formatTime(a.created))))))
       : h('p', {}, t('alerts.none')));
 }
 
-async function detail(id) {
+async function detail(uid) {
   let a;
   let events = [];
   try {
-    a = await getAlert(id);
-    events = await timeline(id);
+    a = await getAlert(uid);
+    events = a.events || [];
   } catch (err) {
     return h('div', { class: 'screen alerts' }, h('h1', {}, t('alerts.detail')), h('p', { class: 'error' }, explain(err)),
       h('a', { class: 'btn', href: '#/alerts' }, t('alerts.back')));
