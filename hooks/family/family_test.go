@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -64,7 +65,7 @@ func TestIssueFamilyLink(t *testing.T) {
 	var oldToken string
 	apptest.Run(t, "los-angeles", tests.ApiScenario{
 		Name: "owner gets a new link", Method: http.MethodPost, ExpectedStatus: 200,
-		ExpectedContent: []string{`"url":"http://`, `/family/#`, `"token":"`},
+		ExpectedContent: []string{`"url":"http://alerta.example/family/#`, `"token":"`},
 		AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 			var out struct{ URL, Token string }
 			json.NewDecoder(res.Body).Decode(&out)
@@ -85,6 +86,7 @@ func TestIssueFamilyLink(t *testing.T) {
 	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
 		owner, contact, token := linked(t, app, "es")
 		oldToken = token
+		apptest.ConfigOf(app).PublicURL = "http://alerta.example"
 		s.URL = "/api/alertbutton/contacts/" + contact.Id + "/family-link"
 		s.Headers = map[string]string{"Authorization": apptest.Token(t, owner)}
 	})
@@ -100,6 +102,30 @@ func TestIssueFamilyLink(t *testing.T) {
 	apptest.Run(t, "los-angeles", tests.ApiScenario{
 		Name: "anonymous cannot", Method: http.MethodPost, URL: "/api/alertbutton/contacts/x/family-link", ExpectedStatus: 401, ExpectedContent: []string{`"status":401`},
 	}, nil)
+}
+
+// Whoever asks for a link (a seized phone, a proxy passing the Host through) cannot point it
+// elsewhere: serve on loopback without --public-url names its own address, whatever the Host.
+func TestFamilyLinkIgnoresTheHostHeader(t *testing.T) {
+	app, _ := apptest.New(t, "los-angeles")
+	handler, err := apptest.ServeAs(app, &http.Server{Addr: "127.0.0.1:8090"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, contact, _ := linked(t, app, "es")
+	req := httptest.NewRequest(http.MethodPost, "/api/alertbutton/contacts/"+contact.Id+"/family-link", strings.NewReader("{}"))
+	req.Host = "evil.example"
+	req.Header.Set("X-Forwarded-Host", "evil.example")
+	req.Header.Set("Authorization", apptest.Token(t, owner))
+	res := httptest.NewRecorder()
+	handler.ServeHTTP(res, req)
+	var out struct{ URL, Token string }
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.Code != http.StatusOK {
+		t.Fatalf("%d %v", res.Code, err)
+	}
+	if want := "http://127.0.0.1:8090/family/#" + out.Token; out.URL != want {
+		t.Fatalf("link %q, want %q", out.URL, want)
+	}
 }
 
 func TestFamilyPageShowsFirstNameAndConsulateOnly(t *testing.T) {

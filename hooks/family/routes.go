@@ -47,20 +47,15 @@ func issueLink(cfg *appliance.Config) func(e *core.RequestEvent) error {
 		if err := e.App.Save(contact); err != nil {
 			return err
 		}
-		return e.JSON(http.StatusOK, map[string]string{"url": baseURL(e, cfg) + "/family/#" + token, "token": token})
+		return e.JSON(http.StatusOK, map[string]string{"url": Link(cfg, token), "token": token})
 	}
 }
 
-// baseURL is the address relatives open: the configured public URL, else this request's.
-func baseURL(e *core.RequestEvent, cfg *appliance.Config) string {
-	if cfg.PublicURL != "" {
-		return cfg.PublicURL
-	}
-	scheme := "http"
-	if e.IsTLS() {
-		scheme = "https"
-	}
-	return scheme + "://" + e.Request.Host
+// Link is the address a relative opens: always on the public URL serve was started with,
+// never on the request's Host header, which whoever asks for the link could forge. The
+// token is in the fragment, which browsers never send.
+func Link(cfg *appliance.Config, token string) string {
+	return cfg.PublicURL + "/family/#" + token
 }
 
 type consulateJSON struct {
