@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-ae62413b198c';
+const VERSION = 'ab-dbad63c7ca8f';
 
 const SHELL = [
   '/',

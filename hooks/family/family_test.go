@@ -129,19 +129,32 @@ func TestFamilyLinkIgnoresTheHostHeader(t *testing.T) {
 }
 
 func TestFamilyPageShowsFirstNameAndConsulateOnly(t *testing.T) {
-	apptest.Run(t, "los-angeles", tests.ApiScenario{
-		Method: http.MethodGet, ExpectedStatus: 200,
-		ExpectedContent:    []string{`"registrant":{"firstName":"Ana"}`, `"consulate":{"code":"los-angeles","name":"Consulado de México en Los Ángeles"`},
-		NotExpectedContent: []string{"López", "María", "+1310", "SENTINEL", "Rosa", "+52155"},
-	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
-		_, _, token := linked(t, app, "es")
-		s.URL = "/api/alertbutton/family/" + token
-	})
-	for _, token := range []string{"not-a-token", "AAAAAAAAAAAAAAAAAAAAAA", strings.Repeat("x", 500)} {
+	// The token in family.Header, and in the path as pages cached before sent it.
+	for _, viaHeader := range []bool{true, false} {
 		apptest.Run(t, "los-angeles", tests.ApiScenario{
-			Name: "unknown token " + token[:5], Method: http.MethodGet, URL: "/api/alertbutton/family/" + token,
+			Name: map[bool]string{true: "header", false: "path"}[viaHeader], Method: http.MethodGet, ExpectedStatus: 200,
+			ExpectedContent:    []string{`"registrant":{"firstName":"Ana"}`, `"consulate":{"code":"los-angeles","name":"Consulado de México en Los Ángeles"`},
+			NotExpectedContent: []string{"López", "María", "+1310", "SENTINEL", "Rosa", "+52155"},
+		}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
+			_, _, token := linked(t, app, "es")
+			s.URL, s.Headers = family.Path, map[string]string{family.Header: token}
+			if !viaHeader {
+				s.URL, s.Headers = family.Path+"/"+token, nil
+			}
+		})
+	}
+	for _, token := range []string{"", "not-a-token", "AAAAAAAAAAAAAAAAAAAAAA", strings.Repeat("x", 500)} {
+		apptest.Run(t, "los-angeles", tests.ApiScenario{
+			Name: "unknown token " + token[:min(5, len(token))], Method: http.MethodGet, URL: family.Path,
+			Headers:        map[string]string{family.Header: token},
 			ExpectedStatus: 404, ExpectedContent: []string{"no es válido"},
 		}, nil)
+		if token != "" {
+			apptest.Run(t, "los-angeles", tests.ApiScenario{
+				Name: "unknown token in the path " + token[:5], Method: http.MethodGet, URL: family.Path + "/" + token,
+				ExpectedStatus: 404, ExpectedContent: []string{"no es válido"},
+			}, nil)
+		}
 	}
 }
 
@@ -156,7 +169,8 @@ func TestRelativeSubscribesAndIsTold(t *testing.T) {
 		_, contact, token := linked(t, app, "en")
 		body := svc.SubscribeJSON(t, cfg.Keys.VAPIDPublicKey())
 		sub, _ = push.ParseSubscription(body, cfg.PushHosts)
-		s.URL = "/api/alertbutton/family/" + token + "/subscriptions"
+		s.URL = family.Path + "/subscriptions"
+		s.Headers = map[string]string{family.Header: token}
 		s.Body = strings.NewReader(string(body))
 		return contact, string(body)
 	}
@@ -216,7 +230,8 @@ func TestFamilySubscriptionRefusesBadBodies(t *testing.T) {
 			},
 		}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
 			_, _, token := linked(t, app, "es")
-			s.URL = "/api/alertbutton/family/" + token + "/subscriptions"
+			s.URL = family.Path + "/subscriptions"
+			s.Headers = map[string]string{family.Header: token}
 		})
 	}
 }
