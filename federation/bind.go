@@ -57,6 +57,8 @@ type service struct {
 	clock func() time.Time
 	// commits groups the inbox's writes: envelopes arriving together share a commit.
 	commits *groupcommit.Committer
+	// limit is the inbox's allowance per peer key.
+	limit *keyBuckets
 }
 
 func (s *service) now() time.Time {
@@ -70,7 +72,7 @@ const storeKey = "alertbutton.federation"
 // Bind registers the federation's routes and hooks. The relay, which sends, is bound by
 // BindRelay, in the binary only.
 func Bind(app core.App, cfg *appliance.Config) {
-	s := &service{cfg: cfg, clock: time.Now, commits: groupcommit.Of(app)}
+	s := &service{cfg: cfg, clock: time.Now, commits: groupcommit.Of(app), limit: newKeyBuckets(inboxRate, inboxBurst)}
 	app.Store().Set(storeKey, s)
 	bindPeerCache(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

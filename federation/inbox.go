@@ -46,6 +46,10 @@ func (s *service) inbox(e *core.RequestEvent) error {
 	if err != nil {
 		return s.refused(e, err)
 	}
+	// Counted once the key proved the request: a forger cannot spend a peer's allowance.
+	if ok, wait := s.limit.take(v.KeyID, now); !ok {
+		return tooMany(e, v.KeyID, wait)
+	}
 	env, err := protocol.ParseEnvelope(body)
 	if err != nil {
 		return s.refused(e, err)
