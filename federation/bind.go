@@ -75,6 +75,7 @@ func Bind(app core.App, cfg *appliance.Config) {
 	s := &service{cfg: cfg, clock: time.Now, commits: groupcommit.Of(app), limit: newKeyBuckets(inboxRate, inboxBurst)}
 	app.Store().Set(storeKey, s)
 	bindPeerCache(app)
+	bindRetention(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		// Each envelope taken is stored in federation_inbox: the request log keeps only refusals.
 		se.Router.POST(InboxPath, s.inbox).Bind(apis.SkipSuccessActivityLog())

@@ -187,6 +187,9 @@ func (s *service) store(tx core.App, a *arrival) ([]byte, error) {
 		return nil, err
 	}
 	if prev, err := tx.FindFirstRecordByData("federation_inbox", "envelope_id", a.env.ID); err == nil {
+		if prev.GetString("receipt") == "" {
+			return a.receipt, nil // a tombstone left by the retention (PruneInbox)
+		}
 		return []byte(prev.GetString("receipt")), nil
 	}
 	applied, err := s.apply(tx, a.env, a.msg)
