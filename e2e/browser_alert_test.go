@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -154,6 +155,7 @@ func TestBrowserAlertReachesStaffBoardOnce(t *testing.T) {
 		t.Fatalf("after the relative's report: %+v", alerts)
 	}
 	board.waitJS(fmt.Sprintf(`document.querySelector('.queue li[data-uid=%q]') !== null`, family[0].UID), 15*time.Second)
+	noFamilyTokenInTheLogs(t, a.URL, token, link[strings.Index(link, "#")+1:])
 
 	// an alert for another consulate's jurisdiction (here entered by a consul) is marked
 	consul := consulToken(t, a.URL, dir, token)
@@ -284,5 +286,26 @@ func TestBrowserDuressPinLooksLikeCancel(t *testing.T) {
 	phone.waitText("PIN guardados.", 20*time.Second)
 	if alerts := storedAlerts(t, a.URL, token); len(alerts) != 1 || alerts[0].Status == "cancelled" {
 		t.Fatalf("the alert changed: %+v", alerts)
+	}
+}
+
+// noFamilyTokenInTheLogs waits for the family page's requests in the request log (the logs
+// API, as IT) and checks that none holds the token: the page sends it in a header.
+func noFamilyTokenInTheLogs(t *testing.T, base, itToken, familyToken string) {
+	t.Helper()
+	var logs json.RawMessage
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if code := apiCall(t, "GET", base+"/api/logs?perPage=500", itToken, nil, &logs); code != 200 {
+			t.Fatalf("logs API: %d", code)
+		}
+		if strings.Contains(string(logs), "/api/alertbutton/family") || time.Now().After(deadline) {
+			break
+		}
+	}
+	if !strings.Contains(string(logs), "/api/alertbutton/family") {
+		t.Fatal("the family page's requests are not in the request log")
+	}
+	if strings.Contains(string(logs), familyToken) {
+		t.Errorf("the request log holds the family token")
 	}
 }

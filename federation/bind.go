@@ -55,6 +55,8 @@ type service struct {
 	clock func() time.Time
 	// commits groups the inbox's writes: envelopes arriving together share a commit.
 	commits *groupcommit.Committer
+	// limit is the inbox's allowance per peer key.
+	limit *keyBuckets
 }
 
 func (s *service) now() time.Time {
@@ -68,9 +70,10 @@ const storeKey = "alertbutton.federation"
 // Bind registers the federation's routes and hooks. The relay, which sends, is bound by
 // BindRelay, in the binary only.
 func Bind(app core.App, cfg *appliance.Config) {
-	s := &service{cfg: cfg, clock: time.Now, commits: groupcommit.Of(app)}
+	s := &service{cfg: cfg, clock: time.Now, commits: groupcommit.Of(app), limit: newKeyBuckets(inboxRate, inboxBurst)}
 	app.Store().Set(storeKey, s)
 	bindPeerCache(app)
+	bindRetention(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		// Each envelope taken is stored in federation_inbox: the request log keeps only refusals.
 		se.Router.POST(InboxPath, s.inbox).Bind(apis.SkipSuccessActivityLog())

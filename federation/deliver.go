@@ -99,7 +99,8 @@ func (w *worker) deliverGroup(ctx context.Context, d *delivery, peer *Peer, rows
 }
 
 // add keeps a row's outcome. A failure to reach the peer stops the pass unless the peer
-// was seen up, and a second one in a row stops it all the same.
+// was seen up, and a second one in a row stops it all the same; a peer that asks to slow
+// down (429) stops it at once.
 func (d *delivery) add(r result) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -108,7 +109,8 @@ func (d *delivery) add(r result) {
 	case sent:
 		d.up, d.failed = true, 0
 	case down:
-		if d.failed++; (d.failed > 1 || !d.up) && d.stop == nil {
+		var th *throttled
+		if d.failed++; (d.failed > 1 || !d.up || errors.As(r.err, &th)) && d.stop == nil {
 			d.stop = r.err
 		}
 	}
@@ -179,7 +181,10 @@ func (w *worker) deliver(ctx context.Context, peer *Peer, row *core.Record, now 
 			return refused, fmt.Errorf("%s answered 200 without a valid receipt: %w", peer.Code, err)
 		}
 		return sent, nil
-	case res.StatusCode >= 500, res.StatusCode == http.StatusTooManyRequests, res.StatusCode == http.StatusRequestTimeout:
+	case res.StatusCode == http.StatusTooManyRequests:
+		return down, &throttled{wait: retryAfter(res.Header.Get("Retry-After"), now),
+			msg: fmt.Sprintf("%s answered 429: %s", peer.Code, apiMessage(answer))}
+	case res.StatusCode >= 500, res.StatusCode == http.StatusRequestTimeout:
 		return down, fmt.Errorf("%s answered %d: %s", peer.Code, res.StatusCode, apiMessage(answer))
 	}
 	return refused, fmt.Errorf("%s refused it (%d): %s", peer.Code, res.StatusCode, apiMessage(answer))

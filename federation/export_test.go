@@ -38,3 +38,9 @@ const MaxPeerAge = maxPeerAge
 func InboxWaiting(app core.App) int {
 	return app.Store().Get(storeKey).(*service).commits.Queued()
 }
+
+// SetInboxLimit gives app's inbox an allowance of rate envelopes a second and burst at once
+// per peer key.
+func SetInboxLimit(app core.App, rate float64, burst int) {
+	app.Store().Get(storeKey).(*service).limit = newKeyBuckets(rate, burst)
+}

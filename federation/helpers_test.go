@@ -237,6 +237,13 @@ func do(t *testing.T, method, url, token string, body any) (int, []byte) {
 // post delivers body as an inbox request signed by signer's key of consulate code.
 func post(t *testing.T, url string, body []byte, envSig string, mutate func(*http.Request)) (int, []byte) {
 	t.Helper()
+	status, out, _ := postHeaders(t, url, body, envSig, mutate)
+	return status, out
+}
+
+// postHeaders is post that also returns the answer's headers.
+func postHeaders(t *testing.T, url string, body []byte, envSig string, mutate func(*http.Request)) (int, []byte, http.Header) {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url+federation.InboxPath, bytes.NewReader(body))
 	req.Header.Set(protocol.HeaderEnvelopeSignature, envSig)
 	if mutate != nil {
@@ -248,7 +255,7 @@ func post(t *testing.T, url string, body []byte, envSig string, mutate func(*htt
 	}
 	defer res.Body.Close()
 	out, _ := io.ReadAll(res.Body)
-	return res.StatusCode, out
+	return res.StatusCode, out, res.Header
 }
 
 // builtRow returns the pending row to target, its envelope built as at first send.

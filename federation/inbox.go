@@ -46,6 +46,10 @@ func (s *service) inbox(e *core.RequestEvent) error {
 	if err != nil {
 		return s.refused(e, err)
 	}
+	// Counted once the key proved the request: a forger cannot spend a peer's allowance.
+	if ok, wait := s.limit.take(v.KeyID, now); !ok {
+		return tooMany(e, v.KeyID, wait)
+	}
 	env, err := protocol.ParseEnvelope(body)
 	if err != nil {
 		return s.refused(e, err)
@@ -183,6 +187,9 @@ func (s *service) store(tx core.App, a *arrival) ([]byte, error) {
 		return nil, err
 	}
 	if prev, err := tx.FindFirstRecordByData("federation_inbox", "envelope_id", a.env.ID); err == nil {
+		if prev.GetString("receipt") == "" {
+			return a.receipt, nil // a tombstone left by the retention (PruneInbox)
+		}
 		return []byte(prev.GetString("receipt")), nil
 	}
 	applied, err := s.apply(tx, a.env, a.msg)

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"errors"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -72,8 +73,15 @@ func (w *worker) lateDelivered(tx core.App, row *core.Record) error {
 }
 
 // down backs the peer off: nothing is sent to it until the backoff ends or it answers a
-// probe. The backoff is in memory: after a restart the first try finds out again.
+// probe. The backoff is in memory: after a restart the first try finds out again. A peer
+// that asked to slow down (429) is up: nothing is sent, nor probed, until the time it said.
 func (w *worker) down(cause error, now time.Time) {
+	var th *throttled
+	if errors.As(cause, &th) {
+		w.retryAt, w.probeAt = now.Add(th.wait), now.Add(th.wait)
+		w.r.app.Logger().Warn("federation: peer asks to slow down", "peer", w.code, "wait", th.wait.String())
+		return
+	}
 	w.failures++
 	w.retryAt = now.Add(w.r.backoff(w.failures))
 	w.probeAt = now.Add(w.r.opts.ProbeEvery)

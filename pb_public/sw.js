@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-d2cf0754f255';
+const VERSION = 'ab-3c78dff3f2d7';
 
 const SHELL = [
   '/',

@@ -11,6 +11,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"alertbutton/hooks/family"
 )
 
 var (
@@ -335,12 +337,16 @@ func TestCustomRoutesAccess(t *testing.T) {
 		alertA := w.raise(w.a)
 		contactA, _ := w.newContact(w.a)
 		subA := w.newSub(w.a, "http://127.0.0.1/push/owned-"+core.GenerateDefaultRandomId())
-		subRel := w.newRecord("push_subscriptions")
-		subRel.Set("endpoint", "http://127.0.0.1/push/rel-"+core.GenerateDefaultRandomId())
-		subRel.Set("p256dh", subKey)
-		subRel.Set("auth", subAuth)
-		subRel.Set("contact", w.contact.Id)
-		w.save(subRel)
+		relSub := func() *core.Record {
+			sub := w.newRecord("push_subscriptions")
+			sub.Set("endpoint", "http://127.0.0.1/push/rel-"+core.GenerateDefaultRandomId())
+			sub.Set("p256dh", subKey)
+			sub.Set("auth", subAuth)
+			sub.Set("contact", w.contact.Id)
+			w.save(sub)
+			return sub
+		}
+		subRel, subRelHeader := relSub(), relSub()
 		checkinA := w.newCheckin(w.a)
 
 		routes := []route{
@@ -364,6 +370,13 @@ func TestCustomRoutesAccess(t *testing.T) {
 			{name: "unsubscribe the relative", method: http.MethodDelete, path: "/api/alertbutton/family/" + familyToken + "/subscriptions",
 				body: jsonBody(map[string]string{"endpoint": subRel.GetString("endpoint")}), who: []string{rel}},
 			{name: "report A detained", method: http.MethodPost, path: "/api/alertbutton/family/" + familyToken + "/alerts", body: `{"kind":"detained"}`, who: []string{rel}},
+			// The same with the token in family.Header, which only the relative sends.
+			{name: "open the family page, token in the header", method: http.MethodGet, path: family.Path, who: []string{rel}},
+			{name: "subscribe as the relative, token in the header", method: http.MethodPost, path: family.Path + "/subscriptions",
+				body: subJSON("rel-header"), who: []string{rel}},
+			{name: "unsubscribe the relative, token in the header", method: http.MethodDelete, path: family.Path + "/subscriptions",
+				body: jsonBody(map[string]string{"endpoint": subRelHeader.GetString("endpoint")}), who: []string{rel}},
+			{name: "report A detained, token in the header", method: http.MethodPost, path: family.Path + "/alerts", body: `{"kind":"detained"}`, who: []string{rel}},
 			{name: "disarm A's check-in", method: http.MethodPost, path: "/api/alertbutton/checkins/" + checkinA.Id + "/done", who: []string{regA}},
 			{name: "verify the audit log", method: http.MethodGet, path: "/api/alertbutton/audit/verify", who: staffRoles},
 			{name: "deliver to the federation inbox", method: http.MethodPost, path: "/api/federation/v1/inbox", body: `{"v":1}`,

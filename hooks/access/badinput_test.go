@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"alertbutton/hooks/family"
 )
 
 // badInput is one malformed request.
@@ -42,6 +44,18 @@ func TestBadInputIsRefusedPlainly(t *testing.T) {
 	w := newWorld(t)
 	alertUID := w.alert.GetString("uid")
 	family := "/api/alertbutton/family/" + w.familyToken
+	familyHeader := "/api/alertbutton/family" // the relative sends the token in its header
+	report := inputs(
+		badInput{name: "wrong types", body: `{"kind":["detained"],"place":42,"note":false}`},
+		badInput{name: "SQL injection", body: `{"kind":"detained'); DELETE FROM alerts; --"}`},
+		badInput{name: "invalid UTF-8 in free text", body: "{\"place\":\"Adelanto \xc3\x28\"}"},
+		badInput{name: "invalid UTF-8 in a value", body: "{\"kind\":\"\xffdetained\"}"},
+	)
+	subscribe := inputs(
+		badInput{name: "wrong types", body: `{"endpoint":{},"keys":[]}`},
+		badInput{name: "unknown fields only", body: `{"contact":"x"}`},
+	)
+	unsubscribe := inputs(badInput{name: "wrong types", body: `{"endpoint":7}`})
 	sqlUID := url.PathEscape("' OR 1=1; DROP TABLE alerts; --")
 	filterID := url.PathEscape(`x" || registrant != "`)
 	badUTF8 := url.PathEscape("\xff\xfe\xfd")
@@ -106,19 +120,12 @@ func TestBadInputIsRefusedPlainly(t *testing.T) {
 		{rel, http.MethodGet, "/api/alertbutton/family/" + sqlUID, []badInput{{name: "SQL injection in the token"}}},
 		{rel, http.MethodGet, "/api/alertbutton/family/" + badUTF8, []badInput{{name: "invalid UTF-8 in the token"}}},
 		{rel, http.MethodPost, "/api/alertbutton/family/" + longID + "/alerts", []badInput{{name: "a 5000-character token", body: `{"kind":"detained"}`}}},
-		{rel, http.MethodPost, family + "/alerts", inputs(
-			badInput{name: "wrong types", body: `{"kind":["detained"],"place":42,"note":false}`},
-			badInput{name: "SQL injection", body: `{"kind":"detained'); DELETE FROM alerts; --"}`},
-			badInput{name: "invalid UTF-8 in free text", body: "{\"place\":\"Adelanto \xc3\x28\"}"},
-			badInput{name: "invalid UTF-8 in a value", body: "{\"kind\":\"\xffdetained\"}"},
-		)},
-		{rel, http.MethodPost, family + "/subscriptions", inputs(
-			badInput{name: "wrong types", body: `{"endpoint":{},"keys":[]}`},
-			badInput{name: "unknown fields only", body: `{"contact":"x"}`},
-		)},
-		{rel, http.MethodDelete, family + "/subscriptions", inputs(
-			badInput{name: "wrong types", body: `{"endpoint":7}`},
-		)},
+		{rel, http.MethodPost, family + "/alerts", report},
+		{rel, http.MethodPost, familyHeader + "/alerts", report},
+		{rel, http.MethodPost, family + "/subscriptions", subscribe},
+		{rel, http.MethodPost, familyHeader + "/subscriptions", subscribe},
+		{rel, http.MethodDelete, family + "/subscriptions", unsubscribe},
+		{rel, http.MethodDelete, familyHeader + "/subscriptions", unsubscribe},
 		{anon, http.MethodGet, "/api/alertbutton/route?lat=abc&lon=def", []badInput{{name: "words for a point"}}},
 		{anon, http.MethodGet, "/api/alertbutton/route?lat=NaN&lon=NaN", []badInput{{name: "NaN"}}},
 		{anon, http.MethodGet, "/api/alertbutton/route?zip=" + url.QueryEscape("' OR 1=1 --"), []badInput{{name: "SQL injection in the ZIP"}}},
@@ -212,6 +219,9 @@ func (w *world) requestWith(caller, method, path, contentType, body string) (int
 	req.Close = true // one connection per request: a refused huge body ends its connection
 	if tok := w.tokens[caller]; tok != "" {
 		req.Header.Set("Authorization", tok)
+	}
+	if caller == rel {
+		req.Header.Set(family.Header, w.tokens[rel])
 	}
 	if caller == peer {
 		w.sign(req, body, w.peerKey)

@@ -301,6 +301,8 @@ func (w *world) requestAs(caller, token, method, path, body string) (int, string
 		w.sign(req, body, w.peerKey)
 	case forged:
 		w.sign(req, body, w.forgedKey)
+	case rel:
+		req.Header.Set(family.Header, token) // as the family page sends it
 	}
 	res, err := w.srv.Client().Do(req)
 	if err != nil && len(body) > hugeBody {

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/family"
 	"alertbutton/hooks/groupcommit"
 )
 
@@ -41,7 +42,8 @@ func Bind(app core.App, cfg *appliance.Config) {
 		se.Router.GET("/api/alertbutton/alerts/{uid}", viewRoute)
 		se.Router.POST("/api/alertbutton/alerts/{uid}/cancel", pinRoute(cfg, cancelling))
 		se.Router.POST("/api/alertbutton/alerts/{uid}/safe", pinRoute(cfg, releasing))
-		se.Router.POST("/api/alertbutton/family/{token}/alerts", familyRoute(cfg, commits))
+		se.Router.POST(family.Path+"/alerts", familyRoute(cfg, commits)) // the token in family.Header
+		se.Router.POST(family.Path+"/{token}/alerts", familyRoute(cfg, commits))
 		return se.Next()
 	})
 

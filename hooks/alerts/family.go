@@ -11,10 +11,11 @@ import (
 )
 
 // familyRoute is a relative's report, "my relative was detained":
-// POST /api/alertbutton/family/{token}/alerts.
+// POST /api/alertbutton/family/alerts, the token in family.Header (or in the path, from pages
+// cached before: /api/alertbutton/family/{token}/alerts).
 func familyRoute(cfg *appliance.Config, commits *groupcommit.Committer) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		contact, err := family.ContactByToken(e.App, e.Request.PathValue("token"))
+		contact, err := family.ContactByToken(e.App, family.Token(e))
 		if err != nil {
 			return e.NotFoundError(msgUnknownLink.In(i18n.Lang(e)), nil)
 		}

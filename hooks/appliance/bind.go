@@ -10,8 +10,9 @@ import (
 	"alertbutton/hooks/seal"
 )
 
-// Bind loads the appliance's keys once the data directory exists, and on serve claims the
-// directory for this consulate and names the app after it.
+// Bind loads the appliance's keys once the data directory exists, and on serve refuses a
+// public address without --public-url (before PocketBase binds it), claims the directory
+// for this consulate and names the app after it.
 func Bind(app core.App, cfg *Config) {
 	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
 		if err := e.Next(); err != nil {
@@ -20,6 +21,11 @@ func Bind(app core.App, cfg *Config) {
 		return cfg.LoadSecrets(e.App)
 	})
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if e.Server != nil { // nil when a test serves the router in process
+			if err := cfg.checkPublicURL(e.Server.Addr); err != nil {
+				return err
+			}
+		}
 		if err := ClaimDataDir(e.App.DataDir(), cfg.Consulate.Code); err != nil {
 			return err
 		}

@@ -25,6 +25,8 @@ var Version = "0.1.0"
 // Config is what serve was started with.
 type Config struct {
 	Consulate jurisdiction.Consulate
+	// PublicURL starts every link the appliance builds: --public-url, or, serving on loopback
+	// without it, that loopback address (set when serve starts; see checkPublicURL).
 	PublicURL string
 	PushHosts push.HostList
 
@@ -41,6 +43,7 @@ type Config struct {
 	publicURL        string
 	pushHosts        string
 	backupRecipients string
+	tls              bool // serve was asked for HTTPS (--https)
 }
 
 // Flags are serve's own flags, parsed both before PocketBase bootstraps (so that a wrong

@@ -8,8 +8,12 @@ import (
 
 // DBConnect opens SQLite as PocketBase does, except synchronous=FULL: with PocketBase's
 // default (NORMAL) a power cut can lose a transaction that was already answered with a 201.
-// Each connection keeps its statements prepared (stmtcache).
+// Each connection keeps its statements prepared (stmtcache). The file is made private first
+// (see private.go), so that SQLite gives its WAL and shared-memory files the same 0600.
 func DBConnect(dbPath string) (*dbx.DB, error) {
+	if err := privateDB(dbPath); err != nil {
+		return nil, err
+	}
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
 		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
 	return stmtcache.Open(dbPath + pragmas)

@@ -20,5 +20,6 @@ func (c *Config) Preflight(args []string, dataDir string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	c.tls = servesTLS(args)
 	return c.Resolve(dataDir)
 }

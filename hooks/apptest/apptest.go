@@ -33,9 +33,14 @@ func New(t testing.TB, code string) (*tests.TestApp, *appliance.Config) {
 	t.Helper()
 	app := NewBare(t)
 	cfg := Configure(t, app, code)
+	Bind(app, cfg)
+	return app, cfg
+}
+
+// Bind binds every hook of the appliance to app, with cfg (New does it all).
+func Bind(app *tests.TestApp, cfg *appliance.Config) {
 	hooks.Register(app, cfg)
 	configs.Store(app, cfg)
-	return app, cfg
 }
 
 var configs sync.Map
@@ -137,20 +142,27 @@ func Token(t testing.TB, r *core.Record) string {
 // dispatchers, jobs), which PocketBase's router can do once per app.
 func Handler(t testing.TB, app *tests.TestApp) http.Handler {
 	t.Helper()
-	router, err := apis.NewRouter(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mux http.Handler
-	err = app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(e *core.ServeEvent) error {
-		m, err := e.Router.BuildMux()
-		mux = m
-		return err
-	})
+	mux, err := ServeAs(app, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return mux
+}
+
+// ServeAs runs app's OnServe hooks as `serve` does for server (its Addr is what serve would
+// bind), but binds nothing: it returns the handler serve would serve, or the hooks' refusal.
+func ServeAs(app *tests.TestApp, server *http.Server) (http.Handler, error) {
+	router, err := apis.NewRouter(app)
+	if err != nil {
+		return nil, err
+	}
+	var mux http.Handler
+	err = app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router, Server: server}, func(e *core.ServeEvent) error {
+		m, err := e.Router.BuildMux()
+		mux = m
+		return err
+	})
+	return mux, err
 }
 
 // Serve is Handler on a loopback port, closed when the test ends.

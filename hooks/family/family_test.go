@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -64,7 +65,7 @@ func TestIssueFamilyLink(t *testing.T) {
 	var oldToken string
 	apptest.Run(t, "los-angeles", tests.ApiScenario{
 		Name: "owner gets a new link", Method: http.MethodPost, ExpectedStatus: 200,
-		ExpectedContent: []string{`"url":"http://`, `/family/#`, `"token":"`},
+		ExpectedContent: []string{`"url":"http://alerta.example/family/#`, `"token":"`},
 		AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 			var out struct{ URL, Token string }
 			json.NewDecoder(res.Body).Decode(&out)
@@ -85,6 +86,7 @@ func TestIssueFamilyLink(t *testing.T) {
 	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
 		owner, contact, token := linked(t, app, "es")
 		oldToken = token
+		apptest.ConfigOf(app).PublicURL = "http://alerta.example"
 		s.URL = "/api/alertbutton/contacts/" + contact.Id + "/family-link"
 		s.Headers = map[string]string{"Authorization": apptest.Token(t, owner)}
 	})
@@ -102,20 +104,57 @@ func TestIssueFamilyLink(t *testing.T) {
 	}, nil)
 }
 
+// Whoever asks for a link (a seized phone, a proxy passing the Host through) cannot point it
+// elsewhere: serve on loopback without --public-url names its own address, whatever the Host.
+func TestFamilyLinkIgnoresTheHostHeader(t *testing.T) {
+	app, _ := apptest.New(t, "los-angeles")
+	handler, err := apptest.ServeAs(app, &http.Server{Addr: "127.0.0.1:8090"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, contact, _ := linked(t, app, "es")
+	req := httptest.NewRequest(http.MethodPost, "/api/alertbutton/contacts/"+contact.Id+"/family-link", strings.NewReader("{}"))
+	req.Host = "evil.example"
+	req.Header.Set("X-Forwarded-Host", "evil.example")
+	req.Header.Set("Authorization", apptest.Token(t, owner))
+	res := httptest.NewRecorder()
+	handler.ServeHTTP(res, req)
+	var out struct{ URL, Token string }
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.Code != http.StatusOK {
+		t.Fatalf("%d %v", res.Code, err)
+	}
+	if want := "http://127.0.0.1:8090/family/#" + out.Token; out.URL != want {
+		t.Fatalf("link %q, want %q", out.URL, want)
+	}
+}
+
 func TestFamilyPageShowsFirstNameAndConsulateOnly(t *testing.T) {
-	apptest.Run(t, "los-angeles", tests.ApiScenario{
-		Method: http.MethodGet, ExpectedStatus: 200,
-		ExpectedContent:    []string{`"registrant":{"firstName":"Ana"}`, `"consulate":{"code":"los-angeles","name":"Consulado de México en Los Ángeles"`},
-		NotExpectedContent: []string{"López", "María", "+1310", "SENTINEL", "Rosa", "+52155"},
-	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
-		_, _, token := linked(t, app, "es")
-		s.URL = "/api/alertbutton/family/" + token
-	})
-	for _, token := range []string{"not-a-token", "AAAAAAAAAAAAAAAAAAAAAA", strings.Repeat("x", 500)} {
+	// The token in family.Header, and in the path as pages cached before sent it.
+	for _, viaHeader := range []bool{true, false} {
 		apptest.Run(t, "los-angeles", tests.ApiScenario{
-			Name: "unknown token " + token[:5], Method: http.MethodGet, URL: "/api/alertbutton/family/" + token,
+			Name: map[bool]string{true: "header", false: "path"}[viaHeader], Method: http.MethodGet, ExpectedStatus: 200,
+			ExpectedContent:    []string{`"registrant":{"firstName":"Ana"}`, `"consulate":{"code":"los-angeles","name":"Consulado de México en Los Ángeles"`},
+			NotExpectedContent: []string{"López", "María", "+1310", "SENTINEL", "Rosa", "+52155"},
+		}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
+			_, _, token := linked(t, app, "es")
+			s.URL, s.Headers = family.Path, map[string]string{family.Header: token}
+			if !viaHeader {
+				s.URL, s.Headers = family.Path+"/"+token, nil
+			}
+		})
+	}
+	for _, token := range []string{"", "not-a-token", "AAAAAAAAAAAAAAAAAAAAAA", strings.Repeat("x", 500)} {
+		apptest.Run(t, "los-angeles", tests.ApiScenario{
+			Name: "unknown token " + token[:min(5, len(token))], Method: http.MethodGet, URL: family.Path,
+			Headers:        map[string]string{family.Header: token},
 			ExpectedStatus: 404, ExpectedContent: []string{"no es válido"},
 		}, nil)
+		if token != "" {
+			apptest.Run(t, "los-angeles", tests.ApiScenario{
+				Name: "unknown token in the path " + token[:5], Method: http.MethodGet, URL: family.Path + "/" + token,
+				ExpectedStatus: 404, ExpectedContent: []string{"no es válido"},
+			}, nil)
+		}
 	}
 }
 
@@ -130,7 +169,8 @@ func TestRelativeSubscribesAndIsTold(t *testing.T) {
 		_, contact, token := linked(t, app, "en")
 		body := svc.SubscribeJSON(t, cfg.Keys.VAPIDPublicKey())
 		sub, _ = push.ParseSubscription(body, cfg.PushHosts)
-		s.URL = "/api/alertbutton/family/" + token + "/subscriptions"
+		s.URL = family.Path + "/subscriptions"
+		s.Headers = map[string]string{family.Header: token}
 		s.Body = strings.NewReader(string(body))
 		return contact, string(body)
 	}
@@ -190,7 +230,8 @@ func TestFamilySubscriptionRefusesBadBodies(t *testing.T) {
 			},
 		}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
 			_, _, token := linked(t, app, "es")
-			s.URL = "/api/alertbutton/family/" + token + "/subscriptions"
+			s.URL = family.Path + "/subscriptions"
+			s.Headers = map[string]string{family.Header: token}
 		})
 	}
 }

@@ -8,8 +8,8 @@ import (
 	"alertbutton/hooks/family"
 )
 
-// FuzzContactByToken is the {token} of every family route: anything a relative's browser,
-// or someone guessing, puts in the URL. It must never panic, answer ErrUnknownToken for all
+// FuzzContactByToken is the token of every family route: anything a relative's browser,
+// or someone guessing, puts in the X-Family-Token header (or the older routes' path). It must never panic, answer ErrUnknownToken for all
 // but the one token issued, and find that token's contact. Seeds: testdata/fuzz/FuzzContactByToken.
 func FuzzContactByToken(f *testing.F) {
 	app, _ := apptest.New(f, "los-angeles")

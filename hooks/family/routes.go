@@ -23,9 +23,15 @@ var (
 func Bind(app core.App, cfg *appliance.Config) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.POST("/api/alertbutton/contacts/{id}/family-link", issueLink(cfg))
-		se.Router.GET("/api/alertbutton/family/{token}", page(cfg))
-		se.Router.POST("/api/alertbutton/family/{token}/subscriptions", subscribe(cfg))
-		se.Router.DELETE("/api/alertbutton/family/{token}/subscriptions", unsubscribe)
+		se.Router.Bind(redactor())
+		// The token in the Header.
+		se.Router.GET(Path, page(cfg))
+		se.Router.POST(Path+"/subscriptions", subscribe(cfg))
+		se.Router.DELETE(Path+"/subscriptions", unsubscribe)
+		// The token in the path, as pages cached before the Header called them.
+		se.Router.GET(Path+"/{token}", page(cfg))
+		se.Router.POST(Path+"/{token}/subscriptions", subscribe(cfg))
+		se.Router.DELETE(Path+"/{token}/subscriptions", unsubscribe)
 		return se.Next()
 	})
 }
@@ -47,20 +53,15 @@ func issueLink(cfg *appliance.Config) func(e *core.RequestEvent) error {
 		if err := e.App.Save(contact); err != nil {
 			return err
 		}
-		return e.JSON(http.StatusOK, map[string]string{"url": baseURL(e, cfg) + "/family/#" + token, "token": token})
+		return e.JSON(http.StatusOK, map[string]string{"url": Link(cfg, token), "token": token})
 	}
 }
 
-// baseURL is the address relatives open: the configured public URL, else this request's.
-func baseURL(e *core.RequestEvent, cfg *appliance.Config) string {
-	if cfg.PublicURL != "" {
-		return cfg.PublicURL
-	}
-	scheme := "http"
-	if e.IsTLS() {
-		scheme = "https"
-	}
-	return scheme + "://" + e.Request.Host
+// Link is the address a relative opens: always on the public URL serve was started with,
+// never on the request's Host header, which whoever asks for the link could forge. The
+// token is in the fragment, which browsers never send.
+func Link(cfg *appliance.Config, token string) string {
+	return cfg.PublicURL + "/family/#" + token
 }
 
 type consulateJSON struct {
@@ -99,10 +100,10 @@ func homeConsulate(app core.App, registrant *core.Record, cfg *appliance.Config)
 	return out
 }
 
-// resolve finds the contact and registrant of the token in the path, or answers 404.
+// resolve finds the contact and registrant of the request's token, or answers 404.
 func resolve(e *core.RequestEvent) (*core.Record, *core.Record, error) {
 	lang := i18n.Lang(e)
-	contact, err := ContactByToken(e.App, e.Request.PathValue("token"))
+	contact, err := ContactByToken(e.App, Token(e))
 	if err != nil {
 		return nil, nil, e.NotFoundError(msgNoLink.In(lang), err)
 	}

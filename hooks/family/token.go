@@ -14,6 +14,20 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
+// Header carries the token of the family routes. It is kept out of the URL, which request
+// logs (the appliance's, a proxy's) write down; the page has it from its #fragment, which
+// browsers never send.
+const Header = "X-Family-Token"
+
+// Token is the family link's token of a request: in the Header, or in the path of the
+// routes of older pages (/api/alertbutton/family/{token}/...), redacted from the log.
+func Token(e *core.RequestEvent) string {
+	if t := e.Request.PathValue("token"); t != "" {
+		return t
+	}
+	return e.Request.Header.Get(Header)
+}
+
 // ErrUnknownToken is a token that is malformed, revoked or never issued.
 var ErrUnknownToken = errors.New("unknown family link")
 

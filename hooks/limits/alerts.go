@@ -17,8 +17,9 @@ import (
 
 // The routes that raise alerts, as Go's ServeMux names them.
 const (
-	patternAlerts       = "POST /api/alertbutton/alerts"
-	patternFamilyAlerts = "POST /api/alertbutton/family/{token}/alerts"
+	patternAlerts          = "POST /api/alertbutton/alerts"
+	patternFamilyAlerts    = "POST /api/alertbutton/family/alerts"
+	patternOldFamilyAlerts = "POST /api/alertbutton/family/{token}/alerts"
 )
 
 // maxPeek is the alert routes' own body limit; a larger body is refused by them anyway.
@@ -90,8 +91,8 @@ func (g *Guard) credential(e *core.RequestEvent) (string, *Limiter) {
 		if e.Auth != nil && e.Auth.Collection().Name == "registrants" {
 			return "registrant:" + e.Auth.Id, g.Registrants
 		}
-	case patternFamilyAlerts:
-		return "family:" + family.HashToken(e.Request.PathValue("token")), g.FamilyLinks
+	case patternFamilyAlerts, patternOldFamilyAlerts:
+		return "family:" + family.HashToken(family.Token(e)), g.FamilyLinks
 	}
 	return "", nil
 }
@@ -99,8 +100,8 @@ func (g *Guard) credential(e *core.RequestEvent) (string, *Limiter) {
 // refuse answers 429, to a relative in the language of their contact record.
 func (g *Guard) refuse(e *core.RequestEvent, wait time.Duration) error {
 	lang := i18n.Lang(e)
-	if e.Request.Pattern == patternFamilyAlerts {
-		if c, err := family.ContactByToken(e.App, e.Request.PathValue("token")); err == nil && c.GetString("language") != "" {
+	if e.Request.Pattern != patternAlerts {
+		if c, err := family.ContactByToken(e.App, family.Token(e)); err == nil && c.GetString("language") != "" {
 			lang = c.GetString("language")
 		}
 		e.App.Logger().Warn("limits: too many new alerts from a family link")

@@ -93,11 +93,19 @@ type answer struct {
 // post sends a JSON body from the one address every request here comes from.
 func (w *world) post(t testing.TB, path, token, body string) answer {
 	t.Helper()
+	if token == "" {
+		return w.postWith(t, path, nil, body)
+	}
+	return w.postWith(t, path, map[string]string{"Authorization": token}, body)
+}
+
+func (w *world) postWith(t testing.TB, path string, headers map[string]string, body string) answer {
+	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 	req.RemoteAddr = "198.51.100.7:40000"
 	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
 	w.h.ServeHTTP(rec, req)
@@ -228,12 +236,27 @@ func TestNewAlertsPerRegistrant(t *testing.T) {
 	}
 }
 
+// A family link's reports are limited whether its token is in family.Header or, from a page
+// cached before, in the path.
 func TestNewAlertsPerFamilyLink(t *testing.T) {
+	for _, viaHeader := range []bool{true, false} {
+		t.Run(map[bool]string{true: "header", false: "path"}[viaHeader], func(t *testing.T) {
+			testNewAlertsPerFamilyLink(t, viaHeader)
+		})
+	}
+}
+
+func testNewAlertsPerFamilyLink(t *testing.T, viaHeader bool) {
 	w := newWorld(t)
 	owner, _ := w.registrant(t, "es")
 	link := w.relative(t, owner, "en")
 	other := w.relative(t, owner, "es")
-	path := func(token string) string { return "/api/alertbutton/family/" + token + "/alerts" }
+	report := func(token, body string) answer {
+		if viaHeader {
+			return w.postWith(t, family.Path+"/alerts", map[string]string{family.Header: token}, body)
+		}
+		return w.post(t, family.Path+"/"+token+"/alerts", "", body)
+	}
 
 	var first string
 	for i := 0; i < 3; i++ {
@@ -241,23 +264,23 @@ func TestNewAlertsPerFamilyLink(t *testing.T) {
 		if i == 0 {
 			first = uid
 		}
-		if a := w.post(t, path(link), "", `{"uid":"`+uid+`"}`); a.status != http.StatusCreated {
+		if a := report(link, `{"uid":"`+uid+`"}`); a.status != http.StatusCreated {
 			t.Fatalf("report %d: %d %v", i+1, a.status, a.body)
 		}
 	}
-	a := w.post(t, path(link), "", `{"uid":"`+newUID(t)+`"}`)
+	a := report(link, `{"uid":"`+newUID(t)+`"}`)
 	msg, _ := a.body["message"].(string)
 	if a.status != http.StatusTooManyRequests || a.retryAfter != "60" || !strings.Contains(msg, "Try again in 60 seconds") {
 		t.Fatalf("4th report: %d %q %q", a.status, a.retryAfter, msg)
 	}
-	if a := w.post(t, path(link), "", `{"uid":"`+first+`"}`); a.status != http.StatusOK {
+	if a := report(link, `{"uid":"`+first+`"}`); a.status != http.StatusOK {
 		t.Errorf("repeat of an existing uid: %d", a.status)
 	}
-	if a := w.post(t, path(other), "", `{}`); a.status != http.StatusCreated {
+	if a := report(other, `{}`); a.status != http.StatusCreated {
 		t.Errorf("another relative's link: %d", a.status)
 	}
 	w.now = w.now.Add(time.Minute)
-	if a := w.post(t, path(link), "", `{}`); a.status != http.StatusCreated {
+	if a := report(link, `{}`); a.status != http.StatusCreated {
 		t.Errorf("after a minute: %d", a.status)
 	}
 }

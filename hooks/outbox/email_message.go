@@ -62,13 +62,10 @@ func (d *Dispatcher) emailMessage(to mail.Address, p push.Payload) (*mailer.Mess
 	}, nil
 }
 
-// link is the payload's path on this appliance's public address.
+// link is the payload's path on the public URL serve was started with (never the settings'
+// app URL, which the admin UI changes).
 func (d *Dispatcher) link(path string) string {
-	base := d.cfg.PublicURL
-	if base == "" {
-		base = d.app.Settings().Meta.AppURL
-	}
-	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/")
+	return strings.TrimRight(d.cfg.PublicURL, "/") + "/" + strings.TrimLeft(path, "/")
 }
 
 func (d *Dispatcher) consulateName(lang string) string {

@@ -121,6 +121,22 @@ func TestEmailIsSentInTheContactsLanguage(t *testing.T) {
 	}
 }
 
+// The admin UI's app URL is no source of links: only the public URL serve was started with.
+func TestEmailLinksIgnoreTheSettingsAppURL(t *testing.T) {
+	app, cfg := newApp(t)
+	enableSMTP(app, cfg)
+	cfg.PublicURL = ""
+	app.Settings().Meta.AppURL = "https://forged.example"
+	contact := newContact(t, app, "juan@familia.example.mx", "es")
+	queueEmail(t, app, contact.Id, payload(1))
+	if sent := runOnce(t, dispatcher(t, app, cfg, outbox.Options{})); sent != 1 {
+		t.Fatalf("sent %d e-mails, want 1", sent)
+	}
+	if m := app.TestMailer.LastMessage(); strings.Contains(m.Text+m.HTML, "forged.example") {
+		t.Fatalf("the e-mail links to the settings' app URL:\n%s", m.Text)
+	}
+}
+
 func TestEmailWithoutSMTPIsDead(t *testing.T) {
 	app, cfg := newApp(t)
 	contact := newContact(t, app, "juan@familia.example.mx", "es")

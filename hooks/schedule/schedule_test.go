@@ -9,12 +9,15 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/federation"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/checkins"
 	"alertbutton/hooks/schedule"
 )
 
-var jobNames = []string{schedule.JobFireCheckins, schedule.JobEscalateAlerts, schedule.JobRetention, schedule.JobPruneSubscriptions}
+// jobNames are the scheduler's jobs, the one the federation registers included.
+var jobNames = []string{schedule.JobFireCheckins, schedule.JobEscalateAlerts, schedule.JobRetention, schedule.JobPruneSubscriptions,
+	federation.JobInboxRetention}
 
 func TestSchedulerFollowsServeAndTerminate(t *testing.T) {
 	w := newWorld(t)

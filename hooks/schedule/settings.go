@@ -56,6 +56,10 @@ func SettingsFromEnv() (Settings, error) {
 	return s, nil
 }
 
+// EnvDays reads the environment variable name as whole days (1 to 36500): 0 when unset, an
+// error saying so when it is not such a number.
+func EnvDays(name string) (time.Duration, error) { return days(name) }
+
 // days reads a variable of whole days; 0 when unset.
 func days(name string) (time.Duration, error) {
 	raw := os.Getenv(name)

@@ -1,5 +1,6 @@
 // The family page: <origin>/family/#<token>. The token stays in the fragment, so it is never
-// sent in a request line, a Referer or a server log; it goes only in API paths the page calls.
+// sent in a request line, a Referer or a server log; the page sends it only in the
+// X-Family-Token header of its API calls, which no log writes down.
 import { h, fill, field, status } from '../js/dom.js';
 import { t, onLangChange } from '../js/i18n.js';
 import { api, explain } from '../js/api.js';
@@ -9,7 +10,8 @@ import { subscribe, registerWorker } from '../js/push.js';
 
 const main = document.getElementById('main');
 const token = location.hash.replace(/^#/, '').trim();
-const base = '/api/alertbutton/family/' + encodeURIComponent(token);
+const base = '/api/alertbutton/family';
+const withToken = { 'X-Family-Token': token };
 let info = null;
 let infoError = null;
 let vapid = '';
@@ -17,12 +19,13 @@ let vapid = '';
 let reportUid = uuidv7();
 
 async function load() {
-  if (!token) {
+  // a token is base64url; anything else is no link (and could not be sent in a header)
+  if (!/^[\w-]+$/.test(token)) {
     infoError = new Error('no token');
     return;
   }
   try {
-    info = await api(base);
+    info = await api(base, { headers: withToken });
   } catch (err) {
     infoError = err;
   }
@@ -58,7 +61,7 @@ function notifyCard(name) {
     btn.disabled = true;
     try {
       const sub = await subscribe(vapid);
-      await api(base + '/subscriptions', { method: 'POST', body: sub });
+      await api(base + '/subscriptions', { method: 'POST', body: sub, headers: withToken });
       say.say(t('family.notify.ok'), 'ok');
     } catch (err) {
       if (err.message === 'denied') say.say(t('family.notify.denied'), 'error');
@@ -88,7 +91,11 @@ function reportCard(name) {
     }
     submit.disabled = true;
     try {
-      await api(base + '/alerts', { method: 'POST', body: { uid: reportUid, place: place.input.value.trim(), note: note.input.value.trim() } });
+      await api(base + '/alerts', {
+        method: 'POST',
+        body: { uid: reportUid, place: place.input.value.trim(), note: note.input.value.trim() },
+        headers: withToken,
+      });
       say.say(t('family.report.sent'), 'ok');
       place.input.value = '';
       note.input.value = '';

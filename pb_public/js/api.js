@@ -13,9 +13,9 @@ export class ApiError extends Error {
   }
 }
 
-// api sends a JSON request; token is a PocketBase auth token or empty.
-export async function api(path, { method = 'GET', body, token } = {}) {
-  const headers = { Accept: 'application/json', 'Accept-Language': lang() };
+// api sends a JSON request; token is a PocketBase auth token or empty; headers are added.
+export async function api(path, { method = 'GET', body, token, headers: extra } = {}) {
+  const headers = { ...extra, Accept: 'application/json', 'Accept-Language': lang() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = token;
   let res;
