@@ -83,12 +83,18 @@ func (w *world) breakAudit() {
 // audited reports whether audit_log has a row of action on the record by the adviser.
 func (w *world) audited(action string, r *core.Record) bool {
 	w.t.Helper()
+	return w.auditedTimes(action, r) > 0
+}
+
+// auditedTimes counts audit_log's rows of action on the record by the adviser.
+func (w *world) auditedTimes(action string, r *core.Record) int {
+	w.t.Helper()
 	rows, err := w.app.FindRecordsByFilter("audit_log", "actor = {:actor} && action = {:action} && collection = {:c} && record_id = {:id}", "", 0, 0,
 		map[string]any{"actor": "staff:" + w.adviser.Id, "action": action, "c": r.Collection().Name, "id": r.Id})
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return len(rows) > 0
+	return len(rows)
 }
 
 func (w *world) newContact(owner *core.Record) *core.Record {
