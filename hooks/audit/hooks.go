@@ -1,11 +1,14 @@
 package audit
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"net/http"
 	"slices"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/federation/keys"
 )
 
 // PersonalCollections are the collections whose every staff read and write is audited.
@@ -124,11 +127,18 @@ func personal(records []*core.Record) []*core.Record {
 
 func isPersonal(collection string) bool { return slices.Contains(PersonalCollections, collection) }
 
+// verifyRoute walks the chain and, given ?anchor= (a line of Anchor.String kept from an
+// earlier day), checks the log still holds that head.
 func verifyRoute(e *core.RequestEvent) error {
 	if !isStaff(e.Auth) {
 		return e.ForbiddenError("Only staff can verify the audit log.", nil)
 	}
 	n, err := Verify(e.App)
+	if line := e.Request.URL.Query().Get("anchor"); err == nil && line != "" {
+		if err = checkAnchorLine(e.App, line); err != nil && !isBreak(err) {
+			return e.BadRequestError(err.Error(), nil)
+		}
+	}
 	var b *Break
 	if errors.As(err, &b) {
 		return e.JSON(http.StatusConflict, map[string]any{
@@ -140,4 +150,21 @@ func verifyRoute(e *core.RequestEvent) error {
 		return e.InternalServerError("The audit log could not be read.", err)
 	}
 	return e.JSON(http.StatusOK, map[string]any{"ok": true, "rows": n})
+}
+
+func isBreak(err error) bool {
+	var b *Break
+	return errors.As(err, &b)
+}
+
+func checkAnchorLine(app core.App, line string) error {
+	a, err := ParseAnchor(line)
+	if err != nil {
+		return err
+	}
+	k, err := keys.LoadOrCreate(app.DataDir())
+	if err != nil {
+		return err
+	}
+	return CheckAnchor(app, a, k.Signer().Public().(ed25519.PublicKey))
 }

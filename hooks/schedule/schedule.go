@@ -9,6 +9,8 @@ package schedule
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -27,6 +29,8 @@ type Scheduler struct {
 	// Clock gives the jobs their now: time.Now, unless a test drives it. Set it before Start.
 	Clock    func() time.Time
 	Settings Settings
+	// Out receives the daily signed audit head: standard output, unless a test reads it.
+	Out io.Writer
 
 	app core.App
 	cfg *appliance.Config
@@ -41,6 +45,7 @@ type Scheduler struct {
 func New(app core.App, cfg *appliance.Config) *Scheduler {
 	return &Scheduler{
 		Clock:    time.Now,
+		Out:      os.Stdout,
 		Settings: DefaultSettings(),
 		app:      app,
 		cfg:      cfg,

@@ -14,7 +14,7 @@ import (
 	"alertbutton/hooks/schedule"
 )
 
-var jobNames = []string{schedule.JobFireCheckins, schedule.JobEscalateAlerts, schedule.JobRetention, schedule.JobPruneSubscriptions}
+var jobNames = []string{schedule.JobFireCheckins, schedule.JobEscalateAlerts, schedule.JobRetention, schedule.JobPruneSubscriptions, schedule.JobAnchorAudit}
 
 func TestSchedulerFollowsServeAndTerminate(t *testing.T) {
 	w := newWorld(t)
