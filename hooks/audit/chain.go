@@ -49,7 +49,13 @@ func StartKeyedChain(app core.App) error {
 	})
 }
 
-func appendTx(app core.App, e Entry) error {
+func appendTx(app core.App, e Entry) error { return appendEntries(app, []Entry{e}) }
+
+// appendEntries chains entries at the end of the log, in app's transaction.
+func appendEntries(app core.App, entries []Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
 	key, err := chainKey(app)
 	if err != nil {
 		return err
@@ -62,15 +68,22 @@ func appendTx(app core.App, e Entry) error {
 	if err != nil {
 		return err
 	}
-	r := core.NewRecord(c)
-	r.Set("seq", seq+1)
-	r.Set("actor", e.Actor)
-	r.Set("action", e.Action)
-	r.Set("collection", e.Collection)
-	r.Set("record_id", e.RecordID)
-	r.Set("prev_hash", last)
-	r.Set("hash", keyedHash(key, seq+1, last, e))
-	return app.SaveNoValidate(r)
+	for _, e := range entries {
+		seq++
+		r := core.NewRecord(c)
+		r.Set("seq", seq)
+		r.Set("actor", e.Actor)
+		r.Set("action", e.Action)
+		r.Set("collection", e.Collection)
+		r.Set("record_id", e.RecordID)
+		r.Set("prev_hash", last)
+		last = keyedHash(key, seq, last, e)
+		r.Set("hash", last)
+		if err := app.SaveNoValidate(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Head returns the last row's seq and hash (0 and "" for an empty log).

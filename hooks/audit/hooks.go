@@ -95,12 +95,11 @@ func audited(e *core.RequestEvent, next func() error, action string, answered fu
 
 // appendAll audits each personal record of records and of their expands.
 func appendAll(tx core.App, actor, action string, records []*core.Record) error {
+	var entries []Entry
 	for _, r := range personal(records) {
-		if err := appendTx(tx, Entry{Actor: actor, Action: action, Collection: r.Collection().Name, RecordID: r.Id}); err != nil {
-			return err
-		}
+		entries = append(entries, Entry{Actor: actor, Action: action, Collection: r.Collection().Name, RecordID: r.Id})
 	}
-	return nil
+	return appendEntries(tx, entries)
 }
 
 // personal returns the records of PersonalCollections among records and everything they expand.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/groupcommit"
 )
 
 var errUnidentified = errors.New("audit: a realtime record for staff does not carry its id (a fields option left it out), so it is not sent")
@@ -30,16 +32,12 @@ func auditDelivery(e *core.RealtimeMessageEvent) error {
 		return e.Next() // not a record message
 	}
 	entries, err := delivered(collection.Name, msg.Record)
-	if err == nil {
-		err = e.App.RunInTransaction(func(tx core.App) error {
-			for _, entry := range entries {
-				entry.Actor, entry.Action = Actor(auth), "realtime"
-				if err := appendTx(tx, entry); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	if err == nil && len(entries) > 0 {
+		for i := range entries {
+			entries[i].Actor, entries[i].Action = Actor(auth), "realtime"
+		}
+		// Shared commits: in a surge every staff client hears of every alert.
+		err = groupcommit.Of(e.App).Run(func(tx core.App) error { return appendEntries(tx, entries) })
 	}
 	if err != nil {
 		e.App.Logger().Error("audit: a realtime message to staff was not sent because it could not be audited",
