@@ -56,7 +56,7 @@ func appendEntries(app core.App, entries []Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	key, err := chainKey(app)
+	keys, err := chainKeys(app)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func appendEntries(app core.App, entries []Entry) error {
 		r.Set("collection", e.Collection)
 		r.Set("record_id", e.RecordID)
 		r.Set("prev_hash", last)
-		last = keyedHash(key, seq, last, e)
+		last = keyedHash(keys[0], seq, last, e)
 		r.Set("hash", last)
 		if err := app.SaveNoValidate(r); err != nil {
 			return err
@@ -114,6 +114,19 @@ func keyedHash(key []byte, seq int64, prev string, e Entry) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
+// hashes reports whether hash is the row's: keyed with one of keys, or legacy.
+func hashes(keys [][]byte, keyed bool, seq int64, prev string, e Entry, hash string) bool {
+	if !keyed {
+		return hash == legacyHash(seq, prev, e)
+	}
+	for _, key := range keys {
+		if hmac.Equal([]byte(hash), []byte(keyedHash(key, seq, prev, e))) {
+			return true
+		}
+	}
+	return false
+}
+
 // legacyHash is how rows before the ActionKeyed row were hashed.
 func legacyHash(seq int64, prev string, e Entry) string {
 	sum := sha256.Sum256(message(seq, prev, e))
@@ -137,7 +150,7 @@ func (b *Break) Error() string {
 // Verify walks the whole chain and returns how many rows it checked, or how many verified
 // and the first break (a *Break).
 func Verify(app core.App) (int, error) {
-	key, err := chainKey(app)
+	keys, err := chainKeys(app)
 	if err != nil {
 		return 0, err
 	}
@@ -164,11 +177,7 @@ func Verify(app core.App) (int, error) {
 		}
 		e := Entry{r.Actor, r.Action, r.Collection, r.RecordID}
 		keyed = keyed || r.Action == ActionKeyed
-		want := legacyHash(r.Seq, prev, e)
-		if keyed {
-			want = keyedHash(key, r.Seq, prev, e)
-		}
-		if r.PrevHash != prev || !hmac.Equal([]byte(r.Hash), []byte(want)) {
+		if r.PrevHash != prev || !hashes(keys, keyed, r.Seq, prev, e, r.Hash) {
 			return i, &Break{Seq: r.Seq, ID: r.ID, Reason: "the row was altered, or written outside the appliance"}
 		}
 		prev = r.Hash

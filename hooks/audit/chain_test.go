@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -196,4 +197,35 @@ func TestStaffReadsAreAudited(t *testing.T) {
 		s.URL = "/api/collections/registrants/records/" + r.Id
 		s.Headers = map[string]string{"Authorization": apptest.Token(t, staff)}
 	})
+}
+
+// TestChainBegunWithTheKeyFileVerifiesOnceTheSecretIsSet: an appliance started without
+// --encryptionEnv keys its chain from keys/seal.key; once IT sets the secret, as the start-up
+// warning asks, new rows are keyed from it and the older ones still verify.
+func TestChainBegunWithTheKeyFileVerifiesOnceTheSecretIsSet(t *testing.T) {
+	app, _ := apptest.New(t, "los-angeles")
+	secret := os.Getenv(apptest.SecretEnv)
+	forgetKeys := func() { app.Store().Remove("alertbutton.audit.key") } // as a restart would
+
+	t.Setenv(apptest.SecretEnv, "")
+	forgetKeys()
+	app.DB().NewQuery("DELETE FROM audit_log").Execute() // a log begun without the secret
+	if err := audit.StartKeyedChain(app); err != nil {
+		t.Fatal(err)
+	}
+	audit.Append(app, audit.Entry{Actor: "system", Action: "before"})
+
+	t.Setenv(apptest.SecretEnv, secret)
+	forgetKeys()
+	audit.Append(app, audit.Entry{Actor: "system", Action: "after"})
+	if n, err := audit.Verify(app); err != nil || n != 3 {
+		t.Fatalf("%d rows, %v", n, err)
+	}
+	// Without the secret, only the row keyed from it fails: it was not keyed from the file.
+	t.Setenv(apptest.SecretEnv, "")
+	forgetKeys()
+	var b *audit.Break
+	if _, err := audit.Verify(app); !errors.As(err, &b) || b.Seq != 3 {
+		t.Errorf("the row written with the secret set: %v", err)
+	}
 }
