@@ -18,37 +18,39 @@ import (
 // that row with that hash, so a log rewritten or cut afterwards, even consistently by
 // someone with the database and the secret, no longer matches it.
 type Anchor struct {
-	Consulate string
-	Time      time.Time
-	Seq       int64
-	Hash      string
-	Sig       []byte
+	Key  string // the signing public key, base64url: the appliance that signed
+	Time time.Time
+	Seq  int64
+	Hash string
+	Sig  []byte
 }
 
 const anchorPrefix = "alertbutton audit head v1"
 
 // SignHead signs the current head of app's chain.
-func SignHead(app core.App, consulate string, signer ed25519.PrivateKey, now time.Time) (Anchor, error) {
+func SignHead(app core.App, signer ed25519.PrivateKey, now time.Time) (Anchor, error) {
 	seq, hash, err := Head(app)
 	if err != nil {
 		return Anchor{}, err
 	}
-	a := Anchor{Consulate: consulate, Time: now.UTC().Truncate(time.Second), Seq: seq, Hash: hash}
+	a := Anchor{Key: keyText(signer.Public().(ed25519.PublicKey)), Time: now.UTC().Truncate(time.Second), Seq: seq, Hash: hash}
 	a.Sig = ed25519.Sign(signer, []byte(a.signed()))
 	return a, nil
 }
 
 func (a Anchor) signed() string {
-	return fmt.Sprintf("%s consulate=%s time=%s seq=%d hash=%s",
-		anchorPrefix, a.Consulate, a.Time.UTC().Format(time.RFC3339), a.Seq, a.Hash)
+	return fmt.Sprintf("%s key=%s time=%s seq=%d hash=%s",
+		anchorPrefix, a.Key, a.Time.UTC().Format(time.RFC3339), a.Seq, a.Hash)
 }
+
+func keyText(pub ed25519.PublicKey) string { return base64.RawURLEncoding.EncodeToString(pub) }
 
 // String is the anchor as one line of text, to log, print or hand over.
 func (a Anchor) String() string {
 	return a.signed() + " sig=" + base64.RawURLEncoding.EncodeToString(a.Sig)
 }
 
-var errAnchorFormat = errors.New("not an audit head line: want \"" + anchorPrefix + " consulate=... time=... seq=... hash=... sig=...\"")
+var errAnchorFormat = errors.New("not an audit head line: want \"" + anchorPrefix + " key=... time=... seq=... hash=... sig=...\"")
 
 // ParseAnchor reads a line written by Anchor.String.
 func ParseAnchor(line string) (Anchor, error) {
@@ -66,7 +68,7 @@ func ParseAnchor(line string) (Anchor, error) {
 	}
 	var a Anchor
 	var err error
-	a.Consulate, a.Hash = fields["consulate"], fields["hash"]
+	a.Key, a.Hash = fields["key"], fields["hash"]
 	if a.Time, err = time.Parse(time.RFC3339, fields["time"]); err != nil {
 		return Anchor{}, errAnchorFormat
 	}
@@ -82,7 +84,7 @@ func ParseAnchor(line string) (Anchor, error) {
 // CheckAnchor checks that a was signed with pub and that app's log still holds its head.
 // It does not walk the chain: Verify does.
 func CheckAnchor(app core.App, a Anchor, pub ed25519.PublicKey) error {
-	if !ed25519.Verify(pub, []byte(a.signed()), a.Sig) {
+	if a.Key != keyText(pub) || !ed25519.Verify(pub, []byte(a.signed()), a.Sig) {
 		return errors.New("the audit head line is not signed by this appliance's key")
 	}
 	if a.Seq == 0 {
