@@ -1,6 +1,6 @@
 // Package schedule runs the appliance's timed jobs: it fires overdue check-ins, escalates
-// alerts nobody acknowledged, applies the retention of closed alerts and prunes dead push
-// subscriptions. Jobs only write records and outbox rows; the dispatchers send.
+// alerts nobody acknowledged, applies the retention of closed alerts, prunes dead push
+// subscriptions and signs the audit chain's head daily. Jobs only write records and outbox rows; the dispatchers send.
 //
 // Each job's last run, duration, result and error are in the jobs collection, which the
 // admin UI shows to staff. Retention is set through the environment (see EnvClosedDays).
