@@ -171,9 +171,15 @@ func TestRecordsAPIAccess(t *testing.T) {
 
 				status, body := w.request(caller, http.MethodGet, base+"?perPage=500", "")
 				check(t, caller+" lists "+name, slices.Contains(r.list, caller), ok(status) && strings.Contains(body, `"id":"`+target.Id+`"`), status, body)
+				if ok(status) && !w.staffAudited(caller, "list", name, target.Id) {
+					t.Errorf("%s listed %s without an audit row", caller, name)
+				}
 
 				status, body = w.request(caller, http.MethodGet, base+"/"+target.Id, "")
 				check(t, caller+" views "+name, slices.Contains(r.view, caller), ok(status), status, body)
+				if ok(status) && !w.staffAudited(caller, "view", name, target.Id) {
+					t.Errorf("%s viewed %s without an audit row", caller, name)
+				}
 
 				status, body = w.request(caller, http.MethodGet, "/api/files/"+name+"/"+target.Id+"/x.png", "")
 				check(t, caller+" gets a file of "+name, false, ok(status), status, body)
@@ -299,6 +305,9 @@ func TestRealtimeAccess(t *testing.T) {
 		for collection, id := range written {
 			want := slices.Contains(collections[collection].list, caller)
 			check(t, caller+" hears of "+collection, want, listeners[caller].saw(id), 0, "")
+			if listeners[caller].saw(id) && !w.staffAudited(caller, "realtime", collection, id) {
+				t.Errorf("%s heard of %s without an audit row", caller, collection)
+			}
 		}
 		for _, r := range []*core.Record{w.a, w.contact, w.checkin} {
 			name := r.Collection().Name

@@ -1,16 +1,26 @@
 package audit_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/audit"
 )
+
+// The migrations start every log with the row from which the chain is keyed.
+const keyedStart = 1
 
 func TestChainVerifiesAndDetectsTampering(t *testing.T) {
 	app, _ := apptest.New(t, "los-angeles")
@@ -19,7 +29,7 @@ func TestChainVerifiesAndDetectsTampering(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, err := audit.Verify(app); err != nil || n != 5 {
+	if n, err := audit.Verify(app); err != nil || n != keyedStart+5 {
 		t.Fatalf("verify: %d rows, %v", n, err)
 	}
 	// Someone with the database file edits a row directly.
@@ -36,6 +46,93 @@ func TestChainVerifiesAndDetectsTampering(t *testing.T) {
 	}
 }
 
+// insertUnkeyed writes a row at the end of the log with raw SQL, hashed as the appliance
+// used to (plain SHA-256 over the previous hash and the row): what anyone could compute.
+func insertUnkeyed(t testing.TB, app core.App, e audit.Entry) string {
+	t.Helper()
+	seq, prev, err := audit.Head(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := insertUnkeyedAt(t, app, seq+1, prev, e)
+	return id
+}
+
+func insertUnkeyedAt(t testing.TB, app core.App, seq int64, prev string, e audit.Entry) (id, hash string) {
+	t.Helper()
+	sum := sha256.Sum256([]byte(strings.Join([]string{strconv.FormatInt(seq, 10), prev, e.Actor, e.Action, e.Collection, e.RecordID}, "\x1f")))
+	id, hash = fmt.Sprintf("forged%09d", seq), hex.EncodeToString(sum[:])
+	_, err := app.DB().Insert("audit_log", dbx.Params{
+		"id": id, "seq": seq, "actor": e.Actor, "action": e.Action, "collection": e.Collection,
+		"record_id": e.RecordID, "prev_hash": prev, "hash": hash,
+		"created": "2026-01-01 00:00:00.000Z", "updated": "2026-01-01 00:00:00.000Z",
+	}).Execute()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, hash
+}
+
+// TestRowWrittenOutsideTheApplianceBreaksVerification: a row chained correctly but without
+// the appliance's key is found, and verify names it.
+func TestRowWrittenOutsideTheApplianceBreaksVerification(t *testing.T) {
+	w := newWorld(t)
+	audit.Append(w.app, audit.Entry{Actor: "system", Action: "test"})
+	forged := insertUnkeyed(t, w.app, audit.Entry{Actor: "staff:nobody", Action: "view", Collection: "registrants", RecordID: w.registrant.Id})
+	audit.Append(w.app, audit.Entry{Actor: "system", Action: "test"})
+
+	var b *audit.Break
+	if _, err := audit.Verify(w.app); !errors.As(err, &b) || b.Seq != keyedStart+2 || b.ID != forged {
+		t.Fatalf("a row written outside the appliance: %v", err)
+	}
+	status, body := w.call(http.MethodGet, "/api/alertbutton/audit/verify", "")
+	if status != http.StatusConflict || !strings.Contains(body, `"first_bad":{"id":"`+forged+`","seq":3}`) {
+		t.Errorf("verify route: %d %s", status, body)
+	}
+}
+
+// TestLegacyRowsArePinnedByTheKeyedStart plays a log written before the chain was keyed:
+// it verifies, and rewriting it afterwards (consistently, with plain SHA-256) is found.
+func TestLegacyRowsArePinnedByTheKeyedStart(t *testing.T) {
+	app, _ := apptest.New(t, "los-angeles")
+	app.DB().NewQuery("DELETE FROM audit_log").Execute()
+	for _, id := range []string{"a", "b", "c"} {
+		insertUnkeyed(t, app, audit.Entry{Actor: "staff:x", Action: "view", Collection: "alerts", RecordID: id})
+	}
+	if err := audit.StartKeyedChain(app); err != nil {
+		t.Fatal(err)
+	}
+	audit.Append(app, audit.Entry{Actor: "system", Action: "test"})
+	if n, err := audit.Verify(app); err != nil || n != 5 {
+		t.Fatalf("legacy rows then keyed ones: %d rows, %v", n, err)
+	}
+
+	// Row 2 is rewritten, and row 3 after it, so that the legacy chain holds by itself.
+	first := apptest.Find(t, app, "audit_log", "forged000000001").GetString("hash")
+	app.DB().NewQuery("DELETE FROM audit_log WHERE seq >= 2 AND seq <= 3").Execute()
+	_, h2 := insertUnkeyedAt(t, app, 2, first, audit.Entry{Actor: "staff:x", Action: "view", Collection: "alerts", RecordID: "other"})
+	insertUnkeyedAt(t, app, 3, h2, audit.Entry{Actor: "staff:x", Action: "view", Collection: "alerts", RecordID: "c"})
+	var b *audit.Break
+	if _, err := audit.Verify(app); !errors.As(err, &b) || b.Seq != 4 {
+		t.Fatalf("a rewritten legacy part: %v", err)
+	}
+}
+
+func TestWipedLogFailsVerification(t *testing.T) {
+	app, _ := apptest.New(t, "los-angeles")
+	app.DB().NewQuery("DELETE FROM audit_log").Execute()
+	var b *audit.Break
+	if _, err := audit.Verify(app); !errors.As(err, &b) || b.Seq != 1 || !strings.Contains(err.Error(), "missing") {
+		t.Fatalf("an emptied log: %v", err)
+	}
+}
+
+func TestOnlyTheMigrationStartsTheKeyedChain(t *testing.T) {
+	app, _ := apptest.New(t, "los-angeles")
+	if err := audit.Append(app, audit.Entry{Actor: "staff:x", Action: audit.ActionKeyed}); err == nil {
+		t.Fatal("a caller wrote the row that starts the keyed chain")
+	}
+}
 func TestNobodyEditsOrDeletesTheLog(t *testing.T) {
 	app, _ := apptest.New(t, "los-angeles")
 	audit.Append(app, audit.Entry{Actor: "system", Action: "test"})
@@ -100,4 +197,35 @@ func TestStaffReadsAreAudited(t *testing.T) {
 		s.URL = "/api/collections/registrants/records/" + r.Id
 		s.Headers = map[string]string{"Authorization": apptest.Token(t, staff)}
 	})
+}
+
+// TestChainBegunWithTheKeyFileVerifiesOnceTheSecretIsSet: an appliance started without
+// --encryptionEnv keys its chain from keys/seal.key; once IT sets the secret, as the start-up
+// warning asks, new rows are keyed from it and the older ones still verify.
+func TestChainBegunWithTheKeyFileVerifiesOnceTheSecretIsSet(t *testing.T) {
+	app, _ := apptest.New(t, "los-angeles")
+	secret := os.Getenv(apptest.SecretEnv)
+	forgetKeys := func() { app.Store().Remove("alertbutton.audit.key") } // as a restart would
+
+	t.Setenv(apptest.SecretEnv, "")
+	forgetKeys()
+	app.DB().NewQuery("DELETE FROM audit_log").Execute() // a log begun without the secret
+	if err := audit.StartKeyedChain(app); err != nil {
+		t.Fatal(err)
+	}
+	audit.Append(app, audit.Entry{Actor: "system", Action: "before"})
+
+	t.Setenv(apptest.SecretEnv, secret)
+	forgetKeys()
+	audit.Append(app, audit.Entry{Actor: "system", Action: "after"})
+	if n, err := audit.Verify(app); err != nil || n != 3 {
+		t.Fatalf("%d rows, %v", n, err)
+	}
+	// Without the secret, only the row keyed from it fails: it was not keyed from the file.
+	t.Setenv(apptest.SecretEnv, "")
+	forgetKeys()
+	var b *audit.Break
+	if _, err := audit.Verify(app); !errors.As(err, &b) || b.Seq != 3 {
+		t.Errorf("the row written with the secret set: %v", err)
+	}
 }

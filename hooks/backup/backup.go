@@ -85,6 +85,10 @@ func Write(app core.App, w io.Writer, recipients []age.Recipient, exclude []stri
 	}
 	defer os.RemoveAll(tmp)
 
+	head, err := signedHead(app)
+	if err != nil {
+		return fmt.Errorf("the audit head: %w", err)
+	}
 	snapshots := map[string]string{}
 	for _, name := range databases {
 		db := app.DB()
@@ -111,6 +115,9 @@ func Write(app core.App, w io.Writer, recipients []age.Recipient, exclude []stri
 			return err
 		}
 	}
+	if err := addBytes(zw, HeadFile, head); err != nil {
+		return err
+	}
 	root := app.DataDir()
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -121,7 +128,7 @@ func Write(app core.App, w io.Writer, recipients []age.Recipient, exclude []stri
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		if excluded(rel, exclude) || isDatabaseFile(rel) {
+		if excluded(rel, exclude) || isDatabaseFile(rel) || rel == HeadFile {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}

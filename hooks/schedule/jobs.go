@@ -15,6 +15,7 @@ const (
 	JobEscalateAlerts     = "alerts_escalate"
 	JobRetention          = "alerts_retention"
 	JobPruneSubscriptions = "subscriptions_prune"
+	JobAnchorAudit        = "audit_anchor"
 )
 
 // Job is one timed task. Schedule is a cron spec with seconds, in the consulate's time zone.
@@ -43,6 +44,9 @@ func (s *Scheduler) own() []Job {
 		}},
 		{JobPruneSubscriptions, "0 45 3 * * *", func(now time.Time) (int, error) {
 			return PruneSubscriptions(s.app, now, s.Settings.PruneFailures, s.Settings.PruneIdle)
+		}},
+		{JobAnchorAudit, "0 55 23 * * *", func(now time.Time) (int, error) {
+			return AnchorAudit(s.app, s.cfg, s.Out, now)
 		}},
 	}
 }

@@ -1,6 +1,6 @@
 // Package schedule runs the appliance's timed jobs: it fires overdue check-ins, escalates
-// alerts nobody acknowledged, applies the retention of closed alerts and prunes dead push
-// subscriptions. Jobs only write records and outbox rows; the dispatchers send.
+// alerts nobody acknowledged, applies the retention of closed alerts, prunes dead push
+// subscriptions and signs the audit chain's head daily. Jobs only write records and outbox rows; the dispatchers send.
 //
 // Each job's last run, duration, result and error are in the jobs collection, which the
 // admin UI shows to staff. Retention is set through the environment (see EnvClosedDays).
@@ -9,6 +9,8 @@ package schedule
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -27,6 +29,8 @@ type Scheduler struct {
 	// Clock gives the jobs their now: time.Now, unless a test drives it. Set it before Start.
 	Clock    func() time.Time
 	Settings Settings
+	// Out receives the daily signed audit head: standard output, unless a test reads it.
+	Out io.Writer
 
 	app core.App
 	cfg *appliance.Config
@@ -41,6 +45,7 @@ type Scheduler struct {
 func New(app core.App, cfg *appliance.Config) *Scheduler {
 	return &Scheduler{
 		Clock:    time.Now,
+		Out:      os.Stdout,
 		Settings: DefaultSettings(),
 		app:      app,
 		cfg:      cfg,

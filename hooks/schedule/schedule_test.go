@@ -17,7 +17,7 @@ import (
 
 // jobNames are the scheduler's jobs, the one the federation registers included.
 var jobNames = []string{schedule.JobFireCheckins, schedule.JobEscalateAlerts, schedule.JobRetention, schedule.JobPruneSubscriptions,
-	federation.JobInboxRetention}
+	schedule.JobAnchorAudit, federation.JobInboxRetention}
 
 func TestSchedulerFollowsServeAndTerminate(t *testing.T) {
 	w := newWorld(t)

@@ -1,0 +1,22 @@
+package migrations
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	m "github.com/pocketbase/pocketbase/migrations"
+
+	"alertbutton/hooks/audit"
+)
+
+func init() {
+	m.Register(startKeyedAudit, keepKeyedAudit)
+}
+
+// startKeyedAudit appends the row from which the audit chain is keyed. The rows before it
+// keep their plain SHA-256 hashes, pinned by this row's prev_hash (see audit.ActionKeyed).
+func startKeyedAudit(app core.App) error {
+	return audit.StartKeyedChain(app)
+}
+
+// keepKeyedAudit leaves the row: the log is append-only, and removing it would break the
+// chain of every row written after it.
+func keepKeyedAudit(core.App) error { return nil }
