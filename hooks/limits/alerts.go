@@ -88,13 +88,15 @@ func (g *Guard) credential(e *core.RequestEvent) (string, *Limiter) {
 	switch e.Request.Pattern {
 	case patternAlerts:
 		if e.Auth != nil && e.Auth.Collection().Name == "registrants" {
-			return "registrant:" + e.Auth.Id, g.Registrants
+			return registrantKey(e.Auth.Id), g.Registrants
 		}
 	case patternFamilyAlerts:
 		return "family:" + family.HashToken(e.Request.PathValue("token")), g.FamilyLinks
 	}
 	return "", nil
 }
+
+func registrantKey(id string) string { return "registrant:" + id }
 
 // refuse answers 429, to a relative in the language of their contact record.
 func (g *Guard) refuse(e *core.RequestEvent, wait time.Duration) error {

@@ -104,3 +104,14 @@ func tooMany(e *core.RequestEvent, retryAfter time.Duration, lang string) error 
 	msg := strings.ReplaceAll(msgTooMany.In(lang), "{n}", strconv.Itoa(secs))
 	return e.Error(http.StatusTooManyRequests, msg, nil)
 }
+
+// AllowServerAlert counts a new alert the server raises by itself for a registrant (a
+// check-in timer that ran out) against the same limit as their button. When the limit is
+// reached it is not allowed now; undo takes back a counted alert that was not raised.
+func (g *Guard) AllowServerAlert(registrantID string) (ok bool, undo func()) {
+	key, now := registrantKey(registrantID), g.now()
+	if ok, _ := g.Registrants.Allow(key, now); !ok {
+		return false, func() {}
+	}
+	return true, func() { g.Registrants.Undo(key, now) }
+}
