@@ -25,6 +25,7 @@ func Bind(app core.App, cfg *appliance.Config) {
 		e.Record.Set("home_consulate", e.Record.Original().GetString("home_consulate"))
 		return validateRequest(e, false)
 	})
+	bindEnumeration(app, cfg)
 	app.OnRecordDelete("registrants").BindFunc(forgetPerson)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.POST("/api/alertbutton/pins", setPins)
