@@ -109,7 +109,7 @@ func (g *Guard) refuse(e *core.RequestEvent, wait time.Duration) error {
 	} else {
 		e.App.Logger().Warn("limits: too many new alerts", "registrant", e.Auth.Id)
 	}
-	return tooMany(e, wait, lang)
+	return tooMany(e, wait, lang, msgTooMany)
 }
 
 // peekUID reads the uid of the JSON body and leaves the body to be read again by the route.
