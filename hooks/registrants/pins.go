@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/jsonbody"
 	"alertbutton/hooks/pins"
 )
 
@@ -31,8 +32,8 @@ func setPins(e *core.RequestEvent) error {
 		return e.UnauthorizedError(msgSignIn.In(lang), nil)
 	}
 	var body pinsBody
-	if err := e.BindBody(&body); err != nil {
-		return e.BadRequestError(msgPinFormat.In(lang), err)
+	if err := jsonbody.Decode(e, lang, jsonbody.Small, &body); err != nil {
+		return err
 	}
 	errs := validation.Errors{}
 	for field, pin := range map[string]string{"cancelPin": body.CancelPin, "duressPin": body.DuressPin} {
