@@ -94,12 +94,19 @@ func identity(field string) credentialOf {
 	}
 }
 
-// authRecord counts every write to an account (it may hash a new password or compare the
-// old one, whatever the body's encoding), per account changed.
+// authRecord counts a write to an account that sets a password (hashed) or gives the old one
+// (compared), in whatever encoding, per account changed; a registration per address only.
 func authRecord(e *core.RequestEvent) (string, bool) {
 	c, err := e.App.FindCachedCollectionByNameOrId(e.Request.PathValue("collection"))
 	if err != nil || !c.IsAuth() {
 		return "", false
+	}
+	if info, err := e.RequestInfo(); err == nil {
+		_, password := info.Body[core.FieldNamePassword]
+		_, old := info.Body["oldPassword"]
+		if !password && !old {
+			return "", false
+		}
 	}
 	if id := e.Request.PathValue("id"); id != "" {
 		return "auth:" + c.Id + ":" + id, true

@@ -138,3 +138,34 @@ func TestAttemptsPerAddress(t *testing.T) {
 		t.Errorf("a minute later: %d %v", a.status, a.body)
 	}
 }
+
+// A password change is an attempt on the account; other edits of it are not.
+func TestPasswordChangeAttemptsPerAccount(t *testing.T) {
+	w := newWorld(t)
+	r, tok := w.registrant(t, "es")
+	patch := func(i int, body string) answer {
+		req := httptest.NewRequest(http.MethodPatch, "/api/collections/registrants/records/"+r.Id, strings.NewReader(body))
+		req.RemoteAddr = fmt.Sprintf("198.51.100.%d:4000", i)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", tok)
+		rec := httptest.NewRecorder()
+		w.h.ServeHTTP(rec, req)
+		a := answer{status: rec.Code, retryAfter: rec.Header().Get("Retry-After")}
+		json.Unmarshal(rec.Body.Bytes(), &a.body)
+		return a
+	}
+	for i := range 2 * limits.AttemptsPerCredential {
+		if a := patch(i+1, `{"zip":"90013"}`); a.status != http.StatusOK {
+			t.Fatalf("edit %d: %d %v", i+1, a.status, a.body)
+		}
+	}
+	wrong := `{"oldPassword":"no-es","password":"otra-contraseña-1","passwordConfirm":"otra-contraseña-1"}`
+	for i := range limits.AttemptsPerCredential {
+		if a := patch(100+i, wrong); a.status != http.StatusBadRequest {
+			t.Fatalf("wrong old password %d: %d %v", i+1, a.status, a.body)
+		}
+	}
+	if a := patch(200, `{"oldPassword":"contraseña-larga-1","password":"otra-contraseña-1","passwordConfirm":"otra-contraseña-1"}`); !refusedAttempt(a) {
+		t.Fatalf("the right old password after 10 wrong ones: %d %v", a.status, a.body)
+	}
+}
