@@ -16,11 +16,12 @@ import (
 // costs tens of milliseconds of CPU, and each wrong try is a guess at a 4-digit PIN or a
 // password. They are counted per credential (who is signed in, or the identity tried) and
 // per address, and answered 429 past either limit. The address limit is far above what the
-// people behind one address need in a raid, since they do not sign in again to press.
+// people behind one address need in a raid, since they do not sign in again to press; behind
+// a proxy it needs PocketBase's trusted-proxy setting, or every client is the proxy.
 const (
 	AttemptsPerCredential = 10 // per AttemptsWindow
 	AttemptsWindow        = time.Hour
-	AttemptsPerAddress    = 60 // per minute
+	AttemptsPerAddress    = 120 // per minute
 )
 
 var msgTooManyAttempts = i18n.Text{

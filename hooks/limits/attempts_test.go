@@ -110,7 +110,7 @@ func TestSignInAttemptsPerIdentity(t *testing.T) {
 	}
 }
 
-// One address (an IPv6 /64) gets 60 attempts a minute, over every account it tries.
+// One address (an IPv6 /64) gets 120 attempts a minute, over every account it tries.
 func TestAttemptsPerAddress(t *testing.T) {
 	w := newWorld(t)
 	body := `{"cancelPin":"12ab","duressPin":"9876"}` // refused before any bcrypt, but counted
@@ -124,7 +124,7 @@ func TestAttemptsPerAddress(t *testing.T) {
 	_, tok := w.registrant(t, "es")
 	a := w.postFrom(t, "[2001:db8:1:2::ffff]:4000", "/api/alertbutton/pins", tok, body)
 	if !refusedAttempt(a) || a.retryAfter != "60" {
-		t.Fatalf("attempt 61 from the same /64: %d %q %v", a.status, a.retryAfter, a.body)
+		t.Fatalf("one more from the same /64: %d %q %v", a.status, a.retryAfter, a.body)
 	}
 	if a := w.postFrom(t, "[2001:db8:1:3::1]:4000", "/api/alertbutton/pins", tok, body); a.status != http.StatusBadRequest {
 		t.Errorf("another /64: %d %v", a.status, a.body)
