@@ -1,10 +1,8 @@
 package federation
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/audit"
+	"alertbutton/hooks/jsonbody"
 	"alertbutton/hooks/privacy"
 )
 
@@ -31,9 +30,8 @@ func (s *service) notes(e *core.RequestEvent) error {
 	var body struct {
 		Note string `json:"note"`
 	}
-	raw, _ := io.ReadAll(io.LimitReader(e.Request.Body, 16<<10))
-	if err := json.Unmarshal(raw, &body); err != nil {
-		return e.BadRequestError("The body must be {\"note\": \"...\"}.", nil)
+	if err := jsonbody.Decode(e, "en", 16<<10, &body); err != nil {
+		return err
 	}
 	note := strings.TrimSpace(body.Note)
 	if note == "" || utf8.RuneCountInString(note) > maxNote {

@@ -73,7 +73,7 @@ func pinRequest(e *core.RequestEvent) (*core.Record, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	b, err := readBody(e)
+	b, err := readBody(e, i18n.Lang(e), pinFields...)
 	if err != nil {
 		return nil, "", err
 	}

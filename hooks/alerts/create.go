@@ -19,7 +19,7 @@ func createRoute(cfg *appliance.Config, commits *groupcommit.Committer) func(e *
 		if err := requireRegistrant(e); err != nil {
 			return err
 		}
-		b, err := readBody(e)
+		b, err := readBody(e, i18n.Lang(e), buttonFields...)
 		if err != nil {
 			return err
 		}

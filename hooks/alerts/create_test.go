@@ -264,12 +264,19 @@ func TestCreateRouteSpeaksTheRegistrantsLanguage(t *testing.T) {
 	en.Test(t)
 }
 
-func TestCreateRouteIgnoresUnknownFields(t *testing.T) {
+// A field the button does not take (a status, an owner, the duress flag) is refused by name,
+// not ignored, and nothing is stored.
+func TestCreateRouteRefusesUnknownFields(t *testing.T) {
 	w := newWorld(t, "all")
+	before := counts(t, w.app)
 	s := scenario(w, "unknown fields", http.MethodPost, createURL, w.tokA,
-		`{"kind":"at_risk","status":"resolved","duress":true,"registrant":"`+w.b.Id+`","target_consulate":"boston","extra":[1]}`, 201)
-	s.ExpectedContent = []string{`"status":"new"`, `"registrant":"` + w.a.Id + `"`, `"target_consulate":"los-angeles"`}
+		`{"kind":"at_risk","status":"resolved","duress":true,"registrant":"`+w.b.Id+`","target_consulate":"boston","extra":[1]}`, 400)
+	s.ExpectedContent = []string{`"duress":{"code":"unknown_field"`, `"registrant":{"code":"unknown_field"`,
+		"campos que no se aceptan: duress, extra, registrant, status, target_consulate."}
 	s.Test(t)
+	if after := counts(t, w.app); after != before {
+		t.Errorf("wrote rows: %+v -> %+v", before, after)
+	}
 }
 
 // A press is recorded by the alert itself; the request log keeps only the refused ones.

@@ -23,12 +23,13 @@ func familyRoute(cfg *appliance.Config, commits *groupcommit.Committer) func(e *
 		if err != nil {
 			return e.NotFoundError(msgUnknownLink.In(i18n.Lang(e)), nil)
 		}
-		b, err := readBody(e)
+		lang := contact.GetString("language")
+		if lang == "" {
+			lang = i18n.Lang(e)
+		}
+		b, err := readBody(e, lang, familyFields...)
 		if err != nil {
 			return err
-		}
-		if l := contact.GetString("language"); l != "" {
-			b.lang = l
 		}
 		in := Input{
 			UID:        b.uid(),

@@ -28,7 +28,7 @@ func checkAlertBody(t *testing.T, raw []byte) bool {
 	req := httptest.NewRequest(http.MethodPost, "/api/alertbutton/alerts", bytes.NewReader(raw))
 	e := &core.RequestEvent{}
 	e.Request, e.Response = req, httptest.NewRecorder()
-	b, err := readBody(e)
+	b, err := readBody(e, "es", slices.Concat(buttonFields, familyFields, pinFields)...)
 	if err != nil {
 		if len(raw) <= maxBody && len(bytes.TrimSpace(raw)) == 0 {
 			t.Fatalf("an empty body was refused: %v", err)

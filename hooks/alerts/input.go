@@ -3,9 +3,7 @@ package alerts
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"math"
-	"net/http"
 	"regexp"
 	"slices"
 	"unicode/utf8"
@@ -14,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/jsonbody"
 	"alertbutton/migrations"
 )
 
@@ -53,24 +52,21 @@ type body struct {
 	lang string
 }
 
-// readBody reads a JSON object of at most maxBody bytes; an empty body is an empty object.
-func readBody(e *core.RequestEvent) (*body, error) {
-	lang := i18n.Lang(e)
-	raw, err := io.ReadAll(io.LimitReader(e.Request.Body, maxBody+1))
+// The fields each alert route takes; any other is refused by name.
+var (
+	buttonFields = []string{"uid", "kind", "lat", "lon", "accuracy", "zip", "note"}
+	familyFields = []string{"uid", "kind", "place", "note"}
+	pinFields    = []string{"pin"}
+)
+
+// readBody reads a JSON object of at most maxBody bytes with no field but fields; an empty
+// body is an empty object. Its errors are in lang.
+func readBody(e *core.RequestEvent, lang string, fields ...string) (*body, error) {
+	obj, err := jsonbody.Read(e, lang, maxBody, fields...)
 	if err != nil {
-		return nil, e.BadRequestError(msgBadJSON.In(lang), err)
+		return nil, err
 	}
-	if len(raw) > maxBody {
-		return nil, e.Error(http.StatusRequestEntityTooLarge, msgTooLarge.In(lang), nil)
-	}
-	b := &body{obj: map[string]json.RawMessage{}, errs: validation.Errors{}, lang: lang}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return b, nil
-	}
-	if err := json.Unmarshal(raw, &b.obj); err != nil || b.obj == nil {
-		return nil, e.BadRequestError(msgBadJSON.In(lang), nil)
-	}
-	return b, nil
+	return &body{obj: obj.Fields, errs: validation.Errors{}, lang: lang}, nil
 }
 
 func (b *body) fail(field, code string, msg i18n.Text) {

@@ -132,8 +132,6 @@ var (
 	msgOnlyPerson   = i18n.Text{ES: "Solo la persona registrada puede hacer esto desde su teléfono.", EN: "Only the registered person can do this from their phone."}
 	msgNotFound     = i18n.Text{ES: "No encontramos esa alerta.", EN: "We did not find that alert."}
 	msgUIDTaken     = i18n.Text{ES: "Ese identificador (uid) ya se usó. Envíe la alerta sin uid.", EN: "That identifier (uid) is already in use. Send the alert without a uid."}
-	msgTooLarge     = i18n.Text{ES: "La solicitud es demasiado grande.", EN: "The request is too large."}
-	msgBadJSON      = i18n.Text{ES: "La solicitud no es un objeto JSON válido.", EN: "The request is not a valid JSON object."}
 	msgInvalid      = i18n.Text{ES: "Revise los datos marcados.", EN: "Check the marked fields."}
 	msgSaveFailed   = i18n.Text{ES: "No se pudo guardar la alerta. Intente de nuevo o llame al +1 520 623 7874.", EN: "The alert could not be saved. Try again or call +1 520 623 7874."}
 	msgUnknownLink  = i18n.Text{ES: "Este enlace ya no es válido. Pida uno nuevo a su familiar.", EN: "This link is no longer valid. Ask your relative for a new one."}

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/jsonbody"
 )
 
 // errNotOwner stands for a timer that is missing or someone else's: both answer 404.
@@ -19,6 +20,9 @@ func doneRoute(e *core.RequestEvent) error {
 	lang := i18n.Lang(e)
 	if e.Auth == nil {
 		return e.UnauthorizedError(msgSignIn.In(lang), nil)
+	}
+	if _, err := jsonbody.Read(e, lang, jsonbody.Small); err != nil {
+		return err
 	}
 	var status string
 	err := e.App.RunInTransaction(func(tx core.App) error {

@@ -37,7 +37,15 @@ func FireDue(app core.App, cfg *appliance.Config, now time.Time) (int, error) {
 	fired := 0
 	var errs []error
 	for _, c := range due {
+		allowed, undo := allowFiring(app, c)
+		if !allowed {
+			app.Logger().Warn("checkins: held back by the new-alerts limit; fired on a later run", "checkin", c.Id)
+			continue
+		}
 		ok, err := fire(app, cfg, c.Id)
+		if err != nil || !ok {
+			undo()
+		}
 		if err != nil {
 			app.Logger().Error("checkins: not fired; retried on the next run", "checkin", c.Id, "error", err)
 			errs = append(errs, err)

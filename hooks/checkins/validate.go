@@ -11,7 +11,8 @@ import (
 	"alertbutton/hooks/i18n"
 )
 
-// checkCreate lets a timer be armed only for a time that is coming, and not too far off.
+// checkCreate lets a timer be armed only for a time that is coming, and not too far off,
+// and only MaxArmed of one person's at once.
 func checkCreate(e *core.RecordRequestEvent) error {
 	errs := validation.Errors{}
 	lang := i18n.Lang(e.RequestEvent)
@@ -20,7 +21,7 @@ func checkCreate(e *core.RecordRequestEvent) error {
 	if len(errs) > 0 {
 		return e.BadRequestError(msgInvalid.In(lang), errs)
 	}
-	return e.Next()
+	return armWithinLimit(e)
 }
 
 // checkUpdate lets the owner move or describe an armed timer; one that is done or has fired

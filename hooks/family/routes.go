@@ -9,6 +9,7 @@ import (
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/jsonbody"
 	"alertbutton/hooks/subscriptions"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
@@ -42,6 +43,9 @@ func issueLink(cfg *appliance.Config) func(e *core.RequestEvent) error {
 		lang := i18n.Lang(e)
 		if e.Auth == nil || e.Auth.Collection().Name != "registrants" {
 			return e.UnauthorizedError(msgSignIn.In(lang), nil)
+		}
+		if _, err := jsonbody.Read(e, lang, jsonbody.Small); err != nil {
+			return err
 		}
 		contact, err := e.App.FindRecordById("contacts", e.Request.PathValue("id"))
 		if err != nil || contact.GetString("registrant") != e.Auth.Id {

@@ -89,13 +89,15 @@ func (g *Guard) credential(e *core.RequestEvent) (string, *Limiter) {
 	switch e.Request.Pattern {
 	case patternAlerts:
 		if e.Auth != nil && e.Auth.Collection().Name == "registrants" {
-			return "registrant:" + e.Auth.Id, g.Registrants
+			return registrantKey(e.Auth.Id), g.Registrants
 		}
 	case patternFamilyAlerts, patternOldFamilyAlerts:
 		return "family:" + family.HashToken(family.Token(e)), g.FamilyLinks
 	}
 	return "", nil
 }
+
+func registrantKey(id string) string { return "registrant:" + id }
 
 // refuse answers 429, to a relative in the language of their contact record.
 func (g *Guard) refuse(e *core.RequestEvent, wait time.Duration) error {
@@ -108,7 +110,7 @@ func (g *Guard) refuse(e *core.RequestEvent, wait time.Duration) error {
 	} else {
 		e.App.Logger().Warn("limits: too many new alerts", "registrant", e.Auth.Id)
 	}
-	return tooMany(e, wait, lang)
+	return tooMany(e, wait, lang, msgTooMany)
 }
 
 // peekUID reads the uid of the JSON body and leaves the body to be read again by the route.

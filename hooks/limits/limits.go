@@ -1,6 +1,8 @@
 // Package limits limits how fast one credential (a registrant, a family link) may raise new
 // alerts. Never per IP address: a raid puts hundreds of people behind one address. A repeat
 // of an alert that exists (same uid) is never limited: the phone is only asking again.
+// PIN and password attempts (every route that runs bcrypt) are limited per credential and
+// per address.
 package limits
 
 import (
@@ -37,6 +39,9 @@ type Guard struct {
 	FamilyLinks *Limiter // new alerts per family link
 	Raising     *Gate    // alert requests served at once
 
+	Attempts           *Limiter // PIN and password attempts per credential
+	AttemptsPerAddress *Limiter // PIN and password attempts per address
+
 	mu    sync.Mutex
 	clock func() time.Time
 
@@ -52,7 +57,10 @@ func NewGuard() *Guard {
 		Registrants: New(NewAlertsPerRegistrant, time.Minute),
 		FamilyLinks: New(NewAlertsPerFamilyLink, time.Minute),
 		Raising:     NewGate(MaxRaising, MaxWaiting, AdmissionWait),
-		clock:       time.Now,
+
+		Attempts:           New(AttemptsPerCredential, AttemptsWindow),
+		AttemptsPerAddress: New(AttemptsPerAddress, time.Minute),
+		clock:              time.Now,
 	}
 }
 
@@ -69,7 +77,7 @@ func (g *Guard) now() time.Time {
 	return g.clock()
 }
 
-// Bind limits the alert routes of app.
+// Bind limits the alert routes of app and the routes that run bcrypt.
 func Bind(app core.App) {
 	g := NewGuard()
 	app.Store().Set(storeKey, g)
@@ -79,6 +87,7 @@ func Bind(app core.App) {
 			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority - 1,
 		})
 		se.Router.BindFunc(g.middleware)
+		se.Router.BindFunc(g.attempts)
 		return se.Next()
 	})
 }
@@ -92,15 +101,26 @@ func Of(app core.App) *Guard {
 // TooMany answers 429 in PocketBase's error shape, with Retry-After and a message in the
 // request's language.
 func TooMany(e *core.RequestEvent, retryAfter time.Duration) error {
-	return tooMany(e, retryAfter, i18n.Lang(e))
+	return tooMany(e, retryAfter, i18n.Lang(e), msgTooMany)
 }
 
-func tooMany(e *core.RequestEvent, retryAfter time.Duration, lang string) error {
+func tooMany(e *core.RequestEvent, retryAfter time.Duration, lang string, text i18n.Text) error {
 	secs := int(math.Ceil(retryAfter.Seconds()))
 	if secs < 1 {
 		secs = 1
 	}
 	e.Response.Header().Set("Retry-After", strconv.Itoa(secs))
-	msg := strings.ReplaceAll(msgTooMany.In(lang), "{n}", strconv.Itoa(secs))
+	msg := strings.ReplaceAll(text.In(lang), "{n}", strconv.Itoa(secs))
 	return e.Error(http.StatusTooManyRequests, msg, nil)
+}
+
+// AllowServerAlert counts a new alert the server raises by itself for a registrant (a
+// check-in timer that ran out) against the same limit as their button. When the limit is
+// reached it is not allowed now; undo takes back a counted alert that was not raised.
+func (g *Guard) AllowServerAlert(registrantID string) (ok bool, undo func()) {
+	key, now := registrantKey(registrantID), g.now()
+	if ok, _ := g.Registrants.Allow(key, now); !ok {
+		return false, func() {}
+	}
+	return true, func() { g.Registrants.Undo(key, now) }
 }

@@ -26,6 +26,7 @@ func Bind(app core.App, cfg *appliance.Config) {
 		e.Record.Set("home_consulate", e.Record.Original().GetString("home_consulate"))
 		return validateRequest(e, false)
 	})
+	bindEnumeration(app, cfg)
 	app.OnRecordDelete("registrants").BindFunc(forgetPerson)
 	bindDeletion(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

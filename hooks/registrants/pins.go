@@ -10,6 +10,7 @@ import (
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/jsonbody"
 	"alertbutton/hooks/pins"
 )
 
@@ -39,8 +40,8 @@ func setPins(e *core.RequestEvent) error {
 		return e.UnauthorizedError(msgSignIn.In(lang), nil)
 	}
 	var body pinsBody
-	if err := e.BindBody(&body); err != nil {
-		return e.BadRequestError(msgPinFormat.In(lang), err)
+	if err := jsonbody.Decode(e, lang, jsonbody.Small, &body); err != nil {
+		return err
 	}
 	if errs := checkNewPins(body, lang); len(errs) > 0 {
 		return e.BadRequestError(msgPinFormat.In(lang), errs)

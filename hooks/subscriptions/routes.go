@@ -1,9 +1,9 @@
 package subscriptions
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -11,6 +11,7 @@ import (
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/jsonbody"
 	"alertbutton/hooks/push"
 )
 
@@ -56,13 +57,24 @@ func ownerOf(e *core.RequestEvent) (Owner, bool) {
 	return Owner{}, false
 }
 
+// The fields of the browser's PushSubscription.toJSON(); any other is refused by name.
+var (
+	subscriptionFields = []string{"endpoint", "expirationTime", "keys"}
+	keyFields          = []string{"p256dh", "auth"}
+)
+
 // Create is the body of every subscribe route: parse, check, save, answer.
 func Create(e *core.RequestEvent, cfg *appliance.Config, owner Owner, notice push.Payload) error {
-	body, err := readBody(e)
+	body, err := jsonbody.Read(e, owner.Lang, maxBody, subscriptionFields...)
 	if err != nil {
-		return e.BadRequestError(msgBadBody.In(owner.Lang), err)
+		return err
 	}
-	sub, err := push.ParseSubscription(body, cfg.PushHosts)
+	if keys := bytes.TrimSpace(body.Fields["keys"]); bytes.HasPrefix(keys, []byte("{")) {
+		if _, err := jsonbody.Fields(e, owner.Lang, "keys.", keys, keyFields...); err != nil {
+			return err
+		}
+	}
+	sub, err := push.ParseSubscription(body.Raw, cfg.PushHosts)
 	if err != nil {
 		return fieldError(e, owner.Lang, err)
 	}
@@ -79,31 +91,18 @@ func Create(e *core.RequestEvent, cfg *appliance.Config, owner Owner, notice pus
 
 // Remove is the body of every unsubscribe route.
 func Remove(e *core.RequestEvent, owner Owner) error {
-	var body struct {
-		Endpoint string `json:"endpoint"`
+	body, err := jsonbody.Read(e, owner.Lang, maxBody, "endpoint")
+	if err != nil {
+		return err
 	}
-	raw, err := readBody(e)
-	if err == nil {
-		err = json.Unmarshal(raw, &body)
-	}
-	if err != nil || body.Endpoint == "" {
+	var endpoint string
+	if json.Unmarshal(body.Fields["endpoint"], &endpoint) != nil || endpoint == "" {
 		return e.BadRequestError(msgBadBody.In(owner.Lang), validation.Errors{"endpoint": validation.NewError("invalid_endpoint", msgBadBody.In(owner.Lang))})
 	}
-	if err := Delete(e.App, body.Endpoint, owner); err != nil {
+	if err := Delete(e.App, endpoint, owner); err != nil {
 		return e.NotFoundError(msgNotFound.In(owner.Lang), err)
 	}
 	return e.NoContent(http.StatusNoContent)
-}
-
-func readBody(e *core.RequestEvent) ([]byte, error) {
-	raw, err := io.ReadAll(io.LimitReader(e.Request.Body, maxBody+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(raw) > maxBody {
-		return nil, errors.New("body too large")
-	}
-	return raw, nil
 }
 
 func fieldError(e *core.RequestEvent, lang string, err error) error {

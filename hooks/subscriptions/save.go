@@ -29,14 +29,17 @@ func (o Owner) field() (string, string) {
 	}
 }
 
-// Save stores sub for owner, idempotent by endpoint: the same endpoint again updates its
-// keys and owner (a browser has one endpoint per site). A new subscription, or one that
-// changed hands, gets a confirmation notice queued in the same transaction.
+// Save stores sub for owner, idempotent by endpoint and owner: the same endpoint again from
+// the same owner updates its keys. A row never changes hands: the same endpoint from another
+// owner is a row of that owner's, and the first one keeps notifying its own. A new row gets
+// a confirmation notice queued in the same transaction.
 func Save(app core.App, sub push.Subscription, owner Owner, notice push.Payload) (*core.Record, bool, error) {
 	var saved *core.Record
 	var isNew bool
+	field, id := owner.field()
 	err := app.RunInTransaction(func(tx core.App) error {
-		r, err := tx.FindFirstRecordByFilter("push_subscriptions", "endpoint = {:e}", dbx.Params{"e": sub.Endpoint})
+		r, err := tx.FindFirstRecordByFilter("push_subscriptions", "endpoint = {:e} && "+field+" = {:id}",
+			dbx.Params{"e": sub.Endpoint, "id": id})
 		if err != nil {
 			c, cerr := tx.FindCachedCollectionByNameOrId("push_subscriptions")
 			if cerr != nil {
@@ -44,22 +47,9 @@ func Save(app core.App, sub push.Subscription, owner Owner, notice push.Payload)
 			}
 			r = core.NewRecord(c)
 			r.Set("endpoint", sub.Endpoint)
-		}
-		field, id := owner.field()
-		if !r.IsNew() && r.GetString(field) != id {
-			// Changing hands makes a new subscription: alerts raised before it are not told
-			// to it (see alerts' notifier.existedAtRaise).
-			if err := tx.Delete(r); err != nil {
-				return err
-			}
-			r = core.NewRecord(r.Collection())
-			r.Set("endpoint", sub.Endpoint)
+			r.Set(field, id)
 		}
 		isNew = r.IsNew()
-		for _, f := range []string{"registrant", "contact", "staff"} {
-			r.Set(f, "")
-		}
-		r.Set(field, id)
 		r.Set("p256dh", sub.P256dh)
 		r.Set("auth", sub.Auth)
 		r.Set("language", owner.Lang)
