@@ -32,6 +32,8 @@ func TestUnknownFieldsAreRefusedByName(t *testing.T) {
 		{rel, http.MethodPost, family + "/alerts", `{"kind":"detained","registrant":"` + w.b.Id + `"}`, "registrant"},
 		{rel, http.MethodPost, family + "/subscriptions", sub(`,"contact":"x"`, ""), "contact"},
 		{rel, http.MethodDelete, family + "/subscriptions", `{"endpoint":"x","contact":"x"}`, "contact"},
+		{adviser, http.MethodPost, "/api/alertbutton/registrants/" + w.a.Id + "/recovery-code", `{"verifiedBy":"phone","code":"12345678"}`, "code"},
+		{anon, http.MethodPost, "/api/alertbutton/recovery", `{"phone":"+13235550100","code":"12345678","password":"contraseña-nueva-1","passwordConfirm":"contraseña-nueva-1","tokenKey":"x"}`, "tokenKey"},
 		{adviser, http.MethodPost, "/api/alertbutton/federation/alerts/" + w.alert.GetString("uid") + "/notes", `{"note":"hola","to":"fresno"}`, "to"},
 	}
 	before := w.rowCounts()

@@ -44,6 +44,7 @@ var attemptRoutes = map[string]credentialOf{
 	"POST /api/collections/{collection}/records":                authRecord,
 	"PATCH /api/collections/{collection}/records/{id}":          authRecord,
 	"POST /api/collections/{collection}/confirm-password-reset": identity("token"),
+	"POST /api/alertbutton/recovery":                            registrantIdentity("phone"),
 }
 
 // attempts counts the requests of the bcrypt routes.
@@ -85,18 +86,34 @@ func identity(field string) credentialOf {
 		if err != nil || !c.IsAuth() {
 			return "", false
 		}
-		info, err := e.RequestInfo()
+		return bodyIdentity(e, c, field), true
+	}
+}
+
+// registrantIdentity is the registrant an account recovery names in the body field.
+func registrantIdentity(field string) credentialOf {
+	return func(e *core.RequestEvent) (string, bool) {
+		c, err := e.App.FindCachedCollectionByNameOrId("registrants")
 		if err != nil {
 			return "", true
 		}
-		v, _ := info.Body[field].(string)
-		if v = strings.ToLower(strings.TrimSpace(v)); v == "" {
-			return "", true
-		}
-		// Hashed: the key stays short whatever is sent, and memory holds no phone or e-mail.
-		sum := sha256.Sum256([]byte(v))
-		return "identity:" + c.Id + ":" + hex.EncodeToString(sum[:16]), true
+		return bodyIdentity(e, c, field), true
 	}
+}
+
+// bodyIdentity is the account of c that the body field names, or "" when it names none.
+func bodyIdentity(e *core.RequestEvent, c *core.Collection, field string) string {
+	info, err := e.RequestInfo()
+	if err != nil {
+		return ""
+	}
+	v, _ := info.Body[field].(string)
+	if v = strings.ToLower(strings.TrimSpace(v)); v == "" {
+		return ""
+	}
+	// Hashed: the key stays short whatever is sent, and memory holds no phone or e-mail.
+	sum := sha256.Sum256([]byte(v))
+	return "identity:" + c.Id + ":" + hex.EncodeToString(sum[:16])
 }
 
 // authRecord counts a write to an account that sets a password (hashed) or gives the old one

@@ -110,6 +110,27 @@ func TestSignInAttemptsPerIdentity(t *testing.T) {
 	}
 }
 
+// Account recovery counts per phone named, whatever address the codes come from.
+func TestRecoveryAttemptsPerPhone(t *testing.T) {
+	w := newWorld(t)
+	r, _ := w.registrant(t, "es")
+	recover := func(i int, phone string) answer {
+		return w.postFrom(t, fmt.Sprintf("198.51.100.%d:4000", i), "/api/alertbutton/recovery", "",
+			`{"phone":"`+phone+`","code":"12345678","password":"contraseña-nueva-1","passwordConfirm":"contraseña-nueva-1"}`)
+	}
+	for i := range limits.AttemptsPerCredential {
+		if a := recover(i+1, r.GetString("phone")); a.status != http.StatusBadRequest {
+			t.Fatalf("wrong code %d: %d %v", i+1, a.status, a.body)
+		}
+	}
+	if a := recover(50, r.GetString("phone")); !refusedAttempt(a) {
+		t.Fatalf("an 11th code for the same phone within the hour: %d %v", a.status, a.body)
+	}
+	if a := recover(51, "+13105559999"); a.status != http.StatusBadRequest {
+		t.Errorf("another phone: %d %v", a.status, a.body)
+	}
+}
+
 // One address (an IPv6 /64) gets 120 attempts a minute, over every account it tries.
 func TestAttemptsPerAddress(t *testing.T) {
 	w := newWorld(t)

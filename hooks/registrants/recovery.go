@@ -19,6 +19,7 @@ import (
 
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/jsonbody"
 	"alertbutton/hooks/pins"
 	"alertbutton/hooks/privacy"
 )
@@ -60,7 +61,10 @@ func issueRecoveryCode(e *core.RequestEvent) error {
 	var body struct {
 		VerifiedBy string `json:"verifiedBy"`
 	}
-	if err := e.BindBody(&body); err != nil || !slices.Contains(verifications, body.VerifiedBy) {
+	if err := jsonbody.Decode(e, i18n.Lang(e), jsonbody.Small, &body); err != nil {
+		return err
+	}
+	if !slices.Contains(verifications, body.VerifiedBy) {
 		return e.BadRequestError("Say how you verified the person.", validation.Errors{
 			"verifiedBy": validation.NewError("invalid_verification", `Use "in_person" or "phone".`),
 		})
@@ -111,8 +115,8 @@ type recoveryBody struct {
 func recoverAccount(e *core.RequestEvent) error {
 	lang := i18n.Lang(e)
 	var body recoveryBody
-	if err := e.BindBody(&body); err != nil {
-		return e.BadRequestError(msgRecoveryInvalid.In(lang), err)
+	if err := jsonbody.Decode(e, lang, jsonbody.Small, &body); err != nil {
+		return err
 	}
 	errs := validation.Errors{}
 	switch {
