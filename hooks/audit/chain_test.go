@@ -81,12 +81,16 @@ func TestRowWrittenOutsideTheApplianceBreaksVerification(t *testing.T) {
 	forged := insertUnkeyed(t, w.app, audit.Entry{Actor: "staff:nobody", Action: "view", Collection: "registrants", RecordID: w.registrant.Id})
 	audit.Append(w.app, audit.Entry{Actor: "system", Action: "test"})
 
+	var seq int64
+	if err := w.app.DB().NewQuery("SELECT seq FROM audit_log WHERE id = {:id}").Bind(dbx.Params{"id": forged}).Row(&seq); err != nil {
+		t.Fatal(err)
+	}
 	var b *audit.Break
-	if _, err := audit.Verify(w.app); !errors.As(err, &b) || b.Seq != keyedStart+2 || b.ID != forged {
-		t.Fatalf("a row written outside the appliance: %v", err)
+	if _, err := audit.Verify(w.app); !errors.As(err, &b) || b.Seq != seq || b.ID != forged {
+		t.Fatalf("a row written outside the appliance (seq %d): %v", seq, err)
 	}
 	status, body := w.call(http.MethodGet, "/api/alertbutton/audit/verify", "")
-	if status != http.StatusConflict || !strings.Contains(body, `"first_bad":{"id":"`+forged+`","seq":3}`) {
+	if status != http.StatusConflict || !strings.Contains(body, fmt.Sprintf(`"first_bad":{"id":"%s","seq":%d}`, forged, seq)) {
 		t.Errorf("verify route: %d %s", status, body)
 	}
 }
