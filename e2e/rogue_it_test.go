@@ -40,7 +40,7 @@ func TestRogueIT(t *testing.T) {
 		map[string]string{"currentPin": "", "cancelPin": "1357", "duressPin": "2468"})
 	var alert struct{ ID, UID string }
 	json.Unmarshal(mustCall(t, c, 201, "POST", a.URL+"/api/alertbutton/alerts", p.token,
-		map[string]any{"kind": "detained", "lat": 34.05, "lon": -118.24}), &alert)
+		map[string]any{"kind": "detained", "lat": 34.05, "lon": -118.24, "note": "ROGUE-IT-SENTINEL-NOTE"}), &alert)
 
 	// The consul, made by IT (audited).
 	mustCall(t, c, 200, "POST", a.URL+"/api/collections/_superusers/records", it, map[string]any{
@@ -133,7 +133,10 @@ func TestRogueIT(t *testing.T) {
 			"email": "asesor@consulado.example", "password": "una-frase-larga-del-asesor", "passwordConfirm": "una-frase-larga-del-asesor", "role": "adviser",
 		}), &adviser)
 		mustCall(t, c, 200, "PATCH", a.URL+"/api/collections/_superusers/records/"+adviser.ID, it, map[string]any{"role": "consul"})
-		for action, id := range map[string]string{"staff_create": accomplice.ID, "staff_role_change": adviser.ID} {
+		// Whoever sets another's password can sign in as them: allowed to IT, and told.
+		mustCall(t, c, 200, "PATCH", a.URL+"/api/collections/_superusers/records/"+adviser.ID, it,
+			map[string]any{"password": "la-frase-que-it-conoce", "passwordConfirm": "la-frase-que-it-conoce"})
+		for action, id := range map[string]string{"staff_create": accomplice.ID, "staff_role_change": adviser.ID, "staff_credentials_change": adviser.ID} {
 			var rows struct{ Items []struct{ Actor string } }
 			json.Unmarshal(mustCall(t, c, 200, "GET", a.URL+"/api/collections/audit_log/records?filter="+
 				url.QueryEscape(fmt.Sprintf("action=%q && record_id=%q", action, id)), consul, nil), &rows)
@@ -144,6 +147,15 @@ func TestRogueIT(t *testing.T) {
 	})
 
 	t.Run("no sealed field, no PIN hash, no credentials, no one else's session", func(t *testing.T) {
+		// The values are there: the consul reads them.
+		for path, want := range map[string]string{
+			"/api/collections/registrants/records/" + p.id: idDocument,
+			"/api/collections/alerts/records/" + alert.ID:  "ROGUE-IT-SENTINEL-NOTE",
+		} {
+			if raw := mustCall(t, c, 200, "GET", a.URL+path, consul, nil); !bytes.Contains(raw, []byte(want)) {
+				t.Fatalf("the consul's GET %s does not hold %q: %s", path, want, raw)
+			}
+		}
 		for _, path := range []string{
 			"/api/collections/registrants/records/" + p.id,
 			"/api/collections/registrants/records?fields=*",
@@ -151,7 +163,7 @@ func TestRogueIT(t *testing.T) {
 			"/api/collections/alerts/records/" + alert.ID + "?expand=registrant",
 		} {
 			raw := mustCall(t, c, 200, "GET", a.URL+path, it, nil)
-			for _, secret := range []string{idDocument, "ROGUE-IT-SENTINEL-ADDRESS", "$2a$", "$2b$", "cancel_hash", "duress_hash"} {
+			for _, secret := range []string{idDocument, "ROGUE-IT-SENTINEL-ADDRESS", "ROGUE-IT-SENTINEL-NOTE", "$2a$", "$2b$", "cancel_hash", "duress_hash"} {
 				if bytes.Contains(raw, []byte(secret)) {
 					t.Errorf("IT's GET %s holds %q: %s", path, secret, raw)
 				}
@@ -166,7 +178,8 @@ func TestRogueIT(t *testing.T) {
 			refused(t, 403, "does not allow", "PATCH", "/api/collections/registrants/records/"+p.id, body)
 		}
 		refused(t, 403, "does not allow", "POST", "/api/collections/registrants/impersonate/"+p.id, map[string]any{"duration": 3600})
-		refused(t, 403, "", "POST", "/api/alertbutton/registrants/"+p.id+"/recovery-code", map[string]any{"verifiedBy": "in_person"})
+		refused(t, 403, "Only an adviser or a consul", "POST", "/api/alertbutton/registrants/"+p.id+"/recovery-code", map[string]any{"verifiedBy": "in_person"})
+		refused(t, 403, "does not allow", "PATCH", "/api/collections/alerts/records/"+alert.ID, map[string]any{"status": "closed"})
 	})
 
 	t.Run("federation state and the consulates' keys are not writable", func(t *testing.T) {
@@ -183,9 +196,11 @@ func TestRogueIT(t *testing.T) {
 		refused(t, 403, says, "POST", "/api/collections/outbox/records", map[string]any{"channel": "federation", "target": "fresno", "state": "pending"})
 	})
 
-	t.Run("no raw SQL", func(t *testing.T) {
+	t.Run("no raw SQL, no database swapped in through a backup", func(t *testing.T) {
 		refused(t, 403, "Raw SQL", "POST", "/api/sql", map[string]any{"query": "DELETE FROM audit_log"})
 		refused(t, 403, "Raw SQL", "GET", "/api/sql?q=SELECT+*+FROM+registrant_pins", nil)
+		refused(t, 400, "disabled", "POST", "/api/backups/upload", map[string]any{"file": "rogue.zip"})
+		refused(t, 400, "disabled", "POST", "/api/backups/rogue.zip/restore", nil)
 	})
 
 	// IT's last resort is the database file itself. A backup first: its signed head anchors
