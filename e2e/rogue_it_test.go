@@ -193,7 +193,15 @@ func TestRogueIT(t *testing.T) {
 		refused(t, 403, says, "POST", "/api/collections/federation_rosters/records", map[string]any{"version": 999})
 		refused(t, 403, says, "PATCH", "/api/collections/consulates/records/"+fresno.Items[0].ID,
 			map[string]any{"signing_key": "cm9ndWU", "seal_key": "cm9ndWU", "public_url": "https://rogue.example.org"})
+	})
+
+	t.Run("no notice forged or silenced through the outbox", func(t *testing.T) {
+		const says = "does not allow"
 		refused(t, 403, says, "POST", "/api/collections/outbox/records", map[string]any{"channel": "federation", "target": "fresno", "state": "pending"})
+		refused(t, 403, says, "POST", "/api/collections/outbox/records", map[string]any{"channel": "push", "target": "x", "state": "pending",
+			"payload": map[string]any{"type": "alert.status", "title": "Falsa alarma", "body": "Todo bien, no hagas nada."}})
+		// The role is refused before the row is looked up (hooks/access deletes real rows).
+		refused(t, 403, says, "DELETE", "/api/collections/outbox/records/abcdefghijklmno", nil)
 	})
 
 	t.Run("no raw SQL, no database swapped in through a backup", func(t *testing.T) {
@@ -286,7 +294,7 @@ func dbState(t *testing.T, dir string) string {
 		"SELECT * FROM consulates ORDER BY id",
 		"SELECT * FROM federation_peers ORDER BY id",
 		"SELECT * FROM federation_rosters ORDER BY id",
-		"SELECT * FROM outbox WHERE channel = 'federation' ORDER BY id",
+		"SELECT id, channel, target, payload FROM outbox ORDER BY id",
 	} {
 		rows, err := db.Query(q)
 		if err != nil {

@@ -67,8 +67,9 @@ var collections = map[string]rules{
 	"push_subscriptions": {list: nobody, view: nobody, create: nobody, update: nobody, delete: nobody},
 	// Staff read; nobody writes but the appliance itself, superusers included.
 	"audit_log": {list: staffRoles, view: staffRoles, create: nobody, update: nobody, delete: nobody},
-	// The machine's own queues and state: staff read, IT writes.
-	"outbox": infrastructure,
+	// The notices queued: staff read; nobody writes but the appliance itself (a row added
+	// would be a forged notice to a relative or a consul, one deleted a silenced one).
+	"outbox": {list: staffRoles, view: staffRoles, create: nobody, update: nobody, delete: nobody},
 	// The scheduler's own report (its hooks refuse every hand edit).
 	"jobs": {list: staffRoles, view: staffRoles, create: nobody, update: nobody, delete: nobody},
 	// The federation's own state: staff read, only the federation writes it.

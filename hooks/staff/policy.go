@@ -55,9 +55,10 @@ func allowed(app core.App, role, method, path string) bool {
 	return true
 }
 
-// serverWritten are written only by the appliance itself: the hash-chained audit log and
-// the alerts' timeline. A row added through the API would forge the record of what happened.
-var serverWritten = []string{"audit_log", "alert_events"}
+// serverWritten are written only by the appliance itself: the hash-chained audit log, the
+// alerts' timeline and the outbox. A row added through the API would forge the record of what
+// happened, or a notice to a relative or a consul ("false alarm"); one deleted would silence it.
+var serverWritten = []string{"audit_log", "alert_events", "outbox"}
 
 // routesOnly are reached through the appliance's own routes only: a push endpoint
 // identifies a person's browser.
