@@ -46,18 +46,21 @@ func bindEnumeration(app core.App, cfg *appliance.Config) {
 }
 
 // dropTakenIdentity removes from a refused registration's errors that its phone or e-mail
-// is taken, and tells whether nothing else was wrong.
+// is taken, and tells whether that was all that was wrong. A refusal for any other reason (a
+// full disk, a failing hook) is never answered as a registration.
 func dropTakenIdentity(err error) bool {
 	var apiErr *router.ApiError
 	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusBadRequest {
 		return false
 	}
+	taken := false
 	for _, field := range identityFields {
 		if item, ok := apiErr.Data[field].(map[string]any); ok && item["code"] == "validation_not_unique" {
 			delete(apiErr.Data, field)
+			taken = true
 		}
 	}
-	return len(apiErr.Data) == 0
+	return taken && len(apiErr.Data) == 0
 }
 
 // answerAsRegistered answers as PocketBase answers a registration it stored, with a record

@@ -2,6 +2,7 @@ package registrants_test
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"maps"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/apptest"
 )
@@ -118,5 +121,19 @@ func TestPhoneChangeIsRefused(t *testing.T) {
 	}
 	if got, _ := app.FindRecordById("registrants", a.Id); got.GetString("phone") != "+13105550152" {
 		t.Errorf("the phone changed to %s", got.GetString("phone"))
+	}
+}
+
+// A registration refused for another reason than a taken phone (here a failing hook; in life
+// a full disk) is refused, never answered as stored.
+func TestRegistrationThatFailsIsNotAnsweredAsStored(t *testing.T) {
+	app, _ := apptest.New(t, "los-angeles")
+	app.OnRecordCreate("registrants").BindFunc(func(*core.RecordEvent) error { return errors.New("disk I/O error") })
+	req := httptest.NewRequest(http.MethodPost, "/api/collections/registrants/records", strings.NewReader(withField("phone", `"+13105550152"`)))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	apptest.Handler(t, app).ServeHTTP(rec, req)
+	if rec.Code == http.StatusOK {
+		t.Fatalf("a registration that was not stored answered %d %s", rec.Code, rec.Body)
 	}
 }
