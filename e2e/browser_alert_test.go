@@ -91,6 +91,7 @@ func TestBrowserAlertReachesStaffBoardOnce(t *testing.T) {
 		t.Errorf("the family page shows more than the first name:\n%s", txt)
 	}
 
+	setPINs(t, phone, a.URL, "2468", "1357")
 	phone.clickText("Inicio")
 	phone.hold(".hold", 300*time.Millisecond)
 	phone.waitText("mantén presionado 2 segundos", 5*time.Second)
@@ -123,8 +124,8 @@ func TestBrowserAlertReachesStaffBoardOnce(t *testing.T) {
 		t.Errorf("the board links the alert to %q", href)
 	}
 
-	// "I am safe" takes the PIN: a wrong one is refused, in Spanish, and closes nothing
-	setPINs(t, phone, a.URL, "2468", "1357")
+	// "I am safe" takes the PIN (set before the press: no PIN changes while a case is open);
+	// a wrong one is refused, in Spanish, and closes nothing
 	phone.fill(`input[name=pin]`, "0000")
 	phone.clickText("Estoy a salvo")
 	phone.waitText("PIN incorrecto. Le quedan 4 intentos.", 10*time.Second)
