@@ -126,6 +126,11 @@ func TestSeizedPhone(t *testing.T) {
 				}
 			}
 		}
+		refresh := func(p *person) []byte {
+			return mustCall(t, p.client(), 400, "POST", base+"/api/collections/registrants/auth-refresh?expand="+
+				url.QueryEscape("alerts_via_registrant.alert_events_via_alert"), p.token, nil)
+		}
+		sameAnswer(t, "auth-refresh with an expand", refresh(phone), refresh(control))
 	})
 
 	t.Run("a relative added after the press is told nothing", func(t *testing.T) {
@@ -145,9 +150,13 @@ func TestSeizedPhone(t *testing.T) {
 
 		// The adviser works the case as the admin UI would; the relative from before is told,
 		// the new one hears nothing: no push, no row in the outbox for any but those told of the press.
-		told, queued := len(svc.Messages(t, phone.relSub)), pushTargets(t, base, it, uid)
+		queued := pushTargets(t, base, it, uid)
 		work(t, base, adviser, alertID)
-		svc.WaitMessages(t, phone.relSub, told+1)
+		if !waitFor(10*time.Second, func() bool {
+			return strings.Contains(strings.Join(svc.Messages(t, phone.relSub), "\n"), `"type":"alert.status"`)
+		}) {
+			t.Fatal("the relative from before the press was not told the case was received")
+		}
 		for _, m := range svc.Messages(t, sub) {
 			if !strings.Contains(m, `"type":"subscription.confirmed","alert":""`) {
 				t.Errorf("the relative added after the press was pushed: %s", m)
@@ -241,7 +250,10 @@ func TestSeizedPhone(t *testing.T) {
 				map[string]string{"identity": p.phone, "password": "contraseña-larga-1"})
 		}
 		sameAnswer(t, "signing in", signIn(phone), signIn(control))
-		mustCall(t, phone.client(), 401, "GET", base+"/api/alertbutton/alerts", phone.token, nil)
+		oldToken := func(p *person) []byte {
+			return mustCall(t, p.client(), 401, "GET", base+"/api/alertbutton/alerts", p.token, nil)
+		}
+		sameAnswer(t, "the old session", oldToken(phone), oldToken(control))
 
 		var c struct {
 			Registrant, County, Target string
