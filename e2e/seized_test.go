@@ -253,6 +253,11 @@ func TestSeizedPhone(t *testing.T) {
 				map[string]string{"identity": p.phone, "password": "contraseña-larga-1"})
 		}
 		sameAnswer(t, "signing in", signIn(phone), signIn(control))
+		// The links the phone made, before the press and after, are gone as the control's are.
+		gone := mustFamily(t, base, 404, "GET", "", control.familyToken, "")
+		for _, token := range familyTokens {
+			sameAnswer(t, "the family link", mustFamily(t, base, 404, "GET", "", token, ""), gone)
+		}
 		oldToken := func(p *person) []byte {
 			return mustCall(t, p.client(), 401, "GET", base+"/api/alertbutton/alerts", p.token, nil)
 		}
