@@ -253,6 +253,11 @@ func TestSeizedPhone(t *testing.T) {
 				map[string]string{"identity": p.phone, "password": "contraseña-larga-1"})
 		}
 		sameAnswer(t, "signing in", signIn(phone), signIn(control))
+		recover := func(p *person) []byte {
+			return mustCall(t, p.client(), 400, "POST", base+"/api/alertbutton/recovery", "",
+				map[string]string{"phone": p.phone, "code": "12345678", "password": "otra-contraseña-larga", "passwordConfirm": "otra-contraseña-larga"})
+		}
+		sameAnswer(t, "account recovery", recover(phone), recover(control))
 		// The links the phone made, before the press and after, are gone as the control's are.
 		gone := mustFamily(t, base, 404, "GET", "", control.familyToken, "")
 		for _, token := range familyTokens {
