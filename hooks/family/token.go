@@ -12,6 +12,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/deletions"
 )
 
 // Header carries the token of the family routes. It is kept out of the URL, which request
@@ -55,6 +57,11 @@ func ContactByToken(app core.App, token string) (*core.Record, error) {
 	}
 	contact, err := app.FindFirstRecordByFilter("contacts", "family_token_hash = {:h}", dbx.Params{"h": HashToken(token)})
 	if err != nil {
+		return nil, ErrUnknownToken
+	}
+	// An account whose deletion waits for its last case is gone to its links as well: a
+	// link that still worked would tell whoever holds the phone that a case is open.
+	if pending, err := deletions.Pending(app, contact.GetString("registrant")); err != nil || pending {
 		return nil, ErrUnknownToken
 	}
 	return contact, nil

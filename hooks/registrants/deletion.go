@@ -1,7 +1,6 @@
 package registrants
 
 import (
-	"database/sql"
 	"errors"
 	"net/http"
 	"time"
@@ -11,6 +10,7 @@ import (
 
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/audit"
+	"alertbutton/hooks/deletions"
 )
 
 // errNoAccount is how PocketBase refuses a sign-in to an account that does not exist.
@@ -103,12 +103,5 @@ func carryOutDeletion(app core.App, registrantID string) error {
 	return app.Delete(r)
 }
 
-func deletionPending(app core.App, registrantID string) (bool, error) {
-	var id string
-	err := app.DB().Select("registrant").From("pending_deletions").
-		Where(dbx.HashExp{"registrant": registrantID}).Row(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
-}
+// deletionPending tells whether the account's deletion waits for its last case to close.
+var deletionPending = deletions.Pending
