@@ -153,6 +153,22 @@ func phoneQueries(w *world, alert string) (reqs []phoneQuery, topics []string) {
 		phoneQuery{regA, http.MethodGet, "/api/alertbutton/alerts/" + uid, ""},
 		phoneQuery{rel, http.MethodGet, "/api/alertbutton/family/" + w.familyToken, ""},
 	)
+	// A new press and a relative's report, each twice (the retry answers the stored alert),
+	// both with the closed alert's uid, and a PIN change with the PIN the phone was given: nothing in their answers tells
+	// whether the first case is still open.
+	press := `{"uid":"0192d4a8-7c5e-7abc-8def-0123456789c1","kind":"detained","lat":34.05,"lon":-118.24}`
+	report := `{"uid":"0192d4a8-7c5e-7abc-8def-0123456789c2","kind":"detained","place":"Adelanto"}`
+	reqs = append(reqs,
+		phoneQuery{regA, http.MethodPost, "/api/alertbutton/alerts", press},
+		phoneQuery{regA, http.MethodPost, "/api/alertbutton/alerts", press},
+		phoneQuery{rel, http.MethodPost, "/api/alertbutton/family/alerts", report},
+		phoneQuery{rel, http.MethodPost, "/api/alertbutton/family/alerts", report},
+		phoneQuery{regA, http.MethodPost, "/api/alertbutton/alerts", `{"uid":"` + uid + `","kind":"detained","lat":34.05,"lon":-118.24}`},
+		phoneQuery{rel, http.MethodPost, "/api/alertbutton/family/alerts", `{"uid":"` + uid + `","kind":"detained"}`},
+		phoneQuery{regA, http.MethodGet, "/api/alertbutton/pins", ""},
+		phoneQuery{regA, http.MethodPost, "/api/alertbutton/pins", `{"currentPin":"` + duressPIN + `","cancelPin":"1111","duressPin":"2222"}`},
+		phoneQuery{regA, http.MethodGet, "/api/alertbutton/alerts", ""},
+	)
 	return reqs, topics
 }
 

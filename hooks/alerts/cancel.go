@@ -11,6 +11,7 @@ import (
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/pace"
 	"alertbutton/hooks/pins"
 )
 
@@ -28,15 +29,18 @@ func pinLock(alertID string) *sync.Mutex {
 }
 
 // pinRoute is POST /api/alertbutton/alerts/{uid}/cancel and /safe {"pin"}: with the cancel
-// PIN it closes the caller's alert as c asks. The duress PIN answers exactly the same; only
-// the staff learn the difference. The PIN keeps whoever holds a seized phone from closing
-// the case; wrong PINs on both routes count toward one limit per alert.
+// PIN it closes the caller's alert as c asks. The duress PIN answers exactly the same, at the
+// same instant (pace); only the staff learn the difference. The PIN keeps whoever holds a
+// seized phone from closing the case; wrong PINs on both routes count toward one limit per
+// alert.
 func pinRoute(cfg *appliance.Config, c closing) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		alert, pin, err := pinRequest(e)
 		if err != nil {
 			return err
 		}
+		// Either PIN answers at the same instant, though each writes other rows.
+		defer pace.Hold(e)()
 		mu := pinLock(alert.Id)
 		mu.Lock()
 		defer mu.Unlock()

@@ -40,6 +40,7 @@ func New(t testing.TB, code string) (*tests.TestApp, *appliance.Config) {
 // Bind binds every hook of the appliance to app, with cfg (New does it all).
 func Bind(app *tests.TestApp, cfg *appliance.Config) {
 	hooks.Register(app, cfg)
+	noPaceSleep(app)
 	configs.Store(app, cfg)
 }
 

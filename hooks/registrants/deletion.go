@@ -11,6 +11,7 @@ import (
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/deletions"
+	"alertbutton/hooks/pace"
 )
 
 // errNoAccount is how PocketBase refuses a sign-in to an account that does not exist.
@@ -44,8 +45,10 @@ func bindDeletion(app core.App) {
 // deferDeletion answers a deletion of an account with an open case as if it were done: the
 // person's sessions end (a new token key) and signing in fails as for an unknown account,
 // the advisers see the request on each open case, and nothing is deleted until the last
-// case closes.
+// case closes. Both answers come at the same instant (pace).
 func deferDeletion(e *core.RecordRequestEvent) error {
+	// Deferred or done, the answer comes at the same instant.
+	defer pace.Hold(e.RequestEvent)()
 	open, err := alerts.OpenOf(e.App, e.Record.Id)
 	if err != nil {
 		return e.InternalServerError("", err)

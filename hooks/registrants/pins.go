@@ -11,6 +11,7 @@ import (
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/jsonbody"
+	"alertbutton/hooks/pace"
 	"alertbutton/hooks/pins"
 )
 
@@ -46,6 +47,8 @@ func setPins(e *core.RequestEvent) error {
 	if errs := checkNewPins(body, lang); len(errs) > 0 {
 		return e.BadRequestError(msgPinFormat.In(lang), errs)
 	}
+	// Every PIN, with a case open or not, answers at the same instant.
+	defer pace.Hold(e)()
 	id := e.Auth.Id
 	set, err := pins.IsSet(e.App, id)
 	if err != nil {

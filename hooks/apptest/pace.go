@@ -1,0 +1,83 @@
+package apptest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/pace"
+)
+
+// noPaceSleep keeps test apps from sleeping out the pace floor (up to seconds under the race
+// detector) on every PIN or deletion answer; the floor is still computed and held to, on a
+// clock that does not wait. Tests of the floor set their own (FakePace).
+func noPaceSleep(app core.App) {
+	pace.Of(app).Set(time.Second, time.Now, func(time.Duration) {})
+}
+
+// PaceClock is a fake clock for pace.Of(app): it moves only when the pace sleeps.
+type PaceClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// FakePace makes app hold answers for floor on a clock that moves only when it sleeps.
+func FakePace(app core.App, floor time.Duration) *PaceClock {
+	c := &PaceClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	pace.Of(app).Set(floor, c.Now, c.sleep)
+	return c
+}
+
+// Now is the clock's time.
+func (c *PaceClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *PaceClock) sleep(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// AnsweredAt sends one JSON request to h and returns the status and how long after the
+// request began, on the clock, the first byte of the answer was written.
+func (c *PaceClock) AnsweredAt(h http.Handler, method, url, token, body string) (int, time.Duration) {
+	req := httptest.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	w := &stampedWriter{ResponseRecorder: httptest.NewRecorder(), clock: c}
+	start := c.Now()
+	h.ServeHTTP(w, req)
+	return w.Code, w.at.Sub(start)
+}
+
+// stampedWriter notes the clock's time at the first byte written.
+type stampedWriter struct {
+	*httptest.ResponseRecorder
+	clock *PaceClock
+	at    time.Time
+}
+
+func (w *stampedWriter) stamp() {
+	if w.at.IsZero() {
+		w.at = w.clock.Now()
+	}
+}
+
+func (w *stampedWriter) WriteHeader(status int) {
+	w.stamp()
+	w.ResponseRecorder.WriteHeader(status)
+}
+
+func (w *stampedWriter) Write(b []byte) (int, error) {
+	w.stamp()
+	return w.ResponseRecorder.Write(b)
+}
