@@ -87,7 +87,12 @@ func TestFederationStateIsNotWritableThroughTheAPI(t *testing.T) {
 	}
 	for _, r := range refused {
 		status, body := do(t, r.method, r.url, it, r.body)
-		if status != 403 || !strings.Contains(string(body), "Federation state is the federation's own") {
+		// The outbox is the appliance's alone (hooks/staff), so the role policy refuses those first.
+		says := "Federation state is the federation's own"
+		if strings.Contains(r.url, "/outbox/") {
+			says = "does not allow"
+		}
+		if status != 403 || !strings.Contains(string(body), says) {
 			t.Errorf("IT %s %s: %d %s", r.method, r.url, status, body)
 		}
 	}
