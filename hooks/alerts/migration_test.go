@@ -44,15 +44,7 @@ func TestAlertsMigrationRoundTrip(t *testing.T) {
 			t.Errorf("up=%v: alert_events list rule %q", up, *events.ListRule)
 		}
 	}
-	check(true)
-	if err := found.Down(app); err != nil {
-		t.Fatal(err)
-	}
-	check(false)
-	if err := found.Up(app); err != nil {
-		t.Fatal(err)
-	}
-	check(true)
+	roundTrip(t, app, found, check)
 }
 
 // The migration that closes alerts, their timeline and a check-in's alert to the registrant
@@ -73,12 +65,18 @@ func TestRegistrantViewMigrationRoundTrip(t *testing.T) {
 			t.Errorf("up=%v: checkins.alert hidden = %v", up, !up)
 		}
 	}
+	roundTrip(t, app, found, check)
+}
+
+// roundTrip checks m's state up, then down, then up again.
+func roundTrip(t *testing.T, app core.App, m *core.Migration, check func(up bool)) {
+	t.Helper()
 	check(true)
-	if err := found.Down(app); err != nil {
+	if err := m.Down(app); err != nil {
 		t.Fatal(err)
 	}
 	check(false)
-	if err := found.Up(app); err != nil {
+	if err := m.Up(app); err != nil {
 		t.Fatal(err)
 	}
 	check(true)
