@@ -3,8 +3,6 @@ package federation_test
 import (
 	"testing"
 
-	"github.com/pocketbase/pocketbase/core"
-
 	"alertbutton/hooks/apptest"
 	"alertbutton/migrations"
 )
@@ -13,15 +11,7 @@ import (
 func TestMigrationDownAndUp(t *testing.T) {
 	t.Parallel()
 	app := apptest.NewBare(t)
-	var m *core.Migration
-	for _, item := range core.AppMigrations.Items() {
-		if item.File == "1764000300_federation.go" {
-			m = item
-		}
-	}
-	if m == nil {
-		t.Fatal("the federation migration is not registered")
-	}
+	m := apptest.Migration(t, "1764000300_federation.go")
 	fields := map[string][]string{
 		"consulates": {"trust", "signing_keys", "revoked_keys"},
 		"outbox":     {"envelope", "signature", "relay_level"},

@@ -12,15 +12,7 @@ import (
 // the fields, which superusers received.
 func TestPinHashesMoveOffTheCollection(t *testing.T) {
 	app := apptest.NewBare(t)
-	var step *core.Migration
-	for _, m := range core.AppMigrations.Items() {
-		if m.File == "1764001200_registrant_secrets.go" {
-			step = m
-		}
-	}
-	if step == nil {
-		t.Fatal("migration not registered")
-	}
+	step := apptest.Migration(t, "1764001200_registrant_secrets.go")
 	if err := step.Down(app); err != nil {
 		t.Fatal(err)
 	}

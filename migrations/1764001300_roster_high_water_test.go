@@ -13,15 +13,7 @@ import (
 // newest roster it holds, down and up again.
 func TestRosterHighWaterStartsAtTheNewestRoster(t *testing.T) {
 	app := apptest.NewBare(t)
-	var mig *core.Migration
-	for _, m := range core.AppMigrations.Items() {
-		if m.File == "1764001300_roster_high_water.go" {
-			mig = m
-		}
-	}
-	if mig == nil {
-		t.Fatal("migration not registered")
-	}
+	mig := apptest.Migration(t, "1764001300_roster_high_water.go")
 	if err := mig.Down(app); err != nil {
 		t.Fatal(err)
 	}

@@ -9,27 +9,15 @@ import (
 	"alertbutton/hooks/apptest"
 )
 
-// registered is the appliance migration whose file ends with suffix.
-func registered(t *testing.T, suffix string) *core.Migration {
-	t.Helper()
-	for _, m := range core.AppMigrations.Items() {
-		if strings.HasSuffix(m.File, suffix) {
-			return m
-		}
-	}
-	t.Fatalf("migration %s is not registered", suffix)
-	return nil
-}
-
 // The migration that hides the case fields and adds staff-only events goes down and up (from
 // the state it left, before the registrant lost records API access to alerts).
 func TestAlertsMigrationRoundTrip(t *testing.T) {
 	app := apptest.NewBare(t)
-	later := registered(t, "1764001100_registrant_view.go")
+	later := apptest.Migration(t, "1764001100_registrant_view.go")
 	if err := later.Down(app); err != nil {
 		t.Fatal(err)
 	}
-	found := registered(t, "1764000100_alerts.go")
+	found := apptest.Migration(t, "1764000100_alerts.go")
 	check := func(up bool) {
 		t.Helper()
 		alerts, _ := app.FindCollectionByNameOrId("alerts")
@@ -51,7 +39,7 @@ func TestAlertsMigrationRoundTrip(t *testing.T) {
 // goes down and up.
 func TestRegistrantViewMigrationRoundTrip(t *testing.T) {
 	app := apptest.NewBare(t)
-	found := registered(t, "1764001100_registrant_view.go")
+	found := apptest.Migration(t, "1764001100_registrant_view.go")
 	check := func(up bool) {
 		t.Helper()
 		for _, name := range []string{"alerts", "alert_events"} {
