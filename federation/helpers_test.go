@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -32,30 +31,9 @@ const (
 )
 
 // clock is a settable clock, safe to read from the servers' goroutines.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type clock = apptest.Clock
 
-func newClock() *clock { return &clock{now: time.Now().UTC()} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t.UTC()
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func newClock() *clock { return apptest.NewClock(time.Now()) }
 
 // node is one in-process appliance served on a loopback port.
 type node struct {

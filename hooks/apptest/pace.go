@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -20,29 +19,13 @@ func noPaceSleep(app core.App) {
 }
 
 // PaceClock is a fake clock for pace.Of(app): it moves only when the pace sleeps.
-type PaceClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type PaceClock struct{ *Clock }
 
 // FakePace makes app hold answers for floor on a clock that moves only when it sleeps.
 func FakePace(app core.App, floor time.Duration) *PaceClock {
-	c := &PaceClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	pace.Of(app).Set(floor, c.Now, c.sleep)
+	c := &PaceClock{NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
+	pace.Of(app).Set(floor, c.Now, c.Add)
 	return c
-}
-
-// Now is the clock's time.
-func (c *PaceClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *PaceClock) sleep(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // AnsweredAt sends one JSON request to h and returns the status and how long after the

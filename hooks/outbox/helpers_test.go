@@ -11,7 +11,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -188,24 +187,9 @@ func hangingService(t *testing.T) (host string, hit <-chan struct{}, ended *atom
 }
 
 // clock is a test's time, moved by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type clock = apptest.Clock
 
-func newClock() *clock { return &clock{now: time.Now().UTC().Truncate(time.Second)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func newClock() *clock { return apptest.NewClock(time.Now().UTC().Truncate(time.Second)) }
 
 func rows(t *testing.T, app core.App, target string) []*core.Record {
 	t.Helper()
