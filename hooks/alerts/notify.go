@@ -125,9 +125,9 @@ func (n *notifier) staff(onDutyOnly bool, m notice) error {
 }
 
 // EachStaffDevice calls send for each push subscription of the staff on duty (or of all
-// staff), with the language the device asked for.
-func EachStaffDevice(app core.App, onDutyOnly bool, send func(subscriptionID, lang string) error) error {
-	subs, err := StaffSubscriptions(app, onDutyOnly)
+// staff), of the given roles (all when none), with the language the device asked for.
+func EachStaffDevice(app core.App, onDutyOnly bool, send func(subscriptionID, lang string) error, roles ...string) error {
+	subs, err := StaffSubscriptions(app, onDutyOnly, roles...)
 	if err != nil {
 		return err
 	}

@@ -187,25 +187,13 @@ func announce(tx core.App, account *core.Record, action, payloadType string, n n
 	if err != nil {
 		return err
 	}
-	subs, err := alerts.StaffSubscriptions(tx, false, privacy.RoleConsul)
-	if err != nil {
-		return err
-	}
-	for _, s := range subs {
-		lang := s.GetString("language")
-		if lang != "en" {
-			lang = "es"
-		}
-		p := push.Payload{
+	return alerts.EachStaffDevice(tx, false, func(subscriptionID, lang string) error {
+		return outbox.Push(tx, subscriptionID, push.Payload{
 			Type:  payloadType,
 			Title: n.title.In(lang),
 			Body:  fmt.Sprintf(n.body.In(lang), roles...),
 			URL:   "/_/#/collections?collection=" + core.CollectionNameSuperusers + "&record=" + account.Id,
 			Lang:  lang,
-		}
-		if err := outbox.Push(tx, s.Id, p); err != nil {
-			return err
-		}
-	}
-	return nil
+		})
+	}, privacy.RoleConsul)
 }
