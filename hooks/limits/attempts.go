@@ -68,7 +68,14 @@ func (g *Guard) attempts(e *core.RequestEvent) error {
 		e.App.Logger().Warn("limits: too many PIN or password attempts", "route", e.Request.Pattern)
 		return tooMany(e, wait, i18n.Lang(e), msgTooManyAttempts)
 	}
-	return e.Next()
+	err := e.Next()
+	if err == nil && credential != "" && e.Status()/100 == 2 {
+		// A right PIN or password guesses nothing: only refused tries count against the
+		// credential, so its holder is not locked out by signing in often. (The duress PIN
+		// answers 2xx as the cancel PIN does, so the count tells nothing of which it was.)
+		g.Attempts.Undo(credential, now)
+	}
+	return err
 }
 
 // signedIn is the caller's own account; the anonymous are refused by the route unhashed.
