@@ -125,15 +125,16 @@ func TestEmailIsSentInTheContactsLanguage(t *testing.T) {
 func TestEmailLinksIgnoreTheSettingsAppURL(t *testing.T) {
 	app, cfg := newApp(t)
 	enableSMTP(app, cfg)
-	cfg.PublicURL = ""
+	cfg.PublicURL = "https://alerta.consulado.example"
 	app.Settings().Meta.AppURL = "https://forged.example"
 	contact := newContact(t, app, "juan@familia.example.mx", "es")
 	queueEmail(t, app, contact.Id, payload(1))
 	if sent := runOnce(t, dispatcher(t, app, cfg, outbox.Options{})); sent != 1 {
 		t.Fatalf("sent %d e-mails, want 1", sent)
 	}
-	if m := app.TestMailer.LastMessage(); strings.Contains(m.Text+m.HTML, "forged.example") {
-		t.Fatalf("the e-mail links to the settings' app URL:\n%s", m.Text)
+	m := app.TestMailer.LastMessage()
+	if strings.Contains(m.Text+m.HTML, "forged.example") || !strings.Contains(m.Text, ": https://alerta.consulado.example/") {
+		t.Fatalf("the e-mail does not link to the public URL alone:\n%s", m.Text)
 	}
 }
 
