@@ -1,6 +1,8 @@
 package alerts
 
 import (
+	"errors"
+
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/federation/jurisdiction"
@@ -16,6 +18,9 @@ import (
 func familyRoute(cfg *appliance.Config, commits *groupcommit.Committer) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		contact, err := family.ContactByToken(e.App, family.Token(e))
+		if err != nil && !errors.Is(err, family.ErrUnknownToken) {
+			return e.InternalServerError("", err)
+		}
 		if err != nil {
 			return e.NotFoundError(msgUnknownLink.In(i18n.Lang(e)), nil)
 		}

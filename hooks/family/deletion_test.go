@@ -2,6 +2,7 @@ package family_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -47,6 +48,25 @@ func TestFamilyLinkOfADeletedAccountIsUnknownWhileItsCaseIsOpen(t *testing.T) {
 			}
 			if _, err := family.ContactByToken(app, token); err != family.ErrUnknownToken {
 				t.Errorf("ContactByToken: %v, want ErrUnknownToken", err)
+			}
+		})
+	}
+}
+
+// A link the database could not look up is not answered as revoked: the relative's page and
+// report are told to try again (500), not that their link no longer works (404).
+func TestFamilyLinkLookupFailureIsNotARevokedLink(t *testing.T) {
+	for _, s := range []tests.ApiScenario{
+		{Name: "page", Method: http.MethodGet, URL: family.Path},
+		{Name: "report", Method: http.MethodPost, URL: family.Path + "/alerts", Body: strings.NewReader(`{"kind":"detained"}`)},
+	} {
+		s.ExpectedStatus, s.NotExpectedContent = 500, []string{"no es válido"}
+		s.ExpectedContent = []string{`"status":500`}
+		apptest.Run(t, "los-angeles", s, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
+			_, _, token := linked(t, app, "es")
+			s.Headers = map[string]string{family.Header: token, "Content-Type": "application/json"}
+			if _, err := app.DB().NewQuery("DROP TABLE pending_deletions").Execute(); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package family
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -108,6 +109,9 @@ func homeConsulate(app core.App, registrant *core.Record, cfg *appliance.Config)
 func resolve(e *core.RequestEvent) (*core.Record, *core.Record, error) {
 	lang := i18n.Lang(e)
 	contact, err := ContactByToken(e.App, Token(e))
+	if err != nil && !errors.Is(err, ErrUnknownToken) {
+		return nil, nil, e.InternalServerError("", err)
+	}
 	if err != nil {
 		return nil, nil, e.NotFoundError(msgNoLink.In(lang), err)
 	}

@@ -6,6 +6,7 @@ package family
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -49,19 +50,27 @@ func HashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ContactByToken finds the contact a family link belongs to.
+// ContactByToken finds the contact a family link belongs to: ErrUnknownToken when there is
+// none, another error when the database could not say (the link is not revoked for that).
 func ContactByToken(app core.App, token string) (*core.Record, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(raw) != tokenBytes {
 		return nil, ErrUnknownToken
 	}
 	contact, err := app.FindFirstRecordByFilter("contacts", "family_token_hash = {:h}", dbx.Params{"h": HashToken(token)})
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrUnknownToken
+	}
+	if err != nil {
+		return nil, err
 	}
 	// An account whose deletion waits for its last case is gone to its links as well: a
 	// link that still worked would tell whoever holds the phone that a case is open.
-	if pending, err := deletions.Pending(app, contact.GetString("registrant")); err != nil || pending {
+	pending, err := deletions.Pending(app, contact.GetString("registrant"))
+	if err != nil {
+		return nil, err
+	}
+	if pending {
 		return nil, ErrUnknownToken
 	}
 	return contact, nil
