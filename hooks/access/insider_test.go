@@ -32,6 +32,11 @@ func TestInsiderAccess(t *testing.T) {
 	}
 	w.save(row)
 	auditRow := jsonBody(createBody(w, "audit_log"))
+	superusers, err := w.app.FindCachedCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staffRef := superusers.Id + `","recordRef":"` + w.staff("consul").Id
 	cases := []struct {
 		what, method, path, body string
 		who                      []string
@@ -42,6 +47,12 @@ func TestInsiderAccess(t *testing.T) {
 		{"drops a federation envelope", http.MethodDelete, "/api/collections/outbox/records/" + row.Id, "", nobody},
 		{"adds an audit row in a batch", http.MethodPost, "/api/batch",
 			`{"requests":[{"method":"POST","url":"/api/collections/audit_log/records","body":` + auditRow + `}]}`, nobody},
+		{"makes a one-time password for another staff member", http.MethodPost, "/api/collections/_otps/records",
+			`{"collectionRef":"` + staffRef + `","password":"12345678"}`, nobody},
+		{"links an OAuth2 account to another staff member", http.MethodPost, "/api/collections/_externalAuths/records",
+			`{"collectionRef":"` + staffRef + `","provider":"google","providerId":"x"}`, nobody},
+		{"forgets another staff member's sign-in origins", http.MethodPost, "/api/collections/_authOrigins/records",
+			`{"collectionRef":"` + staffRef + `","fingerprint":"x"}`, nobody},
 		{"writes a person in a batch", http.MethodPost, "/api/batch",
 			`{"requests":[{"method":"PATCH","url":"/api/collections/registrants/records/` + w.b.Id + `","body":{"name":"Otra"}}]}`, caseStaff},
 	}

@@ -58,7 +58,10 @@ func allowed(app core.App, role, method, path string) bool {
 // serverWritten are written only by the appliance itself: the hash-chained audit log, the
 // alerts' timeline and the outbox. A row added through the API would forge the record of what
 // happened, or a notice to a relative or a consul ("false alarm"); one deleted would silence it.
-var serverWritten = []string{"audit_log", "alert_events", "outbox"}
+// PocketBase's own sign-in records are its to write: a one-time password, MFA or OAuth2 link
+// made by hand would let whoever made it sign in as another staff member, unannounced.
+var serverWritten = []string{"audit_log", "alert_events", "outbox",
+	core.CollectionNameOTPs, core.CollectionNameMFAs, core.CollectionNameExternalAuths, core.CollectionNameAuthOrigins}
 
 // routesOnly are reached through the appliance's own routes only: a push endpoint
 // identifies a person's browser.
