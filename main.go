@@ -11,10 +11,10 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 
 	"alertbutton/federation"
-	"alertbutton/hooks"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/backup"
 	_ "alertbutton/migrations"
+	"alertbutton/server"
 )
 
 func main() {
@@ -37,8 +37,9 @@ func main() {
 	}
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{})
-	hooks.Register(app, cfg)
-	federation.BindRelay(app, cfg)
+	a := server.New(app, cfg)
+	a.Bind()
+	a.BindRelay()
 	app.RootCmd.AddCommand(
 		appliance.ServeCommand(app, cfg),
 		cmd.NewSuperuserCommand(app),

@@ -3,20 +3,20 @@
 package apptest
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
-	"alertbutton/hooks"
 	"alertbutton/hooks/appliance"
 	_ "alertbutton/migrations"
-	"github.com/pocketbase/pocketbase/apis"
-	"net/http"
-	"net/http/httptest"
+	"alertbutton/server"
 )
 
 // SecretEnv names the environment variable holding the test apps' 32-character secret.
@@ -39,7 +39,7 @@ func New(t testing.TB, code string) (*tests.TestApp, *appliance.Config) {
 
 // Bind binds every hook of the appliance to app, with cfg (New does it all).
 func Bind(app *tests.TestApp, cfg *appliance.Config) {
-	hooks.Register(app, cfg)
+	server.New(app, cfg).Bind()
 	noPaceSleep(app)
 	configs.Store(app, cfg)
 }

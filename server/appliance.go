@@ -1,5 +1,6 @@
-// Package hooks binds the appliance's behaviour to PocketBase: one package per concern.
-package hooks
+// Package server is the composition root: it builds the one appliance value that main and
+// the tests run, and binds every package's hooks and routes to it.
+package server
 
 import (
 	"filippo.io/age"
@@ -26,8 +27,25 @@ import (
 	"alertbutton/hooks/web"
 )
 
-// Register binds every hook and route of the appliance to app.
-func Register(app core.App, cfg *appliance.Config) {
+// Appliance is one consulate's appliance: the PocketBase app and what it was started with.
+type Appliance struct {
+	core.App
+	Config *appliance.Config
+}
+
+// New returns the appliance of app, configured by cfg; Bind and BindRelay wire it.
+func New(app core.App, cfg *appliance.Config) *Appliance {
+	return &Appliance{App: app, Config: cfg}
+}
+
+// BindRelay starts the federation relay, which sends, on serve (the binary only).
+func (a *Appliance) BindRelay() {
+	federation.BindRelay(a.App, a.Config)
+}
+
+// Bind binds every hook and route of the appliance.
+func (a *Appliance) Bind() {
+	app, cfg := a.App, a.Config
 	appliance.Bind(app, cfg)
 	storage.Bind(app)
 	requests.Bind(app)
