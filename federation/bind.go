@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -67,22 +66,24 @@ func (s *service) now() time.Time {
 
 const storeKey = "alertbutton.federation"
 
-// Bind registers the federation's routes and hooks. The relay, which sends, is bound by
-// BindRelay, in the binary only.
-func Bind(app core.App, cfg *appliance.Config) {
+// Handlers are the federation's routes, declared with the appliance's others in
+// server/routes.go.
+type Handlers struct {
+	Inbox  func(e *core.RequestEvent) error // POST InboxPath, for peers (the envelope is signed)
+	Health func(e *core.RequestEvent) error // GET HealthPath, for staff
+	Notes  func(e *core.RequestEvent) error // POST NotesPath, for advisers and consuls
+}
+
+// Bind registers the federation's hooks and returns its routes. The relay, which sends, is
+// bound by BindRelay, in the binary only.
+func Bind(app core.App, cfg *appliance.Config) Handlers {
 	s := &service{cfg: cfg, clock: time.Now, commits: groupcommit.Of(app), limit: newKeyBuckets(inboxRate, inboxBurst)}
 	app.Store().Set(storeKey, s)
 	bindPeerCache(app)
 	bindRetention(app)
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		// Each envelope taken is stored in federation_inbox: the request log keeps only refusals.
-		se.Router.POST(InboxPath, s.inbox).Bind(apis.SkipSuccessActivityLog())
-		se.Router.GET(HealthPath, s.health).Bind(apis.RequireSuperuserAuth())
-		se.Router.POST(NotesPath, s.notes)
-		return se.Next()
-	})
 	app.OnRecordUpdateRequest("alerts").BindFunc(s.transfer)
 	bindReadOnlyState(app)
+	return Handlers{Inbox: s.inbox, Health: s.health, Notes: s.notes}
 }
 
 // SetClock makes the federation routes of app read now from clock (tests move it instead

@@ -13,7 +13,6 @@ import (
 	"alertbutton/hooks/backup"
 	"alertbutton/hooks/checkins"
 	"alertbutton/hooks/directory"
-	"alertbutton/hooks/family"
 	"alertbutton/hooks/limits"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/privacy"
@@ -23,7 +22,6 @@ import (
 	"alertbutton/hooks/schedule"
 	"alertbutton/hooks/staff"
 	"alertbutton/hooks/storage"
-	"alertbutton/hooks/subscriptions"
 	"alertbutton/hooks/web"
 )
 
@@ -43,26 +41,25 @@ func (a *Appliance) BindRelay() {
 	federation.BindRelay(a.App, a.Config)
 }
 
-// Bind binds every hook and route of the appliance.
+// Bind binds every hook of the appliance and declares its routes (routes.go).
 func (a *Appliance) Bind() {
 	app, cfg := a.App, a.Config
 	appliance.Bind(app, cfg)
 	storage.Bind(app)
 	requests.Bind(app)
 	backup.Bind(app, func() []age.Recipient { return cfg.BackupRecipients })
-	directory.Bind(app, cfg)
+	directory.Bind(app)
 	privacy.Bind(app, cfg)
 	audit.Bind(app)
 	staff.Bind(app)
 	queries.Bind(app)
 	registrants.Bind(app, cfg)
-	subscriptions.Bind(app, cfg)
-	family.Bind(app, cfg)
 	alerts.Bind(app, cfg)
 	limits.Bind(app)
 	checkins.Bind(app)
 	schedule.Bind(app, cfg)
 	outbox.Bind(app, cfg)
-	federation.Bind(app, cfg)
+	fed := federation.Bind(app, cfg)
 	web.Bind(app)
+	a.bindRoutes(fed)
 }

@@ -4,13 +4,10 @@
 package alerts
 
 import (
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"alertbutton/hooks/appliance"
-	"alertbutton/hooks/family"
-	"alertbutton/hooks/groupcommit"
 )
 
 // Values of the alerts collection's select fields.
@@ -30,23 +27,9 @@ const (
 	SourceFederation = "federation"
 )
 
-// Bind registers the alert routes (the registrant's only way to read alerts), the records API
-// hooks for staff and the append-only timeline.
+// Bind registers the records API hooks for staff and the append-only timeline; the alert
+// routes (the registrant's only way to read alerts) are declared in server/routes.go.
 func Bind(app core.App, cfg *appliance.Config) {
-	commits := groupcommit.Of(app)
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		// A press is recorded by the alert and its timeline; PocketBase's request log would
-		// add a row per press and cost 5% of the CPU in a surge. Refused presses are logged.
-		se.Router.POST("/api/alertbutton/alerts", createRoute(cfg, commits)).Bind(apis.SkipSuccessActivityLog())
-		se.Router.GET("/api/alertbutton/alerts", listRoute)
-		se.Router.GET("/api/alertbutton/alerts/{uid}", viewRoute)
-		se.Router.POST("/api/alertbutton/alerts/{uid}/cancel", pinRoute(cfg, cancelling))
-		se.Router.POST("/api/alertbutton/alerts/{uid}/safe", pinRoute(cfg, releasing))
-		se.Router.POST(family.Path+"/alerts", familyRoute(cfg, commits)) // the token in family.Header
-		se.Router.POST(family.Path+"/{token}/alerts", familyRoute(cfg, commits))
-		return se.Next()
-	})
-
 	// Outermost (priority -1), so that the other request hooks (the audit log's) write
 	// inside the same transaction.
 	app.OnRecordCreateRequest("alerts").Bind(&hook.Handler[*core.RecordRequestEvent]{

@@ -12,10 +12,10 @@ import (
 	"alertbutton/hooks/i18n"
 )
 
-// familyRoute is a relative's report, "my relative was detained":
+// Report is a relative's report, "my relative was detained":
 // POST /api/alertbutton/family/alerts, the token in family.Header (or in the path, from pages
 // cached before: /api/alertbutton/family/{token}/alerts).
-func familyRoute(cfg *appliance.Config, commits *groupcommit.Committer) func(e *core.RequestEvent) error {
+func Report(cfg *appliance.Config, commits *groupcommit.Committer) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		contact, err := family.ContactByToken(e.App, family.Token(e))
 		if err != nil && !errors.Is(err, family.ErrUnknownToken) {

@@ -10,12 +10,9 @@ import (
 // maxListed is how many alerts the phone's list shows, newest first.
 const maxListed = 50
 
-// listRoute is GET /api/alertbutton/alerts: the caller's alerts as they may see them,
+// List is GET /api/alertbutton/alerts, for a registrant: their alerts as they may see them,
 // newest first, without their timelines.
-func listRoute(e *core.RequestEvent) error {
-	if err := requireRegistrant(e); err != nil {
-		return err
-	}
+func List(e *core.RequestEvent) error {
 	var recs []*core.Record
 	err := e.App.RecordQuery("alerts").
 		AndWhere(dbx.HashExp{"registrant": e.Auth.Id}).
@@ -36,9 +33,9 @@ func listRoute(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"items": items})
 }
 
-// viewRoute is GET /api/alertbutton/alerts/{uid}: one of the caller's alerts as they may see
-// it, with its timeline.
-func viewRoute(e *core.RequestEvent) error {
+// View is GET /api/alertbutton/alerts/{uid}, for a registrant: one of their alerts as they
+// may see it, with its timeline.
+func View(e *core.RequestEvent) error {
 	alert, err := ownAlert(e)
 	if err != nil {
 		return err

@@ -25,10 +25,6 @@ const maxPlace = 500
 
 // Bind registers the done route and the checks on the records API.
 func Bind(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST("/api/alertbutton/checkins/{id}/done", doneRoute)
-		return se.Next()
-	})
 	app.OnRecordCreate("checkins").BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetString("status") == "" {
 			e.Record.Set("status", StatusArmed)

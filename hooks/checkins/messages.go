@@ -3,7 +3,6 @@ package checkins
 import "alertbutton/hooks/i18n"
 
 var (
-	msgSignIn    = i18n.Text{ES: "Inicie sesión para continuar.", EN: "Sign in to continue."}
 	msgNotFound  = i18n.Text{ES: "No encontramos ese temporizador.", EN: "We did not find that timer."}
 	msgInvalid   = i18n.Text{ES: "Revise los datos marcados.", EN: "Check the marked fields."}
 	msgDuePast   = i18n.Text{ES: "Elija una hora en el futuro.", EN: "Choose a time in the future."}

@@ -5,16 +5,11 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/federation/jurisdiction"
-	"alertbutton/hooks/appliance"
 )
 
-// Bind registers the directory's routes and the checks on IT's edits.
-func Bind(app core.App, cfg *appliance.Config) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/api/alertbutton/info", info(cfg))
-		se.Router.GET("/api/alertbutton/route", route)
-		return se.Next()
-	})
+// Bind registers the checks on IT's edits; the directory's routes (Info, Route) are declared
+// in server/routes.go.
+func Bind(app core.App) {
 	app.OnRecordValidate("jurisdictions").BindFunc(checkJurisdiction)
 	bindTable(app)
 }

@@ -28,7 +28,8 @@ type infoJSON struct {
 	Version        string         `json:"version"`
 }
 
-func info(cfg *appliance.Config) func(e *core.RequestEvent) error {
+// Info is GET /api/alertbutton/info: this consulate and what the app needs to know of it.
+func Info(cfg *appliance.Config) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		c := cfg.Consulate
 		return e.JSON(http.StatusOK, infoJSON{

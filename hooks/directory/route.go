@@ -72,7 +72,9 @@ var (
 	msgNoRow      = i18n.Text{ES: "Ningún consulado tiene asignado ese condado. Avise al consulado; mientras tanto llame al +1 520 623 7874.", EN: "No consulate is assigned to that county. Tell the consulate; meanwhile call +1 520 623 7874."}
 )
 
-func route(e *core.RequestEvent) error {
+// RouteOf is GET /api/alertbutton/route?zip= (or ?lat=&lon=): the consulate whose
+// jurisdiction covers the place.
+func RouteOf(e *core.RequestEvent) error {
 	ix, err := jurisdiction.Default()
 	if err != nil {
 		return e.InternalServerError("", err)

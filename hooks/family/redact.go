@@ -18,11 +18,12 @@ const redacted = "{token}"
 // tokenFree are the family paths that hold no token (it is in the Header).
 var tokenFree = []string{Path + "/subscriptions", Path + "/alerts"}
 
-// redactor keeps family tokens out of the request log (auxiliary.db and the logs API): it
+// Redactor keeps family tokens out of the request log (auxiliary.db and the logs API): it
 // runs inside PocketBase's activity logger, before every other middleware, and once the
 // request is answered, however it ended, it puts a path without the token where the logger
-// reads it. It covers every path under Path, a mistyped or unknown one included.
-func redactor() *hook.Handler[*core.RequestEvent] {
+// reads it. It covers every path under Path, a mistyped or unknown one included, so it is
+// bound on the whole router, not on the family routes.
+func Redactor() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       "alertbuttonFamilyRedact",
 		Priority: apis.DefaultActivityLoggerMiddlewarePriority + 1,

@@ -16,35 +16,15 @@ import (
 )
 
 var (
-	msgSignIn  = i18n.Text{ES: "Inicie sesión para crear el enlace familiar.", EN: "Sign in to create the family link."}
 	msgNoOwner = i18n.Text{ES: "Ese familiar no existe en su cuenta.", EN: "That relative is not in your account."}
 	msgNoLink  = i18n.Text{ES: "Este enlace familiar no es válido o fue reemplazado. Pida a su familiar un enlace nuevo.", EN: "This family link is not valid or was replaced. Ask your relative for a new link."}
 )
 
-// Bind registers the family-link routes.
-func Bind(app core.App, cfg *appliance.Config) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST("/api/alertbutton/contacts/{id}/family-link", issueLink(cfg))
-		se.Router.Bind(redactor())
-		// The token in the Header.
-		se.Router.GET(Path, page(cfg))
-		se.Router.POST(Path+"/subscriptions", subscribe(cfg))
-		se.Router.DELETE(Path+"/subscriptions", unsubscribe)
-		// The token in the path, as pages cached before the Header called them.
-		se.Router.GET(Path+"/{token}", page(cfg))
-		se.Router.POST(Path+"/{token}/subscriptions", subscribe(cfg))
-		se.Router.DELETE(Path+"/{token}/subscriptions", unsubscribe)
-		return se.Next()
-	})
-}
-
-// issueLink makes a new token for the owner's contact, revoking the previous one.
-func issueLink(cfg *appliance.Config) func(e *core.RequestEvent) error {
+// IssueLink is POST /api/alertbutton/contacts/{id}/family-link, for a registrant: a new token
+// for their contact, revoking the previous one.
+func IssueLink(cfg *appliance.Config) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		lang := i18n.Lang(e)
-		if e.Auth == nil || e.Auth.Collection().Name != "registrants" {
-			return e.UnauthorizedError(msgSignIn.In(lang), nil)
-		}
 		if _, err := jsonbody.Read(e, lang, jsonbody.Small); err != nil {
 			return err
 		}
@@ -77,8 +57,9 @@ type consulateJSON struct {
 	Phone string `json:"phone"`
 }
 
-// page shows a relative only the registrant's first name and their consulate.
-func page(cfg *appliance.Config) func(e *core.RequestEvent) error {
+// Page is GET Path (the token in Header, or in the path): it shows a relative only the
+// registrant's first name and their consulate.
+func Page(cfg *appliance.Config) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		_, registrant, err := resolve(e)
 		if err != nil {
@@ -138,7 +119,8 @@ func contactLang(e *core.RequestEvent, contact *core.Record) string {
 	return i18n.Lang(e)
 }
 
-func subscribe(cfg *appliance.Config) func(e *core.RequestEvent) error {
+// Subscribe is POST Path/subscriptions: a relative's browser subscribes to pushes.
+func Subscribe(cfg *appliance.Config) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		contact, registrant, err := resolve(e)
 		if err != nil {
@@ -150,7 +132,8 @@ func subscribe(cfg *appliance.Config) func(e *core.RequestEvent) error {
 	}
 }
 
-func unsubscribe(e *core.RequestEvent) error {
+// Unsubscribe is DELETE Path/subscriptions.
+func Unsubscribe(e *core.RequestEvent) error {
 	contact, _, err := resolve(e)
 	if err != nil {
 		return err

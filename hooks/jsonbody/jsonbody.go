@@ -42,18 +42,58 @@ type Object struct {
 // {}) with no field but allowed. Its errors are PocketBase's error shape in lang: 413 past
 // max, 400 for anything but an object, 400 naming every field not allowed.
 func Read(e *core.RequestEvent, lang string, max int, allowed ...string) (Object, error) {
-	raw, err := io.ReadAll(io.LimitReader(e.Request.Body, int64(max)+1))
-	if err != nil {
+	b := decode(e, max)
+	switch {
+	case b.tooLarge:
+		return Object{}, e.Error(http.StatusRequestEntityTooLarge, msgTooLarge.In(lang), nil)
+	case b.fields == nil:
 		return Object{}, badJSON(e, lang)
 	}
-	if len(raw) > max {
-		return Object{}, e.Error(http.StatusRequestEntityTooLarge, msgTooLarge.In(lang), nil)
+	if err := only(e, lang, "", b.fields, allowed); err != nil {
+		return Object{}, err
 	}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return Object{Raw: []byte("{}"), Fields: map[string]json.RawMessage{}}, nil
+	return Object{Raw: b.raw, Fields: b.fields}, nil
+}
+
+// Peek returns the fields of the body as Read reads it, whatever their names; nil when the
+// body is not a JSON object of at most max bytes. A middleware that needs a field before the
+// route (the alert limiter, the uid) peeks: the route's Read then decodes nothing again.
+func Peek(e *core.RequestEvent, max int) map[string]json.RawMessage {
+	return decode(e, max).fields
+}
+
+// decodedKey is where decode keeps the body it decoded, on the request event.
+const decodedKey = "alertbutton.jsonbody"
+
+// decoded is a request body read and decoded once.
+type decoded struct {
+	max      int
+	raw      []byte
+	fields   map[string]json.RawMessage // nil when the body is not a JSON object
+	tooLarge bool
+}
+
+// decode reads the body (at most max bytes) and decodes it, once per request.
+func decode(e *core.RequestEvent, max int) *decoded {
+	if b, ok := e.Get(decodedKey).(*decoded); ok && b.max == max {
+		return b
 	}
-	fields, err := Fields(e, lang, "", raw, allowed...)
-	return Object{Raw: raw, Fields: fields}, err
+	b := &decoded{max: max}
+	raw, err := io.ReadAll(io.LimitReader(e.Request.Body, int64(max)+1))
+	switch {
+	case err != nil:
+	case len(raw) > max:
+		b.tooLarge = true
+	case len(bytes.TrimSpace(raw)) == 0:
+		b.raw, b.fields = []byte("{}"), map[string]json.RawMessage{}
+	default:
+		b.raw = raw
+		if json.Unmarshal(raw, &b.fields) != nil {
+			b.fields = nil
+		}
+	}
+	e.Set(decodedKey, b)
+	return b
 }
 
 // Fields parses raw as a JSON object with no field but allowed; prefix names where it sits
@@ -63,6 +103,14 @@ func Fields(e *core.RequestEvent, lang, prefix string, raw []byte, allowed ...st
 	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
 		return nil, badJSON(e, lang)
 	}
+	if err := only(e, lang, prefix, fields, allowed); err != nil {
+		return nil, err
+	}
+	return fields, nil
+}
+
+// only refuses, by name, every field not allowed.
+func only(e *core.RequestEvent, lang, prefix string, fields map[string]json.RawMessage, allowed []string) error {
 	var unknown []string
 	for name := range fields {
 		if !slices.Contains(allowed, name) {
@@ -70,7 +118,7 @@ func Fields(e *core.RequestEvent, lang, prefix string, raw []byte, allowed ...st
 		}
 	}
 	if len(unknown) == 0 {
-		return fields, nil
+		return nil
 	}
 	slices.Sort(unknown)
 	errs := validation.Errors{}
@@ -82,7 +130,7 @@ func Fields(e *core.RequestEvent, lang, prefix string, raw []byte, allowed ...st
 	if len(unknown) > maxNamed {
 		list += ", …"
 	}
-	return nil, e.BadRequestError(strings.ReplaceAll(msgUnknown.In(lang), "{fields}", list), errs)
+	return e.BadRequestError(strings.ReplaceAll(msgUnknown.In(lang), "{fields}", list), errs)
 }
 
 // Decode reads the body as Read does into dst, a pointer to a struct whose json names are

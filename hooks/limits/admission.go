@@ -59,13 +59,9 @@ func (g *Gate) queue() (int64, time.Duration) {
 	return g.maxWaiting, g.wait
 }
 
-// middleware serves the alert routes within the gate's places. It runs before PocketBase
-// loads the auth token, so a request turned away costs next to nothing; PocketBase's request
-// log records each 503.
+// middleware serves a request within the gate's places; PocketBase's request log records
+// each 503.
 func (g *Gate) middleware(e *core.RequestEvent) error {
-	if e.Request.Pattern != patternAlerts && e.Request.Pattern != patternFamilyAlerts {
-		return e.Next()
-	}
 	if !g.enter(e.Request.Context().Done()) {
 		e.Response.Header().Set("Retry-After", strconv.Itoa(int(busyRetry.Seconds())))
 		return e.Error(http.StatusServiceUnavailable, msgBusy.In(i18n.Lang(e)), nil)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"alertbutton/hooks/i18n"
 )
@@ -29,30 +30,35 @@ var msgTooManyAttempts = i18n.Text{
 	EN: "Too many PIN or password attempts in a short time. Try again in {n} seconds. If you are in danger, call the 24/7 protection line: +1 520 623 7874.",
 }
 
-// credentialOf names what a bcrypt route's request tries: "" when it names no credential
+// CredentialOf names what a bcrypt route's request tries: "" when it names no credential
 // (the address alone limits it); counted false when this request runs no bcrypt.
-type credentialOf func(e *core.RequestEvent) (credential string, counted bool)
+type CredentialOf func(e *core.RequestEvent) (credential string, counted bool)
 
-// attemptRoutes are the routes that run bcrypt, as Go's ServeMux names them.
-var attemptRoutes = map[string]credentialOf{
-	"POST /api/alertbutton/pins":                                signedIn,
-	"POST /api/alertbutton/alerts/{uid}/cancel":                 signedIn,
-	"POST /api/alertbutton/alerts/{uid}/safe":                   signedIn,
-	"POST /api/collections/{collection}/auth-with-password":     identity("identity"),
-	"POST /api/collections/{collection}/auth-with-otp":          identity("otpId"),
-	"POST /api/collections/{collection}/request-otp":            identity("email"),
-	"POST /api/collections/{collection}/records":                authRecord,
-	"PATCH /api/collections/{collection}/records/{id}":          authRecord,
-	"POST /api/collections/{collection}/confirm-password-reset": identity("token"),
-	"POST /api/alertbutton/recovery":                            registrantIdentity("phone"),
+// Tries limits the tries of a route that runs bcrypt, of the credential of names.
+func (g *Guard) Tries(of CredentialOf) *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:   "alertbuttonTries",
+		Func: func(e *core.RequestEvent) error { return g.attempt(e, of) },
+	}
 }
 
-// attempts counts the requests of the bcrypt routes.
-func (g *Guard) attempts(e *core.RequestEvent) error {
-	of, ok := attemptRoutes[e.Request.Pattern]
-	if !ok {
-		return e.Next()
+// TriesByPattern limits the tries of PocketBase's own routes that run bcrypt, which the
+// appliance does not declare: routes maps their patterns, as Go's ServeMux names them, to the
+// credential each tries. It is bound on the whole router.
+func (g *Guard) TriesByPattern(routes map[string]CredentialOf) *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id: "alertbuttonTriesByPattern",
+		Func: func(e *core.RequestEvent) error {
+			if of, ok := routes[e.Request.Pattern]; ok {
+				return g.attempt(e, of)
+			}
+			return e.Next()
+		},
 	}
+}
+
+// attempt counts a request of a bcrypt route.
+func (g *Guard) attempt(e *core.RequestEvent, of CredentialOf) error {
 	credential, counted := of(e)
 	if !counted {
 		return e.Next()
@@ -78,16 +84,16 @@ func (g *Guard) attempts(e *core.RequestEvent) error {
 	return err
 }
 
-// signedIn is the caller's own account; the anonymous are refused by the route unhashed.
-func signedIn(e *core.RequestEvent) (string, bool) {
+// SignedIn is the caller's own account; the anonymous are refused by the route unhashed.
+func SignedIn(e *core.RequestEvent) (string, bool) {
 	if e.Auth == nil {
 		return "", false
 	}
 	return "auth:" + e.Auth.Collection().Id + ":" + e.Auth.Id, true
 }
 
-// identity is the account a sign-in names in the body field, whether or not it exists.
-func identity(field string) credentialOf {
+// Identity is the account a sign-in names in the body field, whether or not it exists.
+func Identity(field string) CredentialOf {
 	return func(e *core.RequestEvent) (string, bool) {
 		c, err := e.App.FindCachedCollectionByNameOrId(e.Request.PathValue("collection"))
 		if err != nil || !c.IsAuth() {
@@ -97,8 +103,8 @@ func identity(field string) credentialOf {
 	}
 }
 
-// registrantIdentity is the registrant an account recovery names in the body field.
-func registrantIdentity(field string) credentialOf {
+// RegistrantIdentity is the registrant an account recovery names in the body field.
+func RegistrantIdentity(field string) CredentialOf {
 	return func(e *core.RequestEvent) (string, bool) {
 		c, err := e.App.FindCachedCollectionByNameOrId("registrants")
 		if err != nil {
@@ -123,9 +129,9 @@ func bodyIdentity(e *core.RequestEvent, c *core.Collection, field string) string
 	return "identity:" + c.Id + ":" + hex.EncodeToString(sum[:16])
 }
 
-// authRecord counts a write to an account that sets a password (hashed) or gives the old one
+// AuthRecord counts a write to an account that sets a password (hashed) or gives the old one
 // (compared), in whatever encoding, per account changed; a registration per address only.
-func authRecord(e *core.RequestEvent) (string, bool) {
+func AuthRecord(e *core.RequestEvent) (string, bool) {
 	c, err := e.App.FindCachedCollectionByNameOrId(e.Request.PathValue("collection"))
 	if err != nil || !c.IsAuth() {
 		return "", false

@@ -77,19 +77,20 @@ func (g *Guard) now() time.Time {
 	return g.clock()
 }
 
-// Bind limits the alert routes of app and the routes that run bcrypt.
+// Bind gives app its guard; server/routes.go binds the guard's middlewares on the routes
+// they limit.
 func Bind(app core.App) {
-	g := NewGuard()
-	app.Store().Set(storeKey, g)
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-			Func:     g.Raising.middleware,
-			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority - 1,
-		})
-		se.Router.BindFunc(g.middleware)
-		se.Router.BindFunc(g.attempts)
-		return se.Next()
-	})
+	app.Store().Set(storeKey, NewGuard())
+}
+
+// Admission serves the alert routes within the gate's places (Gate). It runs before
+// PocketBase loads the auth token, so a request turned away costs next to nothing.
+func (g *Guard) Admission() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "alertbuttonAdmission",
+		Func:     g.Raising.middleware,
+		Priority: apis.DefaultLoadAuthTokenMiddlewarePriority - 1,
+	}
 }
 
 // Of returns the guard Bind gave app, nil if none.

@@ -9,7 +9,8 @@ import (
 	"alertbutton/hooks/i18n"
 )
 
-// Bind registers the registrants' checks, defaults, PIN route and account deletion.
+// Bind registers the registrants' checks, defaults and account deletion; their routes are
+// declared in server/routes.go.
 func Bind(app core.App, cfg *appliance.Config) {
 	bindCredentials(app) // first: staff are refused before any other check
 	app.OnRecordCreate("registrants").BindFunc(func(e *core.RecordEvent) error {
@@ -29,13 +30,6 @@ func Bind(app core.App, cfg *appliance.Config) {
 	bindEnumeration(app, cfg)
 	app.OnRecordDelete("registrants").BindFunc(forgetPerson)
 	bindDeletion(app)
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST("/api/alertbutton/pins", setPins)
-		se.Router.GET("/api/alertbutton/pins", pinsState)
-		se.Router.POST("/api/alertbutton/registrants/{id}/recovery-code", issueRecoveryCode)
-		se.Router.POST("/api/alertbutton/recovery", recoverAccount)
-		return se.Next()
-	})
 }
 
 // setDefaults fills what a registrant does not choose on the first screen.

@@ -21,7 +21,6 @@ import (
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/jsonbody"
 	"alertbutton/hooks/pins"
-	"alertbutton/hooks/privacy"
 )
 
 // A recovery code is read to the person by an adviser or consul who verified them, and
@@ -50,14 +49,10 @@ var (
 // verifications are how the staff member knew the person was who they said.
 var verifications = []string{"in_person", "phone"}
 
-// issueRecoveryCode is POST /api/alertbutton/registrants/{id}/recovery-code
-// {"verifiedBy":"in_person"|"phone"}: an adviser or consul who verified the person gets a
+// IssueRecoveryCode is POST /api/alertbutton/registrants/{id}/recovery-code
+// {"verifiedBy":"in_person"|"phone"}, for case staff: an adviser or consul who verified the person gets a
 // one-time code to read to them, valid 15 minutes; a new code replaces the last one.
-func issueRecoveryCode(e *core.RequestEvent) error {
-	role := privacy.StaffRole(e.Auth)
-	if role != privacy.RoleAdviser && role != privacy.RoleConsul {
-		return e.ForbiddenError("Only an adviser or a consul who verified the person can issue a recovery code.", nil)
-	}
+func IssueRecoveryCode(e *core.RequestEvent) error {
 	var body struct {
 		VerifiedBy string `json:"verifiedBy"`
 	}
@@ -108,11 +103,11 @@ type recoveryBody struct {
 	PasswordConfirm string `json:"passwordConfirm"`
 }
 
-// recoverAccount is POST /api/alertbutton/recovery {"phone","code","password","passwordConfirm"},
+// Recover is POST /api/alertbutton/recovery {"phone","code","password","passwordConfirm"},
 // for anyone: with a live code it sets the password, ends every session of the account
 // (a seized phone's included) and clears the PINs. An unknown phone, a wrong, used or expired code all answer
 // alike; each wrong code counts, and the fifth ends the code.
-func recoverAccount(e *core.RequestEvent) error {
+func Recover(e *core.RequestEvent) error {
 	lang := i18n.Lang(e)
 	var body recoveryBody
 	if err := jsonbody.Decode(e, lang, jsonbody.Small, &body); err != nil {

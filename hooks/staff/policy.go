@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/privacy"
@@ -17,7 +18,14 @@ import (
 // itOnly are the API areas only IT may use: settings, backups, logs, jobs.
 var itOnly = []string{"/api/settings", "/api/backups", "/api/logs", "/api/crons"}
 
-// policy answers 403 when the signed-in staff member's role does not allow the request.
+// Policy answers 403 when the signed-in staff member's role does not allow the request. It is
+// bound on the whole router, and matches paths rather than route patterns: it covers paths
+// no route serves (/api/sql answers 403, not 404) and, through batchPolicy, the URLs of a
+// batch's requests, which have no pattern.
+func Policy() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{Id: "alertbuttonStaffPolicy", Func: policy}
+}
+
 func policy(e *core.RequestEvent) error {
 	path := e.Request.URL.Path
 	if path == "/api/sql" || strings.HasPrefix(path, "/api/sql/") {

@@ -6,12 +6,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// Bind enforces the roles and keeps staff accounts in IT's hands.
+// Bind enforces the roles on batches, the schema and realtime (server/routes.go binds Policy
+// on every request) and keeps staff accounts in IT's hands.
 func Bind(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.BindFunc(policy)
-		return se.Next()
-	})
 	app.OnBatchRequest().BindFunc(batchPolicy)
 	bindSchemaLock(app)
 	// Realtime messages do not pass the request policy; a subscription's endpoint

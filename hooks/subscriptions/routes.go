@@ -24,25 +24,24 @@ var (
 	msgNotFound = i18n.Text{ES: "Esa suscripción no existe o no es suya.", EN: "That subscription does not exist or is not yours."}
 )
 
-// Bind registers the registrants' and staff's subscription routes.
-func Bind(app core.App, cfg *appliance.Config) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST("/api/alertbutton/push/subscriptions", func(e *core.RequestEvent) error {
-			owner, ok := ownerOf(e)
-			if !ok {
-				return e.UnauthorizedError(msgSignIn.In(i18n.Lang(e)), nil)
-			}
-			return Create(e, cfg, owner, selfNotice(owner.Lang, e.Auth.IsSuperuser()))
-		})
-		se.Router.DELETE("/api/alertbutton/push/subscriptions", func(e *core.RequestEvent) error {
-			owner, ok := ownerOf(e)
-			if !ok {
-				return e.UnauthorizedError(msgSignIn.In(i18n.Lang(e)), nil)
-			}
-			return Remove(e, owner)
-		})
-		return se.Next()
-	})
+// Subscribe is POST /api/alertbutton/push/subscriptions, for a registrant or staff.
+func Subscribe(cfg *appliance.Config) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		owner, ok := ownerOf(e)
+		if !ok {
+			return e.UnauthorizedError(msgSignIn.In(i18n.Lang(e)), nil)
+		}
+		return Create(e, cfg, owner, selfNotice(owner.Lang, e.Auth.IsSuperuser()))
+	}
+}
+
+// Unsubscribe is DELETE /api/alertbutton/push/subscriptions, for a registrant or staff.
+func Unsubscribe(e *core.RequestEvent) error {
+	owner, ok := ownerOf(e)
+	if !ok {
+		return e.UnauthorizedError(msgSignIn.In(i18n.Lang(e)), nil)
+	}
+	return Remove(e, owner)
 }
 
 func ownerOf(e *core.RequestEvent) (Owner, bool) {

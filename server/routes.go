@@ -1,0 +1,93 @@
+package server
+
+import (
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"alertbutton/federation"
+	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/audit"
+	"alertbutton/hooks/checkins"
+	"alertbutton/hooks/directory"
+	"alertbutton/hooks/family"
+	"alertbutton/hooks/groupcommit"
+	"alertbutton/hooks/limits"
+	"alertbutton/hooks/registrants"
+	"alertbutton/hooks/staff"
+	"alertbutton/hooks/subscriptions"
+)
+
+// pocketBaseTries are PocketBase's own routes that run bcrypt (a PIN or password compared or
+// hashed), by pattern, and the credential each tries; the appliance's own are limited where
+// they are declared, below.
+var pocketBaseTries = map[string]limits.CredentialOf{
+	"POST /api/collections/{collection}/auth-with-password":     limits.Identity("identity"),
+	"POST /api/collections/{collection}/auth-with-otp":          limits.Identity("otpId"),
+	"POST /api/collections/{collection}/request-otp":            limits.Identity("email"),
+	"POST /api/collections/{collection}/records":                limits.AuthRecord,
+	"PATCH /api/collections/{collection}/records/{id}":          limits.AuthRecord,
+	"POST /api/collections/{collection}/confirm-password-reset": limits.Identity("token"),
+}
+
+// bindRoutes declares the appliance's routes when it serves.
+func (a *Appliance) bindRoutes(fed federation.Handlers) {
+	a.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		a.routes(se.Router, fed)
+		return se.Next()
+	})
+}
+
+// routes declares every route of the appliance, each with who it is for and its limits.
+func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.Handlers) {
+	cfg, guard, commits := a.Config, limits.Of(a.App), groupcommit.Of(a.App)
+
+	// Every request, PocketBase's own routes included (the admin UI uses the same API).
+	r.Bind(staff.Policy(), family.Redactor(), guard.TriesByPattern(pocketBaseTries))
+
+	api := r.Group("/api/alertbutton")
+	api.GET("/info", directory.Info(cfg))
+	api.GET("/route", directory.RouteOf)
+	api.POST("/recovery", registrants.Recover).Bind(guard.Tries(limits.RegistrantIdentity("phone")))
+	api.POST("/push/subscriptions", subscriptions.Subscribe(cfg)) // a registrant or staff
+	api.DELETE("/push/subscriptions", subscriptions.Unsubscribe)
+
+	// The person, from their phone. A press is recorded by the alert and its timeline;
+	// PocketBase's request log would add a row per press and cost 5% of the CPU in a surge.
+	// Refused presses are logged.
+	person := api.Group("").Bind(requireRegistrant())
+	person.POST("/alerts", alerts.Create(cfg, commits)).
+		Bind(guard.Admission(), guard.RegistrantAlerts(), apis.SkipSuccessActivityLog())
+	person.GET("/alerts", alerts.List)
+	person.GET("/alerts/{uid}", alerts.View)
+	person.POST("/alerts/{uid}/cancel", alerts.Cancel(cfg)).Bind(guard.Tries(limits.SignedIn))
+	person.POST("/alerts/{uid}/safe", alerts.Safe(cfg)).Bind(guard.Tries(limits.SignedIn))
+	person.GET("/pins", registrants.PINsState)
+	person.POST("/pins", registrants.SetPINs).Bind(guard.Tries(limits.SignedIn))
+	person.POST("/contacts/{id}/family-link", family.IssueLink(cfg))
+	person.POST("/checkins/{id}/done", checkins.Done)
+
+	// A relative, by the family link's token: in family.Header, or in the path from pages
+	// cached before the header (family.Redactor keeps it out of the request log).
+	relative := api.Group("/family")
+	relative.GET("", family.Page(cfg))
+	relative.POST("/subscriptions", family.Subscribe(cfg))
+	relative.DELETE("/subscriptions", family.Unsubscribe)
+	relative.POST("/alerts", alerts.Report(cfg, commits)).Bind(guard.Admission(), guard.FamilyAlerts())
+	relative.GET("/{token}", family.Page(cfg))
+	relative.POST("/{token}/subscriptions", family.Subscribe(cfg))
+	relative.DELETE("/{token}/subscriptions", family.Unsubscribe)
+	relative.POST("/{token}/alerts", alerts.Report(cfg, commits)).Bind(guard.FamilyAlerts())
+
+	// The consulate's staff; the cases are the advisers' and consuls'.
+	api.GET("/audit/verify", audit.VerifyRoute).Bind(requireStaff())
+	cases := api.Group("").Bind(requireCaseStaff())
+	cases.POST("/registrants/{id}/recovery-code", registrants.IssueRecoveryCode)
+	cases.POST("/federation/alerts/{uid}/notes", fed.Notes)
+
+	// Peer consulates. Each envelope taken is stored in federation_inbox: the request log
+	// keeps only refusals.
+	peers := r.Group("/api/federation/v1")
+	peers.POST("/inbox", fed.Inbox).Bind(apis.SkipSuccessActivityLog())
+	peers.GET("/health", fed.Health).Bind(requireStaff())
+}
