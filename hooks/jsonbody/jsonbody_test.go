@@ -72,3 +72,24 @@ func TestReadNamesEveryField(t *testing.T) {
 		}
 	}
 }
+
+// TestPeekAndReadDecodeOnce: a middleware's Peek and the route's Read share one reading of
+// the body (the request's body here cannot be read twice).
+func TestPeekAndReadDecodeOnce(t *testing.T) {
+	e := event(`{"uid":"x","extra":1}`)
+	if f := jsonbody.Peek(e, 100); string(f["uid"]) != `"x"` || f["extra"] == nil {
+		t.Fatalf("peeked %v", f)
+	}
+	_, err := jsonbody.Read(e, "en", 100, "uid")
+	if a := apiError(t, err); a.Status != 400 || a.Data["extra"] == nil {
+		t.Errorf("Read after Peek: %+v", a)
+	}
+	for _, body := range []string{`[1]`, `null`, `{"uid":`, strings.Repeat(" ", 101)} {
+		if f := jsonbody.Peek(event(body), 100); f != nil {
+			t.Errorf("%q peeked as %v", body, f)
+		}
+	}
+	if f := jsonbody.Peek(event(" "), 100); f == nil || len(f) != 0 {
+		t.Errorf("an empty body peeked as %v, want {}", f)
+	}
+}
