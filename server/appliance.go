@@ -22,7 +22,6 @@ import (
 	"alertbutton/hooks/schedule"
 	"alertbutton/hooks/staff"
 	"alertbutton/hooks/storage"
-	"alertbutton/hooks/web"
 )
 
 // Appliance is one consulate's appliance: the PocketBase app and what it was started with.
@@ -60,6 +59,5 @@ func (a *Appliance) Bind() {
 	schedule.Bind(app, cfg)
 	outbox.Bind(app, cfg)
 	fed := federation.Bind(app, cfg)
-	web.Bind(app)
 	a.bindRoutes(fed)
 }

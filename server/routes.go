@@ -16,6 +16,7 @@ import (
 	"alertbutton/hooks/registrants"
 	"alertbutton/hooks/staff"
 	"alertbutton/hooks/subscriptions"
+	"alertbutton/hooks/web"
 )
 
 // pocketBaseTries are PocketBase's own routes that run bcrypt (a PIN or password compared or
@@ -90,4 +91,7 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	peers := r.Group("/api/federation/v1")
 	peers.POST("/inbox", fed.Inbox).Bind(apis.SkipSuccessActivityLog())
 	peers.GET("/health", fed.Health).Bind(requireStaff())
+
+	// The phone app, the family page and the advisers' board.
+	r.GET("/{path...}", web.Static()).BindFunc(web.SecurityHeaders)
 }

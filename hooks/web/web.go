@@ -8,15 +8,15 @@ import (
 	pbpublic "alertbutton/pb_public"
 )
 
-// Bind serves pb_public at / (PocketBase's own /api and /_ routes take precedence).
-func Bind(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/{path...}", apis.Static(pbpublic.FS, true)).BindFunc(securityHeaders)
-		return se.Next()
-	})
+// Static serves pb_public, the index of a directory for its path; server/routes.go declares
+// it at / (PocketBase's own /api and /_ routes take precedence), with SecurityHeaders.
+func Static() func(e *core.RequestEvent) error {
+	return apis.Static(pbpublic.FS, true)
 }
 
-func securityHeaders(e *core.RequestEvent) error {
+// SecurityHeaders keeps the app's pages from loading anything but their own files, and from
+// being framed.
+func SecurityHeaders(e *core.RequestEvent) error {
 	h := e.Response.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 	h.Set("Referrer-Policy", "no-referrer")
