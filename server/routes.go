@@ -3,11 +3,13 @@ package server
 import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"alertbutton/federation"
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/audit"
+	"alertbutton/hooks/backup"
 	"alertbutton/hooks/checkins"
 	"alertbutton/hooks/directory"
 	"alertbutton/hooks/family"
@@ -31,6 +33,13 @@ var pocketBaseTries = map[string]limits.CredentialOf{
 	"POST /api/collections/{collection}/confirm-password-reset": limits.Identity("token"),
 }
 
+// pocketBaseRefused are PocketBase's own routes that the appliance answers itself, by
+// pattern.
+var pocketBaseRefused = map[string]func(e *core.RequestEvent) error{
+	"POST /api/backups/upload":        backup.RefuseClear,
+	"POST /api/backups/{key}/restore": backup.RefuseClear,
+}
+
 // bindRoutes declares the appliance's routes when it serves.
 func (a *Appliance) bindRoutes(fed federation.Handlers) {
 	a.OnServe().BindFunc(func(se *core.ServeEvent) error {
@@ -39,12 +48,25 @@ func (a *Appliance) bindRoutes(fed federation.Handlers) {
 	})
 }
 
+// refuse answers the requests of the routes that routes maps, by pattern, with its handler.
+func refuse(routes map[string]func(e *core.RequestEvent) error) *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id: "alertbuttonRefused",
+		Func: func(e *core.RequestEvent) error {
+			if answer, ok := routes[e.Request.Pattern]; ok {
+				return answer(e)
+			}
+			return e.Next()
+		},
+	}
+}
+
 // routes declares every route of the appliance, each with who it is for and its limits.
 func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.Handlers) {
 	cfg, guard, commits := a.Config, limits.Of(a.App), groupcommit.Of(a.App)
 
 	// Every request, PocketBase's own routes included (the admin UI uses the same API).
-	r.Bind(staff.Policy(), family.Redactor(), guard.TriesByPattern(pocketBaseTries))
+	r.Bind(refuse(pocketBaseRefused), staff.Policy(), family.Redactor(), guard.TriesByPattern(pocketBaseTries))
 
 	api := r.Group("/api/alertbutton")
 	api.GET("/info", directory.Info(cfg))

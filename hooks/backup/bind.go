@@ -3,10 +3,8 @@ package backup
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -19,8 +17,6 @@ import (
 
 const restoreHint = "Backups are encrypted for IT; restore one with " +
 	"`alertbutton backup restore --from FILE --identity KEYFILE --dir NEWDIR`, then serve NEWDIR."
-
-var restoreRoute = regexp.MustCompile(`^/api/backups/[^/]+/restore$`)
 
 var warnOnce sync.Once
 
@@ -45,7 +41,6 @@ func Bind(app core.App, recipients func() []age.Recipient) {
 		return fmt.Errorf("in-place restore is disabled. %s", restoreHint)
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.BindFunc(refuseClearRoutes)
 		if len(recipients()) == 0 {
 			se.App.Logger().Warn("backup: " + ErrNoRecipients.Error())
 			warnOnce.Do(func() { fmt.Fprintln(os.Stderr, "WARNING: "+ErrNoRecipients.Error()) })
@@ -56,15 +51,11 @@ func Bind(app core.App, recipients func() []age.Recipient) {
 	})
 }
 
-// refuseClearRoutes answers the backup routes that would put a plaintext archive in the
-// store or restore one in place.
-func refuseClearRoutes(e *core.RequestEvent) error {
-	p := e.Request.URL.Path
-	if e.Request.Method == http.MethodPost && (p == "/api/backups/upload" || restoreRoute.MatchString(p)) {
-		return e.BadRequestError("Uploading or restoring a backup here is disabled: it would put an unencrypted copy of "+
-			"people's data in the backups store. "+restoreHint, nil)
-	}
-	return e.Next()
+// RefuseClear answers PocketBase's backup routes that would put a plaintext archive in the
+// store or restore one in place (upload, restore); server/routes.go binds it on them.
+func RefuseClear(e *core.RequestEvent) error {
+	return e.BadRequestError("Uploading or restoring a backup here is disabled: it would put an unencrypted copy of "+
+		"people's data in the backups store. "+restoreHint, nil)
 }
 
 // Store writes an encrypted backup of app into its backups store under key. The archive is
