@@ -164,3 +164,18 @@ func newRelative(t *testing.T, app core.App, owner *core.Record) string {
 	}
 	return token
 }
+
+// TestAppIsServedWithSecurityHeaders: the embedded app is served at /, with its headers.
+func TestAppIsServedWithSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	app, _ := apptest.New(t, "los-angeles")
+	h := apptest.Handler(t, app)
+	for _, url := range []string{"/", "/family/", "/staff/"} {
+		res := httptest.NewRecorder()
+		h.ServeHTTP(res, httptest.NewRequest(http.MethodGet, url, nil))
+		if res.Code != http.StatusOK || !strings.Contains(res.Header().Get("Content-Security-Policy"), "frame-ancestors 'none'") ||
+			res.Header().Get("X-Frame-Options") != "DENY" {
+			t.Errorf("%s: %d %v", url, res.Code, res.Header())
+		}
+	}
+}
