@@ -6,6 +6,7 @@ import (
 
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/records"
 )
 
 // Bind registers the directory's routes and the checks on IT's edits.
@@ -15,7 +16,7 @@ func Bind(app core.App, cfg *appliance.Config) {
 		se.Router.GET("/api/alertbutton/route", route)
 		return se.Next()
 	})
-	app.OnRecordValidate("jurisdictions").BindFunc(checkJurisdiction)
+	records.OnValidate(app, "jurisdictions", checkJurisdiction)
 	bindTable(app)
 }
 
