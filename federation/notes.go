@@ -15,6 +15,7 @@ import (
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/jsonbody"
 	"alertbutton/hooks/privacy"
+	"alertbutton/hooks/records"
 )
 
 const maxNote = 2000
@@ -79,7 +80,7 @@ func (s *service) sendNote(tx core.App, alertID string, codes []string, note, ac
 	if err := appendNote(s, alert, entry); err != nil {
 		return err
 	}
-	if err := tx.Save(alert); err != nil {
+	if err := records.Save(tx, alert); err != nil {
 		return err
 	}
 	if err := audit.Append(tx, audit.Entry{Actor: actor, Action: "federation_note", Collection: "alerts", RecordID: alert.Id}); err != nil {
