@@ -9,8 +9,9 @@ import (
 	"alertbutton/hooks/records"
 )
 
-// BenchmarkValidate validates a new record of each collection on the ingest and relay paths
-// as PocketBase does (app.Validate) and as records.Validate does.
+// BenchmarkValidate validates a new record of collections on the ingest and relay paths as
+// PocketBase does (app.Validate) and as records.Validate does: the reason Save validates
+// those itself (BENCHMARKS.md, "Decisions"). Run: go test ./hooks/records/ -run '^$' -bench . -benchmem
 func BenchmarkValidate(b *testing.B) {
 	app := apptest.NewBare(b)
 	alert := benchAlert(b, app)
@@ -27,31 +28,6 @@ func BenchmarkValidate(b *testing.B) {
 				}
 			})
 		}
-	}
-}
-
-// BenchmarkSave saves a new timeline event in a transaction, as PocketBase does (app.Save)
-// and as records.Save does.
-func BenchmarkSave(b *testing.B) {
-	app := apptest.NewBare(b)
-	alert := benchAlert(b, app)
-	for _, v := range []struct {
-		name string
-		save func(core.App, *core.Record) error
-	}{{"pocketbase", func(app core.App, r *core.Record) error { return app.Save(r) }}, {"records", records.Save}} {
-		b.Run("alert_events/"+v.name, func(b *testing.B) {
-			err := app.RunInTransaction(func(tx core.App) error {
-				for b.Loop() {
-					if err := v.save(tx, newRecord(b, tx, "alert_events", alert)); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				b.Fatal(err)
-			}
-		})
 	}
 }
 

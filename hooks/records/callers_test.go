@@ -19,6 +19,7 @@ var notRecords = map[string]int{
 // TestEverySaveGoesThroughRecords reads the appliance's code: outside tests, records are
 // saved by records.Save only, never by PocketBase's Save or SaveNoValidate directly.
 func TestEverySaveGoesThroughRecords(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join("..", "..")
 	found := map[string]int{}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {

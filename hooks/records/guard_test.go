@@ -14,6 +14,7 @@ import (
 // TestServeRefusesValidateHooksSaveWouldSkip binds a validate hook after the appliance's
 // and serves: serving is refused when Save would skip the hook.
 func TestServeRefusesValidateHooksSaveWouldSkip(t *testing.T) {
+	t.Parallel()
 	pass := func(e *core.RecordEvent) error { return e.Next() }
 	for _, c := range []struct {
 		name    string
@@ -45,6 +46,7 @@ func TestServeRefusesValidateHooksSaveWouldSkip(t *testing.T) {
 // TestSaveRunsValidateHooks: a record of a collection with a validate hook (IT's
 // jurisdictions) is saved by PocketBase, its hook run.
 func TestSaveRunsValidateHooks(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "fresno")
 	row, err := app.FindFirstRecordByData("jurisdictions", "consulate", "fresno")
 	if err != nil {
