@@ -156,7 +156,7 @@ func (s *service) applyHeld(tx core.App, alert *core.Record) error {
 			}
 		}
 		row.Set("applied", true)
-		if err := tx.Save(row); err != nil {
+		if err := records.Save(tx, row); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/jsonbody"
+	"alertbutton/hooks/records"
 )
 
 const maxNote = 2000
@@ -75,7 +76,7 @@ func (s *service) sendNote(tx core.App, alertID string, codes []string, note, ac
 	if err := appendNote(s, alert, entry); err != nil {
 		return err
 	}
-	if err := tx.Save(alert); err != nil {
+	if err := records.Save(tx, alert); err != nil {
 		return err
 	}
 	if err := audit.Append(tx, audit.Entry{Actor: actor, Action: "federation_note", Collection: "alerts", RecordID: alert.Id}); err != nil {

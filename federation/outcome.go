@@ -65,7 +65,7 @@ func (w *worker) lateDelivered(tx core.App, row *core.Record) error {
 	}
 	if late == 0 && alert.GetString("relay_status") != "" {
 		alert.Set("relay_status", "")
-		if err := tx.Save(alert); err != nil {
+		if err := records.Save(tx, alert); err != nil {
 			return err
 		}
 	}
@@ -97,7 +97,7 @@ func (w *worker) requeue(row *core.Record, cause error, now time.Time) {
 	row.Set("attempts", row.GetInt("attempts")+1)
 	row.Set("last_error", truncate(cause.Error()))
 	row.Set("next_at", now)
-	if err := w.r.app.Save(row); err != nil {
+	if err := records.Save(w.r.app, row); err != nil {
 		w.r.app.Logger().Error("federation: recording a failure", "row", row.Id, "error", err)
 	}
 }
@@ -111,7 +111,7 @@ func (w *worker) refused(row *core.Record, cause error, now time.Time) error {
 	row.Set("attempts", attempts)
 	row.Set("last_error", truncate(cause.Error()))
 	row.Set("next_at", now.Add(w.r.backoff(attempts)))
-	return w.r.app.Save(row)
+	return records.Save(w.r.app, row)
 }
 
 // refuse is refused, logging a failure to record it.
@@ -133,7 +133,7 @@ func (w *worker) dead(row *core.Record, cause error) error {
 	w.r.app.Logger().Warn("federation: giving up", "row", row.Id, "peer", w.code, "alert", row.GetString("alert"))
 	row.Set("state", "dead")
 	row.Set("last_error", truncate(cause.Error()))
-	return w.r.app.Save(row)
+	return records.Save(w.r.app, row)
 }
 
 func truncate(s string) string {

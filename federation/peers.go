@@ -113,7 +113,7 @@ func storePeer(app core.App, r *core.Record, p *Peer) error {
 	r.Set("seal_key", p.SealKey)
 	r.Set("signing_keys", string(keys))
 	r.Set("revoked_keys", string(revoked))
-	return app.Save(r)
+	return records.Save(app, r)
 }
 
 func decodeKey(s string, size int) ([]byte, bool) {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"alertbutton/hooks/records"
 )
 
 // report keeps the peer's federation_peers row (what IT sees in the admin UI and in
@@ -42,7 +44,7 @@ func (w *worker) report(now time.Time, delivered bool) error {
 		w.lastErr = ""
 	}
 	w.reported = q.count
-	return w.r.app.Save(rec)
+	return records.Save(w.r.app, rec)
 }
 
 func optionalDate(t time.Time) any {

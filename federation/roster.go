@@ -12,6 +12,7 @@ import (
 
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
+	"alertbutton/hooks/records"
 	"alertbutton/migrations"
 )
 
@@ -106,7 +107,7 @@ func saveRoster(app core.App, r *protocol.Roster, raw []byte) error {
 	rec.Set("version", r.Version)
 	rec.Set("issued_at", r.IssuedAt)
 	rec.Set("roster", string(raw))
-	return app.Save(rec)
+	return records.Save(app, rec)
 }
 
 func trustEntry(app core.App, self string, e protocol.RosterEntry, now time.Time, res *ImportResult) error {

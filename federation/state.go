@@ -11,6 +11,7 @@ import (
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/privacy"
+	"alertbutton/hooks/records"
 	"alertbutton/migrations"
 )
 
@@ -33,7 +34,7 @@ func (s *service) applyState(tx core.App, alert *core.Record, env *protocol.Enve
 	if _, ok := jurisdiction.ConsulateByCode(env.Route.Target); ok {
 		alert.Set("target_consulate", env.Route.Target)
 	}
-	if err := tx.Save(alert); err != nil {
+	if err := records.Save(tx, alert); err != nil {
 		return err
 	}
 	if err := clk.set(tx, env.Seq, env.Origin, stateDigest(alert)); err != nil {
@@ -115,7 +116,7 @@ func (s *service) addNote(tx core.App, alert *core.Record, env *protocol.Envelop
 	if err := appendNote(s, alert, entry); err != nil {
 		return err
 	}
-	if err := tx.Save(alert); err != nil {
+	if err := records.Save(tx, alert); err != nil {
 		return err
 	}
 	if err := addEvent(tx, alert, EventNoteReceived, actorConsulatePrefix+env.Origin, true, map[string]any{"by": env.Origin}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/records"
 	"alertbutton/migrations"
 )
 
@@ -54,7 +55,7 @@ func (w *worker) checkThresholds(now time.Time) error {
 
 func (w *worker) flag(tx core.App, row *core.Record, level int) error {
 	row.Set("relay_level", level)
-	if err := tx.Save(row); err != nil {
+	if err := records.Save(tx, row); err != nil {
 		return err
 	}
 	alert, err := alerts.FindByUID(tx, row.GetString("alert"))
@@ -65,7 +66,7 @@ func (w *worker) flag(tx core.App, row *core.Record, level int) error {
 	if level == levelDelayed {
 		if alert.GetString("relay_status") == "" {
 			alert.Set("relay_status", migrations.RelayStatuses[0])
-			if err := tx.Save(alert); err != nil {
+			if err := records.Save(tx, alert); err != nil {
 				return err
 			}
 		}
@@ -73,7 +74,7 @@ func (w *worker) flag(tx core.App, row *core.Record, level int) error {
 	}
 	alert.Set("relay_status", migrations.RelayStatuses[1])
 	alert.Set("escalation_level", max(alert.GetInt("escalation_level"), 1))
-	if err := tx.Save(alert); err != nil {
+	if err := records.Save(tx, alert); err != nil {
 		return err
 	}
 	if err := addEvent(tx, alert, EventRelayEscalated, "system", true, data); err != nil {

@@ -17,6 +17,7 @@ import (
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/queries"
+	"alertbutton/hooks/records"
 	"alertbutton/hooks/registrants"
 	"alertbutton/hooks/requests"
 	"alertbutton/hooks/schedule"
@@ -43,6 +44,7 @@ func (a *Appliance) BindRelay() {
 // Bind binds every hook of the appliance and declares its routes (routes.go).
 func (a *Appliance) Bind() {
 	app, cfg := a.App, a.Config
+	records.Bind(app) // first: it takes stock of PocketBase's own validate hooks
 	appliance.Bind(app, cfg)
 	storage.Bind(app)
 	requests.Bind(app)

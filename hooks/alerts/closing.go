@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/records"
 )
 
 var openStatuses = []string{StatusNew, StatusAcknowledged, StatusInProgress}
@@ -59,7 +60,7 @@ func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c cl
 		from, at := alert.GetString("status"), now()
 		alert.Set("status", c.status)
 		alert.Set("closed_at", at)
-		if err := tx.Save(alert); err != nil {
+		if err := records.Save(tx, alert); err != nil {
 			return err
 		}
 		if err := AddEvent(tx, alert, c.event, actor, false, closedData(alert, from, c, at)); err != nil {
@@ -99,7 +100,7 @@ func duress(app core.App, cfg *appliance.Config, alertID, actor string, c closin
 		}
 		from := alert.GetString("status")
 		alert.Set("duress", true)
-		if err := tx.Save(alert); err != nil {
+		if err := records.Save(tx, alert); err != nil {
 			return err
 		}
 		if err := AddEvent(tx, alert, c.event, actor, false, closedData(alert, from, c, alert.GetDateTime("updated"))); err != nil {

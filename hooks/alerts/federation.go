@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/records"
 )
 
 // Federation payload types: the dispatcher sends the alert's state as it is when it sends,
@@ -43,7 +45,7 @@ func QueueFederation(app core.App, consulate, typ, uid string) error {
 	if err != nil {
 		return err
 	}
-	return app.Save(row)
+	return records.Save(app, row)
 }
 
 // NewFederationRow returns an unsaved relay obligation of type typ about the alert uid to

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/records"
 )
 
 // Input is what an alert is raised from.
@@ -61,10 +62,8 @@ func raise(app core.App, cfg *appliance.Config, in Input, runWrite func(func(tx 
 		if stored, err = uidStored(tx, in.UID); err != nil || stored {
 			return err
 		}
-		// Every field was checked at the door (readBody, in the person's language) or set by
-		// the server; PocketBase's own validation would compile each field's pattern again
-		// on every save (BENCHMARKS.md). The unique index on uid still decides a race.
-		if err := tx.SaveNoValidate(a); err != nil {
+		// The unique index on uid still decides a race.
+		if err := records.Save(tx, a); err != nil {
 			return err
 		}
 		return n.write(tx)

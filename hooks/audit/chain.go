@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/records"
 )
 
 // Entry is one audited action. It never holds personal data: actors and records are ids.
@@ -79,7 +81,7 @@ func appendEntries(app core.App, entries []Entry) error {
 		r.Set("prev_hash", last)
 		last = keyedHash(keys[0], seq, last, e)
 		r.Set("hash", last)
-		if err := app.SaveNoValidate(r); err != nil {
+		if err := records.Save(app, r); err != nil {
 			return err
 		}
 	}

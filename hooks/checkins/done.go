@@ -9,6 +9,7 @@ import (
 
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/jsonbody"
+	"alertbutton/hooks/records"
 )
 
 // errNotOwner stands for a timer that is missing or someone else's: both answer 404.
@@ -34,7 +35,7 @@ func Done(e *core.RequestEvent) error {
 		}
 		c.Set("status", StatusDone)
 		status = StatusDone
-		return tx.Save(c)
+		return records.Save(tx, c)
 	})
 	switch {
 	case errors.Is(err, errNotOwner):

@@ -14,6 +14,7 @@ import (
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/privacy"
+	"alertbutton/hooks/records"
 )
 
 // batch bounds one pass; the scheduler runs again within seconds.
@@ -88,7 +89,7 @@ func fire(app core.App, cfg *appliance.Config, id string) (fired bool, err error
 		}
 		c.Set("status", StatusFired)
 		c.Set("alert", alert.Id)
-		if err := tx.Save(c); err != nil {
+		if err := records.Save(tx, c); err != nil {
 			return err
 		}
 		fired = true

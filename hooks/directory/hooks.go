@@ -5,12 +5,13 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/federation/jurisdiction"
+	"alertbutton/hooks/records"
 )
 
 // Bind registers the checks on IT's edits; the directory's routes (Info, Route) are declared
 // in server/routes.go.
 func Bind(app core.App) {
-	app.OnRecordValidate("jurisdictions").BindFunc(checkJurisdiction)
+	records.OnValidate(app, "jurisdictions", checkJurisdiction)
 	bindTable(app)
 }
 

@@ -11,6 +11,7 @@ import (
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/jsonbody"
+	"alertbutton/hooks/records"
 	"alertbutton/hooks/subscriptions"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
@@ -35,7 +36,7 @@ func IssueLink(cfg *appliance.Config) func(e *core.RequestEvent) error {
 		token, hash := NewToken()
 		contact.Set("family_token_hash", hash)
 		contact.Set("family_link_issued", types.NowDateTime())
-		if err := e.App.Save(contact); err != nil {
+		if err := records.Save(e.App, contact); err != nil {
 			return err
 		}
 		return e.JSON(http.StatusOK, map[string]string{"url": Link(cfg, token), "token": token})

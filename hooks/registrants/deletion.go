@@ -12,6 +12,7 @@ import (
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/deletions"
 	"alertbutton/hooks/pace"
+	"alertbutton/hooks/records"
 )
 
 // errNoAccount is how PocketBase refuses a sign-in to an account that does not exist.
@@ -69,7 +70,7 @@ func deferDeletion(e *core.RecordRequestEvent) error {
 			return err
 		}
 		r.RefreshTokenKey()
-		if err := tx.Save(r); err != nil {
+		if err := records.Save(tx, r); err != nil {
 			return err
 		}
 		for _, alert := range open {

@@ -6,6 +6,7 @@ import (
 
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/pins"
+	"alertbutton/hooks/records"
 )
 
 // personalAlertFields are what an alert holds of the person; the case itself (status,
@@ -55,7 +56,7 @@ func recordForgotten(app core.App, alertIDs []string) error {
 		ev.Set("alert", id)
 		ev.Set("type", "registrant_deleted")
 		ev.Set("actor", "system")
-		if err := app.Save(ev); err != nil {
+		if err := records.Save(app, ev); err != nil {
 			return err
 		}
 	}

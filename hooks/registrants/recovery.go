@@ -21,6 +21,7 @@ import (
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/jsonbody"
 	"alertbutton/hooks/pins"
+	"alertbutton/hooks/records"
 )
 
 // A recovery code is read to the person by an adviser or consul who verified them, and
@@ -134,7 +135,7 @@ func Recover(e *core.RequestEvent) error {
 		}
 		r.SetPassword(body.Password)
 		r.RefreshTokenKey()
-		if err := tx.Save(r); err != nil {
+		if err := records.Save(tx, r); err != nil {
 			return err
 		}
 		// Whoever held the old session may have forced the PINs out of the person, who may

@@ -10,6 +10,7 @@ import (
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/records"
 )
 
 // How long an alert of this consulate may stay new (nobody acknowledged it) before each
@@ -88,7 +89,7 @@ func escalate(app core.App, id string, now time.Time) (escalated bool, err error
 			}
 		}
 		a.Set("escalation_level", want)
-		if err := tx.Save(a); err != nil {
+		if err := records.Save(tx, a); err != nil {
 			return err
 		}
 		escalated = true

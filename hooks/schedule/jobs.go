@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/checkins"
+	"alertbutton/hooks/records"
 )
 
 // Job names, as the jobs collection shows them.
@@ -108,7 +109,7 @@ func (s *Scheduler) record(j Job, now time.Time, took time.Duration, n int, runE
 	row.Set("last_count", n)
 	row.Set("last_error", errorText(runErr))
 	row.Set("next_run", s.next(j.Name))
-	if err := s.app.Save(row); err != nil {
+	if err := records.Save(s.app, row); err != nil {
 		s.app.Logger().Error("schedule: job status not recorded", "job", j.Name, "error", err)
 	}
 }

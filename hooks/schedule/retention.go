@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/records"
 )
 
 // Retention is how long a closed alert keeps its location and note after it was closed.
@@ -66,7 +67,7 @@ func clearAlert(app core.App, id, cutoff string, keep time.Duration, statuses []
 		for _, f := range retainedFields {
 			a.Set(f, "")
 		}
-		if err := tx.Save(a); err != nil {
+		if err := records.Save(tx, a); err != nil {
 			return err
 		}
 		data := map[string]any{"fields": retainedFields, "days": int(keep / day)}

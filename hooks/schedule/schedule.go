@@ -18,6 +18,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/records"
 )
 
 // drainTimeout bounds how long shutdown waits for running jobs; each job works in
@@ -123,7 +124,7 @@ func (s *Scheduler) show(j Job, next time.Time) {
 	row, err := s.row(j)
 	if err == nil {
 		row.Set("next_run", next)
-		err = s.app.Save(row)
+		err = records.Save(s.app, row)
 	}
 	if err != nil {
 		s.app.Logger().Error("schedule: job not shown", "job", j.Name, "error", err)

@@ -10,6 +10,7 @@ import (
 
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/push"
+	"alertbutton/hooks/records"
 )
 
 // Owner is who a subscription notifies: exactly one of its fields is set.
@@ -54,7 +55,7 @@ func Save(app core.App, sub push.Subscription, owner Owner, notice push.Payload)
 		r.Set("auth", sub.Auth)
 		r.Set("language", owner.Lang)
 		r.Set("failures", 0)
-		if err := tx.Save(r); err != nil {
+		if err := records.Save(tx, r); err != nil {
 			return err
 		}
 		saved = r
