@@ -42,7 +42,7 @@ func fakeService(t *testing.T, status int, header map[string]string) (*httptest.
 	return srv, got
 }
 
-func testSender(t *testing.T, subject string, client *http.Client) *Sender {
+func testSender(t testing.TB, subject string, client *http.Client) *Sender {
 	t.Helper()
 	private, public, err := webpush.GenerateVAPIDKeys()
 	if err != nil {
@@ -51,7 +51,7 @@ func testSender(t *testing.T, subject string, client *http.Client) *Sender {
 	return NewSender(public, private, subject, client)
 }
 
-func testSubscription(t *testing.T, endpoint string) Subscription {
+func testSubscription(t testing.TB, endpoint string) Subscription {
 	t.Helper()
 	p256dh, auth := newKeys(t)
 	return Subscription{
