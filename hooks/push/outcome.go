@@ -1,6 +1,9 @@
 package push
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -39,6 +42,22 @@ type Result struct {
 	Status     int           // the push service's HTTP status; 0 if it did not answer
 	RetryAfter time.Duration // from Retry-After when Outcome is Retry; 0 if absent
 	Err        error         // nil only when Delivered
+}
+
+// readResult sorts the push service's answer: webpush-go hands back whatever
+// it got, 4xx and 5xx included.
+func readResult(resp *http.Response) Result {
+	// Drain some of the body so that the connection can be reused.
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	r := Result{Outcome: outcomeOf(resp.StatusCode), Status: resp.StatusCode}
+	if r.Outcome == Delivered {
+		return r
+	}
+	r.Err = fmt.Errorf("push service answered %d: %.200q", resp.StatusCode, bytes.TrimSpace(body))
+	if r.Outcome == Retry {
+		r.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	return r
 }
 
 func outcomeOf(status int) Outcome {
