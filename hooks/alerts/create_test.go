@@ -110,7 +110,7 @@ func TestCreateRouteRepeatedUID(t *testing.T) {
 
 func TestCreateRouteConcurrentRetries(t *testing.T) {
 	w := newWorld(t, "all")
-	srv := server(t, w.app)
+	srv := apptest.Serve(t, w.app)
 	uid, _ := alerts.NewUID()
 	body := fmt.Sprintf(`{"uid":%q,"kind":"detained","lat":%v,"lon":%v}`, uid, fresnoLat, fresnoLon)
 	before := counts(t, w.app)
@@ -122,7 +122,7 @@ func TestCreateRouteConcurrentRetries(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			status, _ := call(t, srv, http.MethodPost, createURL, w.tokA, body)
+			status, _ := apptest.CallURL(t, http.MethodPost, srv.URL+createURL, w.tokA, body)
 			statuses <- status
 		}()
 	}
@@ -158,11 +158,11 @@ func TestCreateRouteConcurrentRetries(t *testing.T) {
 // timeline event and its own outbox rows, and every press is answered 201 or 200.
 func TestCreateRouteSurge(t *testing.T) {
 	w := newWorld(t, "all")
-	srv := server(t, w.app)
+	srv := apptest.Serve(t, w.app)
 	const people = 30
 	tokens := make([]string, people)
 	for i := range people {
-		r := newRegistrant(t, w.app, fmt.Sprintf("+1310555%04d", 2000+i), "Persona", "es", "all", "90012")
+		r := newRegistrant(t, w.app, fmt.Sprintf("+1310555%04d", 2000+i), "Persona", "es", "all")
 		apptest.Subscription(t, w.app, "registrant", r.Id, "")
 		tokens[i] = apptest.Token(t, r)
 	}
@@ -176,7 +176,7 @@ func TestCreateRouteSurge(t *testing.T) {
 		body := fmt.Sprintf(`{"uid":%q,"kind":"raid","lat":%v,"lon":%v}`, uids[i], laLat, laLon)
 		for range 2 {
 			wg.Go(func() {
-				status, _ := call(t, srv, http.MethodPost, createURL, tokens[i], body)
+				status, _ := apptest.CallURL(t, http.MethodPost, srv.URL+createURL, tokens[i], body)
 				got <- status
 			})
 		}
@@ -283,15 +283,15 @@ func TestCreateRouteRefusesUnknownFields(t *testing.T) {
 func TestPressesStayOutOfTheRequestLog(t *testing.T) {
 	w := newWorld(t, "all")
 	w.app.Settings().Logs.MaxDays = 3 // as the settings migration has it; the test app turns logging off
-	srv := server(t, w.app)
+	srv := apptest.Serve(t, w.app)
 	ok := fmt.Sprintf(`{"kind":"detained","lat":%v,"lon":%v}`, laLat, laLon)
-	if status, body := call(t, srv, http.MethodPost, createURL, w.tokA, ok); status != http.StatusCreated {
+	if status, body := apptest.CallURL(t, http.MethodPost, srv.URL+createURL, w.tokA, ok); status != http.StatusCreated {
 		t.Fatalf("press: %d %s", status, body)
 	}
-	if status, body := call(t, srv, http.MethodPost, createURL, w.tokA, `{"kind":"detained","lat":999}`); status != http.StatusBadRequest {
+	if status, body := apptest.CallURL(t, http.MethodPost, srv.URL+createURL, w.tokA, `{"kind":"detained","lat":999}`); status != http.StatusBadRequest {
 		t.Fatalf("bad press: %d %s", status, body)
 	}
-	if status, _ := call(t, srv, http.MethodPost, createURL, "", ok); status != http.StatusUnauthorized {
+	if status, _ := apptest.CallURL(t, http.MethodPost, srv.URL+createURL, "", ok); status != http.StatusUnauthorized {
 		t.Fatalf("anonymous press: %d", status)
 	}
 	// The refused presses' rows, made after the accepted one's would have been.

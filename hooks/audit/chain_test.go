@@ -157,11 +157,7 @@ func TestITCannotDropTheLog(t *testing.T) {
 	apptest.Run(t, "los-angeles", tests.ApiScenario{
 		Method: http.MethodDelete, URL: "/api/collections/audit_log", ExpectedStatus: 403, ExpectedContent: []string{"The schema belongs to the appliance's migrations"},
 	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
-		c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-		it := core.NewRecord(c)
-		it.SetEmail("it@consulado.example")
-		it.SetPassword("contraseña-larga-1")
-		app.Save(it)
+		it := apptest.Staff(t, app, "it@consulado.example", "", false)
 		s.Headers = map[string]string{"Authorization": apptest.Token(t, it)}
 	})
 }
@@ -183,20 +179,8 @@ func TestStaffReadsAreAudited(t *testing.T) {
 			}
 		},
 	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
-		rc, _ := app.FindCollectionByNameOrId("registrants")
-		r := core.NewRecord(rc)
-		r.Set("phone", "+13105550150")
-		r.Set("name", "Ana")
-		r.Set("language", "es")
-		r.Set("consent", true)
-		r.SetPassword("contraseña-1")
-		app.Save(r)
-		sc, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-		staff := core.NewRecord(sc)
-		staff.SetEmail("adviser@consulado.example")
-		staff.SetPassword("contraseña-larga-1")
-		staff.Set("role", "adviser")
-		app.Save(staff)
+		r := apptest.Registrant(t, app, "+13105550150", apptest.Fields{"name": "Ana"})
+		staff := apptest.Staff(t, app, "adviser@consulado.example", "adviser", false)
 		staffID, registrantID = staff.Id, r.Id
 		s.URL = "/api/collections/registrants/records/" + r.Id
 		s.Headers = map[string]string{"Authorization": apptest.Token(t, staff)}

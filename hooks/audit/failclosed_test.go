@@ -51,7 +51,7 @@ func TestStaffWriteAndItsAuditRowCommitTogether(t *testing.T) {
 // TestExpandedRecordsAreAudited: a record shown inside another (expand) is read too.
 func TestExpandedRecordsAreAudited(t *testing.T) {
 	w := newWorld(t)
-	contact := w.newContact(w.registrant)
+	contact := apptest.Contact(t, w.app, w.registrant, nil)
 	status, body := w.call(http.MethodGet, "/api/collections/contacts/records?expand=registrant", "")
 	if status != 200 || !strings.Contains(body, "+13105550150") {
 		t.Fatalf("list: %d %s", status, body)

@@ -12,7 +12,7 @@ import (
 // expanded ones included, has its audit row before the message arrives.
 func TestEveryRealtimeRecordToStaffIsAudited(t *testing.T) {
 	w := newWorld(t)
-	contact := w.newContact(w.registrant)
+	contact := apptest.Contact(t, w.app, w.registrant, nil)
 	people := apptest.Listen(t, w.srv, w.token, "registrants")
 	relatives := apptest.Listen(t, w.srv, w.token, `contacts?options={"query":{"expand":"registrant"}}`)
 

@@ -19,7 +19,7 @@ import (
 
 func TestArmThroughRecordsAPI(t *testing.T) {
 	w := newWorld(t)
-	h := handler(t, w.app)
+	h := apptest.Handler(t, w.app)
 	path := "/api/collections/checkins/records"
 	body := func(owner string, due time.Time, extra string) string {
 		return `{"registrant":"` + owner + `","due_at":"` + dateJSON(due) + `"` + extra + `}`
@@ -61,9 +61,9 @@ func TestArmThroughRecordsAPI(t *testing.T) {
 
 func TestDoneDisarms(t *testing.T) {
 	w := newWorld(t)
-	h := handler(t, w.app)
+	h := apptest.Handler(t, w.app)
 	due := time.Now().Add(time.Hour)
-	c := newCheckin(t, w.app, w.a, due, secretPlace)
+	c := apptest.Checkin(t, w.app, w.a, due, secretPlace)
 	path := "/api/alertbutton/checkins/" + c.Id + "/done"
 
 	if status, _ := call(t, h, http.MethodPost, path, "", ""); status != http.StatusUnauthorized {
@@ -95,9 +95,9 @@ func TestDoneDisarms(t *testing.T) {
 
 func TestDoneAfterFiringKeepsTheAlert(t *testing.T) {
 	w := newWorld(t)
-	h := handler(t, w.app)
+	h := apptest.Handler(t, w.app)
 	due := time.Now().Add(time.Hour)
-	c := newCheckin(t, w.app, w.a, due, secretPlace)
+	c := apptest.Checkin(t, w.app, w.a, due, secretPlace)
 	if n, err := checkins.FireDue(w.app, w.cfg, due.Add(time.Second)); n != 1 || err != nil {
 		t.Fatalf("FireDue: %d %v", n, err)
 	}
@@ -125,8 +125,8 @@ func TestDoneAfterFiringKeepsTheAlert(t *testing.T) {
 
 func TestMoveArmedTimer(t *testing.T) {
 	w := newWorld(t)
-	h := handler(t, w.app)
-	c := newCheckin(t, w.app, w.a, time.Now().Add(time.Hour), "")
+	h := apptest.Handler(t, w.app)
+	c := apptest.Checkin(t, w.app, w.a, time.Now().Add(time.Hour), "")
 	path := "/api/collections/checkins/records/" + c.Id
 	later := time.Now().Add(3 * time.Hour).Truncate(time.Millisecond)
 
@@ -145,8 +145,8 @@ func TestMoveArmedTimer(t *testing.T) {
 func TestFireDue(t *testing.T) {
 	w := newWorld(t)
 	due := time.Now().Add(time.Hour)
-	c := newCheckin(t, w.app, w.a, due, secretPlace)
-	other := newCheckin(t, w.app, w.b, due.Add(time.Hour), "")
+	c := apptest.Checkin(t, w.app, w.a, due, secretPlace)
+	other := apptest.Checkin(t, w.app, w.b, due.Add(time.Hour), "")
 
 	if n, err := checkins.FireDue(w.app, w.cfg, due.Add(-time.Second)); n != 0 || err != nil {
 		t.Fatalf("before due: %d %v", n, err)
@@ -195,7 +195,7 @@ func TestFireDueConcurrentlyFiresEachOnce(t *testing.T) {
 		if i%2 == 1 {
 			owner = w.b
 		}
-		newCheckin(t, w.app, owner, due.Add(time.Duration(i)*time.Second), "")
+		apptest.Checkin(t, w.app, owner, due.Add(time.Duration(i)*time.Second), "")
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -232,7 +232,7 @@ func TestFireDueConcurrentlyFiresEachOnce(t *testing.T) {
 func TestFireReusesTheSameAlert(t *testing.T) {
 	w := newWorld(t)
 	due := time.Now().Add(time.Hour)
-	c := newCheckin(t, w.app, w.a, due, "")
+	c := apptest.Checkin(t, w.app, w.a, due, "")
 	first, created, err := alerts.Raise(w.app, w.cfg, alerts.Input{
 		UID: checkins.AlertUID(c), Kind: "checkin_missed", Source: alerts.SourceCheckin, Registrant: w.a,
 	})
@@ -253,8 +253,8 @@ func TestFireReusesTheSameAlert(t *testing.T) {
 
 func TestAlertUID(t *testing.T) {
 	w := newWorld(t)
-	c1 := newCheckin(t, w.app, w.a, time.Now().Add(time.Hour), "")
-	c2 := newCheckin(t, w.app, w.a, time.Now().Add(time.Hour), "")
+	c1 := apptest.Checkin(t, w.app, w.a, time.Now().Add(time.Hour), "")
+	c2 := apptest.Checkin(t, w.app, w.a, time.Now().Add(time.Hour), "")
 	re := regexp.MustCompile(migrations.AlertUIDPattern)
 	u1 := checkins.AlertUID(c1)
 	if !re.MatchString(u1) || !strings.HasPrefix(u1[14:], "7") {

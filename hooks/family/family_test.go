@@ -19,45 +19,16 @@ import (
 	"alertbutton/hooks/subscriptions"
 )
 
+// registrant saves a registrant with a sealed address.
 func registrant(t testing.TB, app core.App, phone string) *core.Record {
 	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("registrants")
-	r := core.NewRecord(c)
-	r.Set("phone", phone)
-	r.Set("name", "Ana María López")
-	r.Set("language", "es")
-	r.Set("consent", true)
-	r.Set("address", "SENTINEL-ADDRESS")
-	r.SetPassword("contraseña-1")
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func relative(t testing.TB, app core.App, owner *core.Record, lang string) *core.Record {
-	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("contacts")
-	r := core.NewRecord(c)
-	r.Set("registrant", owner.Id)
-	r.Set("name", "Rosa López")
-	r.Set("language", lang)
-	r.Set("phone", "+5215512345678")
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return apptest.Registrant(t, app, phone, apptest.Fields{"name": "Ana María López", "address": "SENTINEL-ADDRESS"})
 }
 
 // linked makes a registrant with a relative whose family link is token.
 func linked(t testing.TB, app core.App, lang string) (owner, contact *core.Record, token string) {
 	owner = registrant(t, app, "+13105550160")
-	contact = relative(t, app, owner, lang)
-	token, hash := family.NewToken()
-	contact.Set("family_token_hash", hash)
-	if err := app.Save(contact); err != nil {
-		t.Fatal(err)
-	}
+	contact, token = apptest.LinkedContact(t, app, owner, apptest.Fields{"name": "Rosa López", "language": lang, "phone": "+5215512345678"})
 	return owner, contact, token
 }
 

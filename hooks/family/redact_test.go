@@ -81,7 +81,7 @@ func TestFamilyTokensStayOutOfTheLogs(t *testing.T) {
 	}
 
 	logged := loggedRequests(t, app, made)
-	it := staff(t, app, "it")
+	it := apptest.Staff(t, app, "it@consulado.example", "it", false)
 	status, logsAPI := send(t, srv.URL, "GET", "/api/logs?perPage=500", "", apptest.Token(t, it), "")
 	if status != 200 {
 		t.Fatalf("logs API: %d %s", status, logsAPI)
@@ -108,22 +108,6 @@ func TestFamilyTokensStayOutOfTheLogs(t *testing.T) {
 			}
 		}
 	}
-}
-
-func staff(t *testing.T, app core.App, role string) *core.Record {
-	t.Helper()
-	c, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := core.NewRecord(c)
-	r.SetEmail(role + "@consulado.example")
-	r.SetPassword("a-long-passphrase-1")
-	r.Set("role", role)
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
 }
 
 type logRow struct {

@@ -74,7 +74,7 @@ func TestPINsCannotChangeDuringAnOpenCase(t *testing.T) {
 	checkPIN(t, s, a.Id, "1234", pins.Cancel)
 	checkPIN(t, s, a.Id, "1111", pins.None)
 
-	refused := events(t, s.app, alert.Id, "pin_change_refused")
+	refused := apptest.Events(t, s.app, alert.Id, "pin_change_refused")
 	if len(refused) != 2 {
 		t.Fatalf("%d pin_change_refused events, want 2", len(refused))
 	}
@@ -105,7 +105,7 @@ func TestFirstPINsWaitForTheCaseToClose(t *testing.T) {
 		t.Errorf("first setting during a case: %d %s", status, body)
 	}
 	checkPIN(t, s, a.Id, "1234", pins.None)
-	if len(events(t, s.app, alert.Id, "pin_change_refused")) != 1 {
+	if len(apptest.Events(t, s.app, alert.Id, "pin_change_refused")) != 1 {
 		t.Error("the staff do not see the attempt")
 	}
 }

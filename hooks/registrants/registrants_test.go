@@ -66,17 +66,7 @@ func TestRegistration(t *testing.T) {
 
 func register(t testing.TB, app core.App, phone string) *core.Record {
 	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("registrants")
-	r := core.NewRecord(c)
-	r.Set("phone", phone)
-	r.Set("name", "Ana López")
-	r.Set("language", "es")
-	r.Set("consent", true)
-	r.SetPassword("contraseña-1")
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return apptest.Registrant(t, app, phone, apptest.Fields{"name": "Ana López", "password": "contraseña-1"})
 }
 
 func auth(t testing.TB, r *core.Record) map[string]string {

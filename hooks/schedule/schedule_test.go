@@ -24,7 +24,7 @@ func TestSchedulerFollowsServeAndTerminate(t *testing.T) {
 	if schedule.Of(w.app) != nil {
 		t.Fatal("a scheduler before serve")
 	}
-	h := handler(t, w.app)
+	h := apptest.Handler(t, w.app)
 	s := schedule.Of(w.app)
 	if s == nil || !s.Running() {
 		t.Fatal("serve did not start the scheduler")
@@ -56,14 +56,14 @@ func TestSchedulerFollowsServeAndTerminate(t *testing.T) {
 
 	// IT reads the jobs; nobody edits them; a registrant does not see them.
 	itToken := apptest.Token(t, w.it)
-	if status, body := call(t, h, http.MethodGet, "/api/collections/jobs/records", itToken, ""); status != http.StatusOK || !strings.Contains(body, schedule.JobFireCheckins) {
+	if status, body := apptest.Call(t, h, http.MethodGet, "/api/collections/jobs/records", itToken, ""); status != http.StatusOK || !strings.Contains(body, schedule.JobFireCheckins) {
 		t.Errorf("IT lists jobs: %d %s", status, body)
 	}
 	row, _ := w.app.FindFirstRecordByData("jobs", "name", schedule.JobRetention)
-	if status, _ := call(t, h, http.MethodPatch, "/api/collections/jobs/records/"+row.Id, itToken, `{"last_error":"x"}`); status != http.StatusForbidden {
+	if status, _ := apptest.Call(t, h, http.MethodPatch, "/api/collections/jobs/records/"+row.Id, itToken, `{"last_error":"x"}`); status != http.StatusForbidden {
 		t.Errorf("IT edits a job: %d, want 403", status)
 	}
-	if status, _ := call(t, h, http.MethodGet, "/api/collections/jobs/records", apptest.Token(t, w.a), ""); status != http.StatusForbidden {
+	if status, _ := apptest.Call(t, h, http.MethodGet, "/api/collections/jobs/records", apptest.Token(t, w.a), ""); status != http.StatusForbidden {
 		t.Errorf("a registrant lists jobs: %d, want 403", status)
 	}
 
