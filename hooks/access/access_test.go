@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/family"
 )
 
@@ -192,7 +193,7 @@ func TestRecordsAPIAccess(t *testing.T) {
 					fresh, owner := w.fresh(name)
 					token := w.tokens[caller]
 					if caller == regA && owner != nil {
-						token = w.token(owner)
+						token = apptest.Token(w.t, owner)
 					}
 					want := r.update
 					what := caller + " updates " + name
@@ -269,7 +270,7 @@ func TestOtherAPIAccess(t *testing.T) {
 func TestRealtimeAccess(t *testing.T) {
 	w := newWorld(t)
 	topics := []string{"registrants", "contacts", "alerts", "alert_events", "checkins", "push_subscriptions", "audit_log", "outbox"}
-	listeners, own := map[string]*listener{}, map[string]*listener{}
+	listeners, own := map[string]*apptest.Listener{}, map[string]*apptest.Listener{}
 	for _, caller := range callers {
 		listeners[caller] = w.listen(caller, topics...)
 		own[caller] = w.listen(caller, "registrants/"+w.a.Id, "contacts/"+w.contact.Id, "checkins/"+w.checkin.Id)
@@ -305,15 +306,15 @@ func TestRealtimeAccess(t *testing.T) {
 	for _, caller := range callers {
 		for collection, id := range written {
 			want := slices.Contains(collections[collection].list, caller)
-			check(t, caller+" hears of "+collection, want, listeners[caller].saw(id), 0, "")
-			if listeners[caller].saw(id) && !w.staffAudited(caller, "realtime", collection, id) {
+			check(t, caller+" hears of "+collection, want, saw(listeners[caller], id), 0, "")
+			if saw(listeners[caller], id) && !w.staffAudited(caller, "realtime", collection, id) {
 				t.Errorf("%s heard of %s without an audit row", caller, collection)
 			}
 		}
 		for _, r := range []*core.Record{w.a, w.contact, w.checkin} {
 			name := r.Collection().Name
 			want := slices.Contains(collections[name].view, caller)
-			check(t, caller+" hears of "+name+"/"+r.Id, want, own[caller].saw(r.Id), 0, "")
+			check(t, caller+" hears of "+name+"/"+r.Id, want, saw(own[caller], r.Id), 0, "")
 		}
 	}
 }
@@ -415,6 +416,6 @@ func TestCustomRoutesAccess(t *testing.T) {
 			}
 		}
 		// PINs last: restore A's, which the other routes use.
-		w.setPINs(w.a)
+		apptest.SetPINs(t, w.app, w.a)
 	}
 }

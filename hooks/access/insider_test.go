@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 )
 
 // TestInsiderAccess is what an insider with the admin UI would try to rewrite: their own
@@ -68,7 +69,7 @@ func TestInsiderAccess(t *testing.T) {
 			if to == role {
 				continue
 			}
-			status, body := w.requestAs(caller, w.token(me), http.MethodPatch, "/api/collections/"+core.CollectionNameSuperusers+"/records/"+me.Id, `{"role":"`+to+`"}`)
+			status, body := w.requestAs(caller, apptest.Token(w.t, me), http.MethodPatch, "/api/collections/"+core.CollectionNameSuperusers+"/records/"+me.Id, `{"role":"`+to+`"}`)
 			check(t, caller+" makes themself "+to, false, ok(status), status, body)
 		}
 		if got, _ := w.app.FindRecordById(core.CollectionNameSuperusers, me.Id); got.GetString("role") != role {

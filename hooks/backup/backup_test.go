@@ -32,18 +32,7 @@ func newIdentity(t testing.TB) *age.X25519Identity {
 
 func register(t testing.TB, app core.App, phone string) *core.Record {
 	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("registrants")
-	r := core.NewRecord(c)
-	r.Set("phone", phone)
-	r.Set("name", "Ana Respaldo")
-	r.Set("language", "es")
-	r.Set("consent", true)
-	r.Set("address", sentinel)
-	r.SetPassword("contraseña-larga-1")
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return apptest.Registrant(t, app, phone, apptest.Fields{"name": "Ana Respaldo", "address": sentinel})
 }
 
 func storeFiles(t testing.TB, app core.App) []string {
@@ -162,13 +151,7 @@ func TestUploadAndInPlaceRestoreAreRefused(t *testing.T) {
 			Name: "POST " + url, Method: http.MethodPost, URL: url,
 			ExpectedStatus: 400, ExpectedContent: []string{"alertbutton backup restore --from FILE"},
 		}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
-			c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-			su := core.NewRecord(c)
-			su.SetEmail("it@consulado.example")
-			su.SetPassword("contraseña-larga-1")
-			if err := app.Save(su); err != nil {
-				t.Fatal(err)
-			}
+			su := apptest.Staff(t, app, "it@consulado.example", "", false)
 			s.Headers = map[string]string{"Authorization": apptest.Token(t, su)}
 		})
 	}
