@@ -158,6 +158,7 @@ func ok(status int) bool { return status >= 200 && status < 300 }
 // TestRecordsAPIAccess is every collection × every caller × list, view, create, update and
 // delete through PocketBase's records API, and the file route.
 func TestRecordsAPIAccess(t *testing.T) {
+	t.Parallel()
 	for _, caller := range callers {
 		t.Run(caller, func(t *testing.T) {
 			w := newWorld(t)
@@ -212,6 +213,7 @@ func TestRecordsAPIAccess(t *testing.T) {
 // impersonation and crons are IT's; impersonation is nobody's, since it would show IT a
 // person's sealed fields.
 func TestOtherAPIAccess(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	cases := []struct {
 		method, path, body string
@@ -268,6 +270,7 @@ func TestOtherAPIAccess(t *testing.T) {
 // TestRealtimeAccess subscribes every caller to every collection and checks who hears of
 // A's records being written.
 func TestRealtimeAccess(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	topics := []string{"registrants", "contacts", "alerts", "alert_events", "checkins", "push_subscriptions", "audit_log", "outbox"}
 	listeners, own := map[string]*apptest.Listener{}, map[string]*apptest.Listener{}
@@ -334,6 +337,7 @@ func passedAuth(status int) bool { return status != 401 && status != 403 && stat
 // TestCustomRoutesAccess is every route under /api/alertbutton/ and /api/federation/ ×
 // every caller. Requests that change something act on a record made for that caller.
 func TestCustomRoutesAccess(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	registrants := []string{regA, regB}
 	for _, caller := range callers {

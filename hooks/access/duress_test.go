@@ -253,6 +253,7 @@ func (w *closedWorld) heard(t *testing.T) []string {
 // same for an alert cancelled with the cancel PIN and one cancelled with the duress PIN and
 // then worked by the advisers.
 func TestNoQueryTellsDuressFromCancel(t *testing.T) {
+	t.Parallel()
 	real, forced := newClosedWorld(t, cancelPIN), newClosedWorld(t, duressPIN)
 	realQs, _ := phoneQueries(real.world, real.alert.Id)
 	forcedQs, _ := phoneQueries(forced.world, forced.alert.Id)

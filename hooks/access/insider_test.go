@@ -16,6 +16,7 @@ import (
 // role, the federation's trust and queue, and the roles through a batch (which PocketBase
 // runs without the router's middlewares). Nobody may, IT included.
 func TestInsiderAccess(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	settings := w.app.Settings()
 	settings.Batch.Enabled = true // IT may enable batches: they must not open anything

@@ -15,6 +15,7 @@ const bcryptPrefix = "$2a$"
 // TestNoAnswerHoldsAPINHash: PIN hashes live outside the collections, so no records API,
 // collections API (the admin UI's schema) or realtime answer holds one, to staff either.
 func TestNoAnswerHoldsAPINHash(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	staff := []string{adviser, consul, it}
 	listeners := map[string]*apptest.Listener{}

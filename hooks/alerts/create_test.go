@@ -32,6 +32,7 @@ func scenario(w *world, name, method, url, token, body string, status int) tests
 }
 
 func TestCreateRouteCallers(t *testing.T) {
+	t.Parallel()
 	body := fmt.Sprintf(`{"kind":"detained","lat":%v,"lon":%v,"accuracy":12,"note":%q}`, laLat, laLon, secretNote)
 	cases := []struct {
 		name    string
@@ -78,6 +79,7 @@ func raiseAs(t testing.TB, w *world, uid string) {
 }
 
 func TestCreateRouteRepeatedUID(t *testing.T) {
+	t.Parallel()
 	uid, _ := alerts.NewUID()
 	body := `{"uid":"` + uid + `","kind":"raid","zip":"90012"}`
 
@@ -109,6 +111,7 @@ func TestCreateRouteRepeatedUID(t *testing.T) {
 }
 
 func TestCreateRouteConcurrentRetries(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	srv := apptest.Serve(t, w.app)
 	uid, _ := alerts.NewUID()
@@ -157,6 +160,7 @@ func TestCreateRouteConcurrentRetries(t *testing.T) {
 // writes share transactions (groupcommit); each alert is still stored once, with its
 // timeline event and its own outbox rows, and every press is answered 201 or 200.
 func TestCreateRouteSurge(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	srv := apptest.Serve(t, w.app)
 	const people = 30
@@ -213,6 +217,7 @@ func TestCreateRouteSurge(t *testing.T) {
 }
 
 func TestCreateRouteRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, body, field string
 		status            int
@@ -254,6 +259,7 @@ func TestCreateRouteRefusesBadInput(t *testing.T) {
 }
 
 func TestCreateRouteSpeaksTheRegistrantsLanguage(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	es := scenario(w, "Spanish", http.MethodPost, createURL, w.tokA, `{"kind":"x"}`, 400)
 	es.ExpectedContent = []string{"Elija el tipo de alerta"}
@@ -267,6 +273,7 @@ func TestCreateRouteSpeaksTheRegistrantsLanguage(t *testing.T) {
 // A field the button does not take (a status, an owner, the duress flag) is refused by name,
 // not ignored, and nothing is stored.
 func TestCreateRouteRefusesUnknownFields(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	before := counts(t, w.app)
 	s := scenario(w, "unknown fields", http.MethodPost, createURL, w.tokA,
@@ -281,6 +288,7 @@ func TestCreateRouteRefusesUnknownFields(t *testing.T) {
 
 // A press is recorded by the alert itself; the request log keeps only the refused ones.
 func TestPressesStayOutOfTheRequestLog(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	w.app.Settings().Logs.MaxDays = 3 // as the settings migration has it; the test app turns logging off
 	srv := apptest.Serve(t, w.app)

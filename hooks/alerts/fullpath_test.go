@@ -15,6 +15,7 @@ import (
 // TestFullPathThroughARealPushService: the registrant presses, the relative's phone gets the
 // push through a real push service, an adviser acknowledges, the relative gets the milestone.
 func TestFullPathThroughARealPushService(t *testing.T) {
+	t.Parallel()
 	svc := pushtest.Start(t)
 	w := newWorld(t, "all")
 	w.cfg.PushHosts = push.HostList{svc.Host(), "127.0.0.1"}

@@ -11,6 +11,7 @@ import (
 )
 
 func TestStaffSeeNewAlertsInRealtime(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	srv := apptest.Serve(t, w.app)
 	staff := apptest.Listen(t, srv, w.tokAdviser, "alerts")

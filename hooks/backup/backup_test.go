@@ -51,6 +51,7 @@ func storeFiles(t testing.TB, app core.App) []string {
 }
 
 func TestPocketBaseBackupsAreEncryptedToIT(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	it := newIdentity(t)
 	cfg.BackupRecipients = []age.Recipient{it.Recipient()}
@@ -106,6 +107,7 @@ func TestPocketBaseBackupsAreEncryptedToIT(t *testing.T) {
 }
 
 func TestBackupWithoutRecipientsIsRefused(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	err := app.CreateBackup(context.Background(), "")
 	if err == nil || !strings.Contains(err.Error(), "--backup-recipients") {
@@ -117,6 +119,7 @@ func TestBackupWithoutRecipientsIsRefused(t *testing.T) {
 }
 
 func TestPlaintextBackupLeftInTheStoreIsEncrypted(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	it := newIdentity(t)
 	dir := filepath.Join(app.DataDir(), core.LocalBackupsDirName)
@@ -146,6 +149,7 @@ func TestPlaintextBackupLeftInTheStoreIsEncrypted(t *testing.T) {
 }
 
 func TestUploadAndInPlaceRestoreAreRefused(t *testing.T) {
+	t.Parallel()
 	for _, url := range []string{"/api/backups/upload", "/api/backups/nightly.zip.age/restore"} {
 		apptest.Run(t, "los-angeles", tests.ApiScenario{
 			Name: "POST " + url, Method: http.MethodPost, URL: url,

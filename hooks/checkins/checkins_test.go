@@ -18,6 +18,7 @@ import (
 )
 
 func TestArmThroughRecordsAPI(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	h := apptest.Handler(t, w.app)
 	path := "/api/collections/checkins/records"
@@ -60,6 +61,7 @@ func TestArmThroughRecordsAPI(t *testing.T) {
 }
 
 func TestDoneDisarms(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	h := apptest.Handler(t, w.app)
 	due := time.Now().Add(time.Hour)
@@ -94,6 +96,7 @@ func TestDoneDisarms(t *testing.T) {
 }
 
 func TestDoneAfterFiringKeepsTheAlert(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	h := apptest.Handler(t, w.app)
 	due := time.Now().Add(time.Hour)
@@ -124,6 +127,7 @@ func TestDoneAfterFiringKeepsTheAlert(t *testing.T) {
 }
 
 func TestMoveArmedTimer(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	h := apptest.Handler(t, w.app)
 	c := apptest.Checkin(t, w.app, w.a, time.Now().Add(time.Hour), "")
@@ -143,6 +147,7 @@ func TestMoveArmedTimer(t *testing.T) {
 }
 
 func TestFireDue(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	due := time.Now().Add(time.Hour)
 	c := apptest.Checkin(t, w.app, w.a, due, secretPlace)
@@ -188,6 +193,7 @@ func TestFireDue(t *testing.T) {
 }
 
 func TestFireDueConcurrentlyFiresEachOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	due := time.Now().Add(time.Hour)
 	for i := 0; i < 6; i++ {
@@ -230,6 +236,7 @@ func TestFireDueConcurrentlyFiresEachOnce(t *testing.T) {
 // An alert raised by an earlier attempt (a crash after a partial retry, a second appliance
 // process) is the one the check-in links to: no second alert, no second announcement.
 func TestFireReusesTheSameAlert(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	due := time.Now().Add(time.Hour)
 	c := apptest.Checkin(t, w.app, w.a, due, "")
@@ -252,6 +259,7 @@ func TestFireReusesTheSameAlert(t *testing.T) {
 }
 
 func TestAlertUID(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	c1 := apptest.Checkin(t, w.app, w.a, time.Now().Add(time.Hour), "")
 	c2 := apptest.Checkin(t, w.app, w.a, time.Now().Add(time.Hour), "")

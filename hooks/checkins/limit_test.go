@@ -14,6 +14,7 @@ import (
 )
 
 func TestAtMostThreeArmedPerPerson(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	h := apptest.Handler(t, w.app)
 	path := "/api/collections/checkins/records"
@@ -67,6 +68,7 @@ func TestAtMostThreeArmedPerPerson(t *testing.T) {
 // A timer that runs out counts against the person's 3 new alerts a minute, as a press of the
 // button does; one held back stays armed and fires once the minute has room.
 func TestFiringCountsAgainstNewAlerts(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	h := apptest.Handler(t, w.app)
 	now := time.Now()

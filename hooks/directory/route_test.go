@@ -125,6 +125,7 @@ func TestRouteFollowsITCorrections(t *testing.T) {
 }
 
 func TestJurisdictionMustNameAKnownConsulate(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	row, err := app.FindFirstRecordByFilter("jurisdictions", "county_geoid = '48303'")
 	if err != nil {
@@ -137,6 +138,7 @@ func TestJurisdictionMustNameAKnownConsulate(t *testing.T) {
 }
 
 func TestInfo(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "fresno")
 	s := tests.ApiScenario{
 		Method:         http.MethodGet,
@@ -156,6 +158,7 @@ func TestInfo(t *testing.T) {
 // TestTableFollowsChanges: the rows are kept in memory, and follow IT's edits once
 // committed, not edits rolled back.
 func TestTableFollowsChanges(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	lubbock := jurisdiction.County{Geoid: "48303", Name: "Lubbock", State: "TX"}
 	consulate := func() string {

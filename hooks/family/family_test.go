@@ -33,6 +33,7 @@ func linked(t testing.TB, app core.App, lang string) (owner, contact *core.Recor
 }
 
 func TestIssueFamilyLink(t *testing.T) {
+	t.Parallel()
 	var oldToken string
 	apptest.Run(t, "los-angeles", tests.ApiScenario{
 		Name: "owner gets a new link", Method: http.MethodPost, ExpectedStatus: 200,
@@ -78,6 +79,7 @@ func TestIssueFamilyLink(t *testing.T) {
 // Whoever asks for a link (a seized phone, a proxy passing the Host through) cannot point it
 // elsewhere: serve on loopback without --public-url names its own address, whatever the Host.
 func TestFamilyLinkIgnoresTheHostHeader(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	handler, err := apptest.ServeAs(app, &http.Server{Addr: "127.0.0.1:8090"})
 	if err != nil {
@@ -100,6 +102,7 @@ func TestFamilyLinkIgnoresTheHostHeader(t *testing.T) {
 }
 
 func TestFamilyPageShowsFirstNameAndConsulateOnly(t *testing.T) {
+	t.Parallel()
 	// The token in family.Header, and in the path as pages cached before sent it.
 	for _, viaHeader := range []bool{true, false} {
 		apptest.Run(t, "los-angeles", tests.ApiScenario{
@@ -132,6 +135,7 @@ func TestFamilyPageShowsFirstNameAndConsulateOnly(t *testing.T) {
 // A relative subscribes through the family link with a real push service and receives
 // the confirmation notice, decrypted, in their language.
 func TestRelativeSubscribesAndIsTold(t *testing.T) {
+	t.Parallel()
 	svc := pushtest.Start(t)
 	var sub push.Subscription
 	subscribe := func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) (*core.Record, string) {
@@ -184,6 +188,7 @@ func TestRelativeSubscribesAndIsTold(t *testing.T) {
 }
 
 func TestFamilySubscriptionRefusesBadBodies(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ name, body, field string }{
 		{"not JSON", `{"endpoint":`, "body"},
 		{"host not allowed", `{"endpoint":"https://evil.example/push/1","keys":{"p256dh":"BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM","auth":"tBHItJI5svbpez7KI4CCXg"}}`, "endpoint"},

@@ -46,6 +46,7 @@ func send(t *testing.T, url, method, path, token, auth, body string) (int, strin
 // path no route has), reaches the request log: not its rows in auxiliary.db, not the logs API,
 // not the bytes of the file and its WAL.
 func TestFamilyTokensStayOutOfTheLogs(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	app.Settings().Logs.MaxDays = 3 // as the settings migration has it; the test app turns logging off
 	srv := apptest.Serve(t, app)

@@ -94,6 +94,7 @@ func alertBody(uid string) string {
 
 // A raid: hundreds of people behind one address each raise an alert. None is limited.
 func TestRaidBehindOneAddress(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	const people = 500
 	tokens := make([]string, people)
@@ -137,6 +138,7 @@ func TestRaidBehindOneAddress(t *testing.T) {
 }
 
 func TestNewAlertsPerRegistrant(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	_, tok := w.registrant(t, "es")
 	_, tokEN := w.registrant(t, "en")
@@ -252,6 +254,7 @@ func testNewAlertsPerFamilyLink(t *testing.T, viaHeader bool) {
 // In a surge beyond what can be stored, the alerts past the gate's places are answered at
 // once with 503 and Retry-After, store nothing, and go through when the phone sends them again.
 func TestBusyAnswers503ThenTheRetryIsStored(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	_, tokenES := w.registrant(t, "es")
 	gate := limits.Of(w.app).Raising
@@ -280,6 +283,7 @@ func TestBusyAnswers503ThenTheRetryIsStored(t *testing.T) {
 // The queue is bounded by length: with no room to wait, one more is told to retry at once,
 // not after the time it may wait.
 func TestBusyWithAFullQueueAnswersAtOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	_, token := w.registrant(t, "en")
 	gate := limits.Of(w.app).Raising

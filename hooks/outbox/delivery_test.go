@@ -20,6 +20,7 @@ import (
 // A delivered push is recorded in one transaction: the row sent, its subscription's
 // last success.
 func TestDeliveryIsRecordedInOneTransaction(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	host, _ := statusService(t, http.StatusCreated)
 	cfg.PushHosts = push.HostList{host}
@@ -81,6 +82,7 @@ func gatedService(t *testing.T, n int) (host string, conns *atomic.Int32) {
 }
 
 func TestWorkersSendAtOnceAndKeepTheirConnections(t *testing.T) {
+	t.Parallel()
 	const workers = 16
 	app, cfg := apptest.New(t, "los-angeles")
 	host, conns := gatedService(t, workers)
@@ -108,6 +110,7 @@ func TestWorkersSendAtOnceAndKeepTheirConnections(t *testing.T) {
 
 // Push services are across the internet: the default pool keeps many sends in flight.
 func TestDefaultWorkersSendSixtyFourAtOnce(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	host, _ := gatedService(t, 64)
 	cfg.PushHosts = push.HostList{host}

@@ -15,6 +15,7 @@ import (
 )
 
 func TestStopWaitsForSendsThenCutsThem(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	host, hit, _ := hangingService(t)
 	cfg.PushHosts = push.HostList{host}
@@ -43,6 +44,7 @@ func TestStopWaitsForSendsThenCutsThem(t *testing.T) {
 }
 
 func TestFederationRowsAreLeftAlone(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	c, err := app.FindCollectionByNameOrId("outbox")
 	if err != nil {

@@ -36,6 +36,7 @@ func queueEmail(t *testing.T, app core.App, contactID string, p push.Payload) {
 }
 
 func TestEmailIsSentInTheContactsLanguage(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	enableSMTP(app, cfg)
 	es := newContact(t, app, "juan@familia.example.mx", "es")
@@ -100,6 +101,7 @@ func TestEmailIsSentInTheContactsLanguage(t *testing.T) {
 
 // The admin UI's app URL is no source of links: only the public URL serve was started with.
 func TestEmailLinksIgnoreTheSettingsAppURL(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	enableSMTP(app, cfg)
 	cfg.PublicURL = "https://alerta.consulado.example"
@@ -116,6 +118,7 @@ func TestEmailLinksIgnoreTheSettingsAppURL(t *testing.T) {
 }
 
 func TestEmailWithoutSMTPIsDead(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	contact := newContact(t, app, "juan@familia.example.mx", "es")
 	queueEmail(t, app, contact.Id, payload(1))
@@ -130,6 +133,7 @@ func TestEmailWithoutSMTPIsDead(t *testing.T) {
 }
 
 func TestEmailToContactWithoutAddressIsDead(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	enableSMTP(app, cfg)
 	contact := newContact(t, app, "", "es")

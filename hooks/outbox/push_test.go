@@ -22,6 +22,7 @@ import (
 )
 
 func TestPushIsSentWhenItsTransactionCommits(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}
@@ -56,6 +57,7 @@ func TestPushIsSentWhenItsTransactionCommits(t *testing.T) {
 }
 
 func TestRolledBackPushIsNeverSent(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}
@@ -87,6 +89,7 @@ func TestRolledBackPushIsNeverSent(t *testing.T) {
 }
 
 func TestPendingPushesAreSentAfterRestart(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}
@@ -130,6 +133,7 @@ func TestPendingPushesAreSentAfterRestart(t *testing.T) {
 }
 
 func TestGoneSubscriptionIsDeleted(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}
@@ -155,6 +159,7 @@ func TestGoneSubscriptionIsDeleted(t *testing.T) {
 }
 
 func TestRetryHonoursRetryAfterThenBacksOff(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	proxy, requests := pushProxy(t, svc.Host(),
@@ -218,6 +223,7 @@ func checkNextAt(t *testing.T, row *core.Record, want time.Time) {
 }
 
 func TestRetriesForThreeDaysThenGivesUp(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	host, requests := statusService(t, http.StatusBadGateway)
 	cfg.PushHosts = push.HostList{host}
@@ -249,6 +255,7 @@ func TestRetriesForThreeDaysThenGivesUp(t *testing.T) {
 }
 
 func TestTooLargePushIsShortened(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	proxy, requests := pushProxy(t, svc.Host(), answer{http.StatusRequestEntityTooLarge, nil})
@@ -276,6 +283,7 @@ func TestTooLargePushIsShortened(t *testing.T) {
 }
 
 func TestRejectedPushIsDead(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	host, _ := statusService(t, http.StatusBadRequest)
 	cfg.PushHosts = push.HostList{host}
@@ -287,6 +295,7 @@ func TestRejectedPushIsDead(t *testing.T) {
 }
 
 func TestPushToVanishedSubscriptionIsDead(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	host, requests := statusService(t, http.StatusCreated)
 	cfg.PushHosts = push.HostList{host}
@@ -304,6 +313,7 @@ func TestPushToVanishedSubscriptionIsDead(t *testing.T) {
 }
 
 func TestPushToHostNoLongerAllowedIsDead(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	host, requests := statusService(t, http.StatusCreated)
 	cfg.PushHosts = push.HostList{host}
@@ -319,6 +329,7 @@ func TestPushToHostNoLongerAllowedIsDead(t *testing.T) {
 }
 
 func TestHangingPushServiceDoesNotBlockOthers(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	hangHost, hit, hangEnded := hangingService(t)
@@ -345,6 +356,7 @@ func TestHangingPushServiceDoesNotBlockOthers(t *testing.T) {
 }
 
 func TestNoPushIsSentTwice(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}
@@ -417,6 +429,7 @@ func TestNoPushIsSentTwice(t *testing.T) {
 }
 
 func TestClaimsOfAKilledProcessAreReleasedAtStart(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}

@@ -23,6 +23,7 @@ func newRegistrant(t testing.TB, app core.App, phone string) *core.Record {
 }
 
 func TestSealedFieldIsNowhereInTheDatabaseFile(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	r := newRegistrant(t, app, "+13105550101")
 	if r.GetString("address") != sentinel+"+13105550101" {
@@ -56,6 +57,7 @@ func TestSealedFieldIsNowhereInTheDatabaseFile(t *testing.T) {
 }
 
 func TestSealedValueCannotBeWrittenDirectly(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	a := newRegistrant(t, app, "+13105550102")
 	b := newRegistrant(t, app, "+13105550103")
@@ -67,6 +69,7 @@ func TestSealedValueCannotBeWrittenDirectly(t *testing.T) {
 }
 
 func TestSealedFieldsShownOnlyToOwnerAndAdvisers(t *testing.T) {
+	t.Parallel()
 	callers := []struct {
 		name   string
 		token  func(app core.App, owner, other *core.Record) string

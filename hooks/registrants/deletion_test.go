@@ -27,6 +27,7 @@ func pendingRows(t testing.TB, app core.App, id string) int {
 // but keeps the case, the person and the relatives whole until the last case closes; then
 // the person is forgotten as any deletion does.
 func TestDeletionWaitsForTheOpenCase(t *testing.T) {
+	t.Parallel()
 	s := serve(t)
 	a := register(t, s.app, "+13105550160")
 	if err := pins.Store(s.app, a.Id, "$2a$04$cancel", "$2a$04$duress"); err != nil {

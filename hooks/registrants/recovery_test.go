@@ -18,6 +18,7 @@ import (
 // TestStaffNeverSetCredentials: no role sets a registrant's password, phone, e-mail or
 // sign-in state, nor creates an account; other fields stay theirs to correct.
 func TestStaffNeverSetCredentials(t *testing.T) {
+	t.Parallel()
 	s := serve(t)
 	a := register(t, s.app, "+13105550170")
 	tok := apptest.Token(t, a)

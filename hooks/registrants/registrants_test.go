@@ -96,6 +96,7 @@ func twoRegistrants(path func(a, b *core.Record) string) func(testing.TB, *tests
 }
 
 func TestRegistrantSeesOnlyThemself(t *testing.T) {
+	t.Parallel()
 	records := "/api/collections/registrants/records"
 	own := func(a, _ *core.Record) string { return records + "/" + a.Id }
 	other := func(_, b *core.Record) string { return records + "/" + b.Id }
@@ -115,6 +116,7 @@ func TestRegistrantSeesOnlyThemself(t *testing.T) {
 }
 
 func TestPins(t *testing.T) {
+	t.Parallel()
 	url := "/api/alertbutton/pins"
 	signedIn := func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
 		s.Headers = auth(t, register(t, app, "+13105550143"))
@@ -144,19 +146,13 @@ func TestPins(t *testing.T) {
 }
 
 func TestDeletingTheAccountForgetsThePerson(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	a := register(t, app, "+13105550144")
 	if err := pins.Store(app, a.Id, "$2a$04$cancel", "$2a$04$duress"); err != nil {
 		t.Fatal(err)
 	}
-	contacts, _ := app.FindCollectionByNameOrId("contacts")
-	contact := core.NewRecord(contacts)
-	contact.Set("registrant", a.Id)
-	contact.Set("name", "Mamá")
-	contact.Set("phone", "+5215550000000")
-	if err := app.Save(contact); err != nil {
-		t.Fatal(err)
-	}
+	contact := apptest.Contact(t, app, a, apptest.Fields{"name": "Mamá", "phone": "+5215550000000"})
 	alerts, _ := app.FindCollectionByNameOrId("alerts")
 	alert := core.NewRecord(alerts)
 	alert.Set("uid", "0192d4a8-7c5e-7abc-8def-0123456789ab")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestEscalation(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := raise(t, w, laLat, laLon)
 	elsewhere := raise(t, w, fresnoLat, fresnoLon)
@@ -97,6 +98,7 @@ func TestEscalation(t *testing.T) {
 // After a long stop both steps are due at once: both are taken, once, even when two
 // schedulers run together.
 func TestEscalationCatchesUpOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := raise(t, w, laLat, laLon)
 	now := a.GetDateTime("created").Time().Add(15 * time.Minute)

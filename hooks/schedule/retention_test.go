@@ -13,6 +13,7 @@ import (
 const day = 24 * time.Hour
 
 func TestRetention(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	closedAt := time.Now().Add(-time.Hour).UTC().Truncate(time.Millisecond)
 	closed := func(status string) string {
@@ -88,6 +89,7 @@ func TestRetentionFromEnvironment(t *testing.T) {
 }
 
 func TestPruneSubscriptions(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	now := time.Now().Add(31 * day)
 	set := func(failures int, lastSuccess time.Time) string {

@@ -17,6 +17,7 @@ import (
 )
 
 func TestNobodyChangesTheirOwnRole(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ role, to string }{{"it", "consul"}, {"consul", "it"}, {"adviser", "consul"}} {
 		apptest.Run(t, "los-angeles", tests.ApiScenario{
 			Name: c.role + " makes themself " + c.to, Method: http.MethodPatch, Body: strings.NewReader(`{"role":"` + c.to + `"}`),
@@ -38,6 +39,7 @@ func TestNobodyChangesTheirOwnRole(t *testing.T) {
 // each step leaves an audit row naming IT and a push to every consul device, and nothing
 // else about staff does.
 func TestStaffChangesAreAuditedAndShownToConsuls(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	it := apptest.Staff(t, app, "it@consulado.example", "it", false)
 	consul := apptest.Staff(t, app, "consul@consulado.example", "consul", false)
@@ -122,6 +124,7 @@ func TestStaffChangesAreAuditedAndShownToConsuls(t *testing.T) {
 // TestCommandLineAccountIsAudited: `superuser upsert` saves without a request; the account
 // it makes is IT, and it is audited and announced like any other.
 func TestCommandLineAccountIsAudited(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	consul := apptest.Staff(t, app, "consul@consulado.example", "consul", false)
 	apptest.Subscription(t, app, "staff", consul.Id, "es")
@@ -147,6 +150,7 @@ func TestCommandLineAccountIsAudited(t *testing.T) {
 // TestNoInstallerLink: PocketBase would print a link that makes the first superuser in the
 // browser; the first IT account is the command line's.
 func TestNoInstallerLink(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	router, err := apis.NewRouter(app)
 	if err != nil {

@@ -18,6 +18,7 @@ func as(role string) func(testing.TB, *tests.TestApp, *tests.ApiScenario) {
 }
 
 func TestRoles(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		method, url, body, expect string
 		allowed                   map[string]bool
@@ -55,6 +56,7 @@ func TestRoles(t *testing.T) {
 }
 
 func TestOnlyITManagesStaff(t *testing.T) {
+	t.Parallel()
 	body := `{"email":"new@consulado.example","password":"contraseña-larga-1","passwordConfirm":"contraseña-larga-1","role":"adviser"}`
 	for role, status := range map[string]int{"it": 200, "adviser": 403, "consul": 403} {
 		apptest.Run(t, "los-angeles", tests.ApiScenario{
@@ -73,6 +75,7 @@ func TestOnlyITManagesStaff(t *testing.T) {
 }
 
 func TestCommandLineSuperuserIsIT(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
 	s := core.NewRecord(c)
@@ -89,6 +92,7 @@ func TestCommandLineSuperuserIsIT(t *testing.T) {
 // TestBatchFollowsRoles: a batch's requests skip the router's middlewares, so IT enabling
 // batches must not open the records the roles close.
 func TestBatchFollowsRoles(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		role, method, url, body string
 		status                  int
