@@ -13,11 +13,6 @@ import (
 	"alertbutton/hooks/pins"
 )
 
-func factory(t testing.TB) *tests.TestApp {
-	app, _ := apptest.New(t, "los-angeles")
-	return app
-}
-
 const validBody = `{"phone":"+13105550123","password":"contraseña-1","passwordConfirm":"contraseña-1","name":"Ana María López","language":"es","consent":true,"birth_date":"1990-04-01","address":"SENTINEL-CALLE-9","zip":"90012","home_consulate":"fresno"}`
 
 func withField(field, value string) string {
@@ -32,7 +27,7 @@ func TestRegistration(t *testing.T) {
 		s := tests.ApiScenario{
 			Name: name, Method: http.MethodPost, URL: "/api/collections/registrants/records",
 			Body: strings.NewReader(body), ExpectedStatus: status, ExpectedContent: expect,
-			Headers: map[string]string{"Content-Type": "application/json"}, TestAppFactory: factory,
+			Headers: map[string]string{"Content-Type": "application/json"}, TestAppFactory: apptest.Factory,
 		}
 		if lang != "" {
 			s.Headers["Accept-Language"] = lang
@@ -79,7 +74,7 @@ func TestSignInWithPhone(t *testing.T) {
 		Body:           strings.NewReader(`{"identity":"+13105550140","password":"contraseña-1"}`),
 		Headers:        map[string]string{"Content-Type": "application/json"},
 		ExpectedStatus: 200, ExpectedContent: []string{`"token":`, `"phone":"+13105550140"`},
-		TestAppFactory: factory,
+		TestAppFactory: apptest.Factory,
 		BeforeTestFunc: func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) { register(t, app, "+13105550140") },
 	}
 	s.Test(t)
