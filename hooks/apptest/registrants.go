@@ -8,9 +8,6 @@ import (
 	"alertbutton/hooks/pins"
 )
 
-// Fields are a fixture's field values, set over its defaults.
-type Fields map[string]any
-
 // Registrant saves a registrant of phone: "Ana Prueba", Spanish, consenting, with the test
 // password (SetPassword); fields set any other field or override these.
 func Registrant(t testing.TB, app core.App, phone string, fields Fields) *core.Record {
@@ -37,26 +34,4 @@ func SetPINs(t testing.TB, app core.App, r *core.Record) {
 	if err := pins.Store(app, r.Id, h.cancel, h.duress); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// newRecord is an empty record of collection.
-func newRecord(t testing.TB, app core.App, collection string) *core.Record {
-	t.Helper()
-	c, err := app.FindCollectionByNameOrId(collection)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return core.NewRecord(c)
-}
-
-// save sets fields on r and saves it, failing the test when the app refuses it.
-func save(t testing.TB, app core.App, r *core.Record, fields Fields) *core.Record {
-	t.Helper()
-	for k, v := range fields {
-		r.Set(k, v)
-	}
-	if err := app.Save(r); err != nil {
-		t.Fatalf("saving a %s: %v", r.Collection().Name, err)
-	}
-	return r
 }
