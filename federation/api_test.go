@@ -17,6 +17,7 @@ import (
 // outside the import) does not let an older roster, say one still trusting a revoked peer,
 // import again.
 func TestRosterVersionOnlyGoesUp(t *testing.T) {
+	t.Parallel()
 	la, fresno := newNode(t, "los-angeles"), newNode(t, "fresno")
 	pub, root, _ := ed25519.GenerateKey(rand.Reader)
 	signed := func(version int64) []byte {
@@ -55,6 +56,7 @@ func TestRosterVersionOnlyGoesUp(t *testing.T) {
 // other queues, cannot write the federation's collections, its outbox rows or a
 // consulate's trust and keys; it still reads them, and still edits a consulate's details.
 func TestFederationStateIsNotWritableThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	la, fresno := trustedPair(t)
 	_, it := newStaff(t, la, "it@consulado.example", "it")
 	reg := newRegistrant(t, la, "+13105550123")

@@ -18,6 +18,7 @@ import (
 
 	"alertbutton/federation"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 )
 
 // gate stands in front of a node: it passes requests through, answers 503 while down, and
@@ -78,13 +79,13 @@ func TestBackoff(t *testing.T) {
 func TestBackoffThresholdsAndDrain(t *testing.T) {
 	t.Parallel()
 	la, fresno := newNode(t, "los-angeles"), newNode(t, "fresno")
-	c := newClock()
+	c := apptest.NewClock(time.Now())
 	federation.SetClock(fresno.app, c.Now)
 	g := newGate(t, fresno)
 	trust(t, la, fresno, g.url)
 	trust(t, fresno, la)
 	adviser, _ := newStaff(t, la, "asesora@la.example", "adviser")
-	staffDevice(t, la, adviser)
+	apptest.Subscription(t, la.app, "staff", adviser.Id, "")
 	reg := newRegistrant(t, la, "+13105550101")
 	var raised []*core.Record
 	for range 3 {
@@ -133,7 +134,7 @@ func TestBackoffThresholdsAndDrain(t *testing.T) {
 		if a.GetString("relay_status") != "escalated" || a.GetInt("escalation_level") < 1 {
 			t.Fatalf("after 12 minutes: relay_status %q, escalation %d", a.GetString("relay_status"), a.GetInt("escalation_level"))
 		}
-		if len(events(t, la, a, federation.EventRelayDelayed)) != 1 || len(events(t, la, a, federation.EventRelayEscalated)) != 1 {
+		if len(apptest.Events(t, la.app, a.Id, federation.EventRelayDelayed)) != 1 || len(apptest.Events(t, la.app, a.Id, federation.EventRelayEscalated)) != 1 {
 			t.Fatal("each alert gets one relay_delayed and one relay_escalated event")
 		}
 	}
@@ -160,7 +161,7 @@ func TestBackoffThresholdsAndDrain(t *testing.T) {
 	}
 	for _, a := range raised {
 		a = alertAt(t, la, a.GetString("uid"))
-		if a.GetString("relay_status") != "" || len(events(t, la, a, federation.EventRelayDelivered)) != 1 {
+		if a.GetString("relay_status") != "" || len(apptest.Events(t, la.app, a.Id, federation.EventRelayDelivered)) != 1 {
 			t.Fatalf("after delivery: relay_status %q", a.GetString("relay_status"))
 		}
 	}
@@ -209,7 +210,7 @@ func TestDownPeerDoesNotSlowOthers(t *testing.T) {
 func TestOneBadEnvelopeHoldsNoOneUp(t *testing.T) {
 	t.Parallel()
 	la, fresno := newNode(t, "los-angeles"), newNode(t, "fresno")
-	c := newClock()
+	c := apptest.NewClock(time.Now())
 	federation.SetClock(fresno.app, c.Now)
 	g := newGate(t, fresno)
 	g.down.Store(false)

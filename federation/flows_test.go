@@ -13,7 +13,6 @@ import (
 	"alertbutton/federation"
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/apptest"
-	"alertbutton/hooks/pins"
 	"alertbutton/hooks/privacy"
 )
 
@@ -33,7 +32,7 @@ func newPair(t *testing.T) *pair {
 	trust(t, p.fresno, p.la)
 	p.reg = newRegistrant(t, p.la, "+13105550101")
 	a, tok := newStaff(t, p.fresno, "asesora@fresno.example", "adviser")
-	staffDevice(t, p.fresno, a)
+	apptest.Subscription(t, p.fresno.app, "staff", a.Id, "")
 	p.adviser, p.fresnoAdviserID = tok, a.Id
 	_, p.laAdviser = newStaff(t, p.la, "asesor@la.example", "adviser")
 	p.uid = raise(t, p.la, p.reg).GetString("uid")
@@ -52,7 +51,7 @@ func TestCancelAndDuressReachTheTarget(t *testing.T) {
 		duress      bool
 	}{{"2468", alerts.StatusCancelled, false}, {"1357", alerts.StatusNew, true}} {
 		p := newPair(t)
-		setPINs(t, p.la, p.reg)
+		apptest.SetPINs(t, p.la.app, p.reg)
 		status, body := do(t, http.MethodPost, p.la.url+"/api/alertbutton/alerts/"+p.uid+"/cancel", apptest.Token(t, p.reg), map[string]string{"pin": c.pin})
 		if status != 200 {
 			t.Fatalf("cancel: %d %s", status, body)
@@ -70,7 +69,7 @@ func TestCancelAndDuressReachTheTarget(t *testing.T) {
 		if c.duress {
 			typ = alerts.EventDuress
 		}
-		if len(events(t, p.fresno, a, typ)) != 1 {
+		if len(apptest.Events(t, p.fresno.app, a.Id, typ)) != 1 {
 			t.Errorf("pin %s: no %s event at fresno", c.pin, typ)
 		}
 	}
@@ -104,11 +103,11 @@ func TestTransfer(t *testing.T) {
 	if name, _ := privacy.Open(sd.cfg.Sealer, moved, "subject_name"); name != secretName {
 		t.Errorf("san-diego's copy names %q", name)
 	}
-	if len(events(t, sd, moved, federation.EventTransferred)) != 1 {
+	if len(apptest.Events(t, sd.app, moved.Id, federation.EventTransferred)) != 1 {
 		t.Error("no transferred event at san-diego")
 	}
 	origin := alertAt(t, p.la, p.uid)
-	if origin.GetString("target_consulate") != "san-diego" || len(events(t, p.la, origin, federation.EventTransferred)) != 1 {
+	if origin.GetString("target_consulate") != "san-diego" || len(apptest.Events(t, p.la.app, origin.Id, federation.EventTransferred)) != 1 {
 		t.Fatalf("los-angeles holds target %q", origin.GetString("target_consulate"))
 	}
 
@@ -149,7 +148,7 @@ func TestNotes(t *testing.T) {
 	if !strings.Contains(notes, note) || !strings.Contains(notes, "[Fresno,") {
 		t.Fatalf("los-angeles's notes: %q", notes)
 	}
-	if len(events(t, p.la, a, federation.EventNoteReceived)) != 1 {
+	if len(apptest.Events(t, p.la.app, a.Id, federation.EventNoteReceived)) != 1 {
 		t.Error("no note event at los-angeles")
 	}
 }
@@ -183,28 +182,12 @@ func TestHealthRoute(t *testing.T) {
 	}
 }
 
-func setPINs(t *testing.T, n *node, reg *core.Record) {
-	t.Helper()
-	cancelHash, _ := pins.Hash("2468")
-	duressHash, _ := pins.Hash("1357")
-	if err := pins.Store(n.app, reg.Id, cancelHash, duressHash); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestPeerStatusReachesTheFamily: fresno's adviser acknowledges the case; at los-angeles,
 // where the person registered, the relatives get the milestone as if it had happened there.
 func TestPeerStatusReachesTheFamily(t *testing.T) {
 	t.Parallel()
 	p := newPair(t)
-	contacts, _ := p.la.app.FindCollectionByNameOrId("contacts")
-	mother := core.NewRecord(contacts)
-	mother.Set("registrant", p.reg.Id)
-	mother.Set("name", "Rosa")
-	mother.Set("language", "es")
-	if err := p.la.app.Save(mother); err != nil {
-		t.Fatal(err)
-	}
+	mother := apptest.Contact(t, p.la.app, p.reg, nil)
 	subs, _ := p.la.app.FindCollectionByNameOrId("push_subscriptions")
 	sub := core.NewRecord(subs)
 	sub.Set("endpoint", "https://fcm.googleapis.com/fcm/send/rosa")

@@ -5,10 +5,8 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,11 +27,6 @@ const (
 	secretName           = "Ana María López"
 	secretBirth          = "1990-04-05"
 )
-
-// clock is a settable clock, safe to read from the servers' goroutines.
-type clock = apptest.Clock
-
-func newClock() *clock { return apptest.NewClock(time.Now()) }
 
 // node is one in-process appliance served on a loopback port.
 type node struct {
@@ -72,7 +65,7 @@ func trustedPair(t *testing.T) (la, fresno *node) {
 	return la, fresno
 }
 
-func (n *node) relay(c *clock) *federation.Relay {
+func (n *node) relay(c *apptest.Clock) *federation.Relay {
 	opts := federation.Options{Client: &http.Client{Timeout: 5 * time.Second}}
 	if c != nil {
 		opts.Now = c.Now
@@ -89,65 +82,23 @@ func runOnce(t *testing.T, r *federation.Relay) {
 	}
 }
 
+// newRegistrant saves a registrant of n holding the secret name and birth date.
 func newRegistrant(t *testing.T, n *node, phone string) *core.Record {
 	t.Helper()
-	c, _ := n.app.FindCollectionByNameOrId("registrants")
-	r := core.NewRecord(c)
-	r.Set("phone", phone)
-	r.Set("name", secretName)
-	r.Set("language", "es")
-	r.Set("consent", true)
-	r.Set("birth_date", secretBirth)
-	r.Set("home_consulate", n.code)
-	r.SetPassword("contraseña-larga-1")
-	if err := n.app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return apptest.Registrant(t, n.app, phone, apptest.Fields{"name": secretName, "birth_date": secretBirth, "home_consulate": n.code})
 }
 
+// newStaff saves a staff member of n, on duty, and returns their token.
 func newStaff(t *testing.T, n *node, email, role string) (*core.Record, string) {
 	t.Helper()
-	c, _ := n.app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	s := core.NewRecord(c)
-	s.SetEmail(email)
-	s.SetPassword("contraseña-larga-1")
-	s.Set("role", role)
-	s.Set("on_duty", true)
-	if err := n.app.Save(s); err != nil {
-		t.Fatal(err)
-	}
+	s := apptest.Staff(t, n.app, email, role, true)
 	return s, apptest.Token(t, s)
-}
-
-var endpoints atomic.Int64
-
-// staffDevice gives a staff member a push subscription, so staff pushes become outbox rows.
-// Its host is not on the test apps' push-host allow-list (127.0.0.1): it is never contacted.
-func staffDevice(t *testing.T, n *node, staff *core.Record) {
-	t.Helper()
-	c, _ := n.app.FindCollectionByNameOrId("push_subscriptions")
-	r := core.NewRecord(c)
-	r.Set("endpoint", fmt.Sprintf("https://push.example.org/send/%d", endpoints.Add(1)))
-	r.Set("p256dh", "BPublicKey")
-	r.Set("auth", "authsecret")
-	r.Set("staff", staff.Id)
-	if err := n.app.Save(r); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // raise raises a button alert in Fresno for the registrant.
 func raise(t *testing.T, n *node, reg *core.Record) *core.Record {
 	t.Helper()
-	lat, lon := fresnoLat, fresnoLon
-	a, created, err := alerts.Raise(n.app, n.cfg, alerts.Input{
-		Kind: "detained", Source: alerts.SourceButton, Actor: "registrant:" + reg.Id,
-		Registrant: reg, Lat: &lat, Lon: &lon, Note: secretNote,
-	})
-	if err != nil || !created {
-		t.Fatalf("raise: %v %v", created, err)
-	}
+	a := apptest.Raise(t, n.app, n.cfg, reg, fresnoLat, fresnoLon, secretNote)
 	if a.GetString("target_consulate") != "fresno" {
 		t.Fatalf("a Fresno point routed to %q", a.GetString("target_consulate"))
 	}
@@ -181,35 +132,15 @@ func alertAt(t *testing.T, n *node, uid string) *core.Record {
 	return a
 }
 
-func events(t *testing.T, n *node, alert *core.Record, typ string) []*core.Record {
-	t.Helper()
-	evs, err := n.app.FindAllRecords("alert_events", dbx.HashExp{"alert": alert.Id, "type": typ})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return evs
-}
-
-// do sends a JSON request and returns the status and body.
+// do sends body as JSON (none when nil) and returns the status and the answer.
 func do(t *testing.T, method, url, token string, body any) (int, []byte) {
 	t.Helper()
-	var rd io.Reader
+	var raw []byte
 	if body != nil {
-		raw, _ := json.Marshal(body)
-		rd = bytes.NewReader(raw)
+		raw, _ = json.Marshal(body)
 	}
-	req, _ := http.NewRequest(method, url, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	out, _ := io.ReadAll(res.Body)
-	return res.StatusCode, out
+	status, out := apptest.CallURL(t, method, url, token, string(raw))
+	return status, []byte(out)
 }
 
 // post delivers body as an inbox request signed by signer's key of consulate code.

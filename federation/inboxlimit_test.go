@@ -9,6 +9,7 @@ import (
 
 	"alertbutton/federation"
 	"alertbutton/federation/protocol"
+	"alertbutton/hooks/apptest"
 )
 
 // TestInboxLimitsEachPeerKey: each peer key has its own allowance; past it the inbox answers
@@ -19,7 +20,7 @@ func TestInboxLimitsEachPeerKey(t *testing.T) {
 	la, fresno, sd := newNode(t, "los-angeles"), newNode(t, "fresno"), newNode(t, "san-diego")
 	trust(t, fresno, la)
 	trust(t, fresno, sd)
-	c := newClock()
+	c := apptest.NewClock(time.Now())
 	federation.SetClock(fresno.app, c.Now)
 	federation.SetInboxLimit(fresno.app, 0.5, 2) // one envelope every 2 s, 2 at once
 
@@ -68,7 +69,7 @@ func TestInboxLimitsEachPeerKey(t *testing.T) {
 func TestRelayWaitsWhenThePeerAsksTo(t *testing.T) {
 	t.Parallel()
 	la, fresno := trustedPair(t)
-	c := newClock()
+	c := apptest.NewClock(time.Now())
 	federation.SetClock(fresno.app, c.Now)
 	federation.SetInboxLimit(fresno.app, 0.5, 2) // one envelope every 2 s, 2 at once
 	for i := range 6 {

@@ -17,6 +17,7 @@ import (
 
 	"alertbutton/federation"
 	"alertbutton/federation/protocol"
+	"alertbutton/hooks/apptest"
 )
 
 // watcher stands in front of a node's inbox and records what reaches it: the envelopes in
@@ -222,7 +223,7 @@ func TestConcurrentDeliveries(t *testing.T) {
 func TestLostAnswersSentAgain(t *testing.T) {
 	t.Parallel()
 	la, fresno := newNode(t, "los-angeles"), newNode(t, "fresno")
-	c := newClock()
+	c := apptest.NewClock(time.Now())
 	federation.SetClock(fresno.app, c.Now)
 	w := newWatcher(t, fresno)
 	w.lose[protocol.TypeStatus] = true

@@ -8,6 +8,7 @@ import (
 
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/privacy"
 )
 
@@ -18,7 +19,7 @@ func TestRelayOnceAndStatusBack(t *testing.T) {
 	t.Parallel()
 	la, fresno := trustedPair(t)
 	adviser, tok := newStaff(t, fresno, "asesora@fresno.example", "adviser")
-	staffDevice(t, fresno, adviser)
+	apptest.Subscription(t, fresno.app, "staff", adviser.Id, "")
 
 	alert := raise(t, la, newRegistrant(t, la, "+13105550101"))
 	uid := alert.GetString("uid")
@@ -52,7 +53,7 @@ func TestRelayOnceAndStatusBack(t *testing.T) {
 	if loc, _ := privacy.Open(fresno.cfg.Sealer, copy, "location"); !strings.Contains(loc, "36.7378") {
 		t.Errorf("location %q", loc)
 	}
-	if n := len(events(t, fresno, copy, alerts.EventCreated)); n != 1 {
+	if n := len(apptest.Events(t, fresno.app, copy.Id, alerts.EventCreated)); n != 1 {
 		t.Errorf("%d created events at fresno", n)
 	}
 	if n := count(t, fresno, "outbox", dbxPushTo(t, fresno, adviser.Id)...); n != 1 {
@@ -75,7 +76,7 @@ func TestRelayOnceAndStatusBack(t *testing.T) {
 	if back.GetString("status") != alerts.StatusAcknowledged || back.GetDateTime("acknowledged_at").IsZero() {
 		t.Fatalf("los-angeles holds status %q", back.GetString("status"))
 	}
-	evs := events(t, la, back, alerts.EventStatus)
+	evs := apptest.Events(t, la.app, back.Id, alerts.EventStatus)
 	if len(evs) != 1 || evs[0].GetString("actor") != "consulate:fresno" {
 		t.Fatalf("status events at los-angeles: %v", evs)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 )
 
 const uid1 = "0195f3a4-0000-7000-8000-abcdefabcdef"
@@ -69,7 +70,7 @@ func TestStatusBeforeTheAlertIsHeld(t *testing.T) {
 	if n := count(t, fresno, "federation_inbox", dbx.HashExp{"applied": false}); n != 0 {
 		t.Fatalf("%d envelopes still held", n)
 	}
-	if n := len(events(t, fresno, a, alerts.EventCancelled)); n != 1 {
+	if n := len(apptest.Events(t, fresno.app, a.Id, alerts.EventCancelled)); n != 1 {
 		t.Fatalf("%d cancelled events", n)
 	}
 }

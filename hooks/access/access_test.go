@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/family"
 )
 
@@ -157,6 +158,7 @@ func ok(status int) bool { return status >= 200 && status < 300 }
 // TestRecordsAPIAccess is every collection × every caller × list, view, create, update and
 // delete through PocketBase's records API, and the file route.
 func TestRecordsAPIAccess(t *testing.T) {
+	t.Parallel()
 	for _, caller := range callers {
 		t.Run(caller, func(t *testing.T) {
 			w := newWorld(t)
@@ -192,7 +194,7 @@ func TestRecordsAPIAccess(t *testing.T) {
 					fresh, owner := w.fresh(name)
 					token := w.tokens[caller]
 					if caller == regA && owner != nil {
-						token = w.token(owner)
+						token = apptest.Token(w.t, owner)
 					}
 					want := r.update
 					what := caller + " updates " + name
@@ -211,6 +213,7 @@ func TestRecordsAPIAccess(t *testing.T) {
 // impersonation and crons are IT's; impersonation is nobody's, since it would show IT a
 // person's sealed fields.
 func TestOtherAPIAccess(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	cases := []struct {
 		method, path, body string
@@ -267,9 +270,10 @@ func TestOtherAPIAccess(t *testing.T) {
 // TestRealtimeAccess subscribes every caller to every collection and checks who hears of
 // A's records being written.
 func TestRealtimeAccess(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	topics := []string{"registrants", "contacts", "alerts", "alert_events", "checkins", "push_subscriptions", "audit_log", "outbox"}
-	listeners, own := map[string]*listener{}, map[string]*listener{}
+	listeners, own := map[string]*apptest.Listener{}, map[string]*apptest.Listener{}
 	for _, caller := range callers {
 		listeners[caller] = w.listen(caller, topics...)
 		own[caller] = w.listen(caller, "registrants/"+w.a.Id, "contacts/"+w.contact.Id, "checkins/"+w.checkin.Id)
@@ -305,15 +309,15 @@ func TestRealtimeAccess(t *testing.T) {
 	for _, caller := range callers {
 		for collection, id := range written {
 			want := slices.Contains(collections[collection].list, caller)
-			check(t, caller+" hears of "+collection, want, listeners[caller].saw(id), 0, "")
-			if listeners[caller].saw(id) && !w.staffAudited(caller, "realtime", collection, id) {
+			check(t, caller+" hears of "+collection, want, saw(listeners[caller], id), 0, "")
+			if saw(listeners[caller], id) && !w.staffAudited(caller, "realtime", collection, id) {
 				t.Errorf("%s heard of %s without an audit row", caller, collection)
 			}
 		}
 		for _, r := range []*core.Record{w.a, w.contact, w.checkin} {
 			name := r.Collection().Name
 			want := slices.Contains(collections[name].view, caller)
-			check(t, caller+" hears of "+name+"/"+r.Id, want, own[caller].saw(r.Id), 0, "")
+			check(t, caller+" hears of "+name+"/"+r.Id, want, saw(own[caller], r.Id), 0, "")
 		}
 	}
 }
@@ -333,6 +337,7 @@ func passedAuth(status int) bool { return status != 401 && status != 403 && stat
 // TestCustomRoutesAccess is every route under /api/alertbutton/ and /api/federation/ ×
 // every caller. Requests that change something act on a record made for that caller.
 func TestCustomRoutesAccess(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	registrants := []string{regA, regB}
 	for _, caller := range callers {
@@ -415,6 +420,6 @@ func TestCustomRoutesAccess(t *testing.T) {
 			}
 		}
 		// PINs last: restore A's, which the other routes use.
-		w.setPINs(w.a)
+		apptest.SetPINs(t, w.app, w.a)
 	}
 }

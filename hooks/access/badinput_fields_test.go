@@ -11,6 +11,7 @@ import (
 // the duress flag): each answer is a 400 naming that field, and nothing is written. The
 // browser's whole PushSubscription.toJSON() is still taken.
 func TestUnknownFieldsAreRefusedByName(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	family := "/api/alertbutton/family/" + w.familyToken
 	alert := "/api/alertbutton/alerts/" + w.alert2.GetString("uid")

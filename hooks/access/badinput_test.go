@@ -41,6 +41,7 @@ func inputs(own ...badInput) []badInput { return append(append([]badInput{}, gen
 // answer is a 4xx with a message a person can read, never a 5xx, and no collection gains
 // or loses a row.
 func TestBadInputIsRefusedPlainly(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	alertUID := w.alert.GetString("uid")
 	family := "/api/alertbutton/family/" + w.familyToken
@@ -196,6 +197,7 @@ func TestBadInputIsRefusedPlainly(t *testing.T) {
 // TestFilterInjectionShowsNothingOfOthers: a registrant's list filter cannot reach past the
 // collection's rule, however it is written.
 func TestFilterInjectionShowsNothingOfOthers(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	other := w.raise(w.b)
 	for _, filter := range []string{

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"alertbutton/hooks/apptest"
 )
 
 // A phone query is one request the seized phone (or a relative it set up) can make.
@@ -184,7 +186,7 @@ func (w *world) uidOf(alertID string) string {
 // work it. The phone listens on every topic first.
 type closedWorld struct {
 	*world
-	listeners []*listener
+	listeners []*apptest.Listener
 	refused   []string // realtime subscriptions refused, with the answer
 	topics    []string
 }
@@ -234,15 +236,13 @@ func (w *closedWorld) heard(t *testing.T) []string {
 	w.contact.Set("relationship", "esposa")
 	w.save(w.contact)
 	deadline := time.Now().Add(5 * time.Second)
-	for !control.saw(w.contact.Id) && time.Now().Before(deadline) {
+	for !saw(control, w.contact.Id) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	time.Sleep(200 * time.Millisecond) // the other clients' goroutines read the same broadcast
 	out := make([]string, len(w.listeners))
 	for i, l := range w.listeners {
-		l.mu.Lock()
-		out[i] = masked(strings.Join(l.events, "\n"))
-		l.mu.Unlock()
+		out[i] = masked(strings.Join(l.Heard(), "\n"))
 	}
 	return out
 }
@@ -253,6 +253,7 @@ func (w *closedWorld) heard(t *testing.T) []string {
 // same for an alert cancelled with the cancel PIN and one cancelled with the duress PIN and
 // then worked by the advisers.
 func TestNoQueryTellsDuressFromCancel(t *testing.T) {
+	t.Parallel()
 	real, forced := newClosedWorld(t, cancelPIN), newClosedWorld(t, duressPIN)
 	realQs, _ := phoneQueries(real.world, real.alert.Id)
 	forcedQs, _ := phoneQueries(forced.world, forced.alert.Id)
@@ -284,9 +285,9 @@ func TestNoQueryTellsDuressFromCancel(t *testing.T) {
 }
 
 // tryListen is listen that reports a refused subscription instead of failing.
-func (w *world) tryListen(caller string, topics ...string) (*listener, int, string) {
+func (w *world) tryListen(caller string, topics ...string) (*apptest.Listener, int, string) {
 	w.t.Helper()
-	l, clientID := w.connect()
+	l, clientID := apptest.Connect(w.t, w.srv)
 	body, _ := json.Marshal(map[string]any{"clientId": clientID, "subscriptions": topics})
 	status, out := w.request(caller, http.MethodPost, "/api/realtime", string(body))
 	return l, status, out

@@ -4,8 +4,6 @@
 package access_test
 
 import (
-	"bufio"
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
@@ -14,24 +12,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"filippo.io/age"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
-	"github.com/pocketbase/pocketbase/tools/types"
-	"golang.org/x/crypto/bcrypt"
 
 	"alertbutton/federation"
 	"alertbutton/federation/protocol"
-	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/family"
-	"alertbutton/hooks/pins"
 )
 
 // Callers.
@@ -50,23 +43,14 @@ const (
 var callers = []string{anon, regA, regB, rel, adviser, consul, it, peer, forged}
 
 const (
-	cancelPIN = "2468"
-	duressPIN = "1357"
+	cancelPIN = apptest.CancelPIN
+	duressPIN = apptest.DuressPIN
 	laLat     = 34.0522
 	laLon     = -118.2437
 	// subKey is a valid P-256 public key, for push subscriptions the appliance accepts.
 	subKey  = "BF3CAQ1Yx4VHUuooWaDHB3WURsYiN1Unrfo2XPTohSEwnrCvRLQx42hKQBnko7c7y_dgA8sLY0AmPfetz6j6vn4"
 	subAuth = "tBHItJI5svbpez7KI4CCXg"
 )
-
-var hashes = sync.OnceValue(func() map[string]string {
-	out := map[string]string{}
-	for _, s := range []string{"contraseña-larga-1", cancelPIN, duressPIN} {
-		h, _ := bcrypt.GenerateFromPassword([]byte(s), bcrypt.MinCost)
-		out[s] = string(h)
-	}
-	return out
-})
 
 // world is one appliance with A and B, A's relative, alerts, check-in and subscription,
 // the three staff roles and a trusted peer, served once.
@@ -115,18 +99,14 @@ func newWorld(t testing.TB) *world {
 		base64.RawURLEncoding.EncodeToString(pub), base64.RawURLEncoding.EncodeToString(sealKey), time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	w.tokens[regA] = w.token(w.a)
-	w.tokens[regB] = w.token(w.b)
+	w.tokens[regA] = apptest.Token(w.t, w.a)
+	w.tokens[regB] = apptest.Token(w.t, w.b)
 	w.tokens[rel] = w.familyToken
-	w.tokens[adviser] = w.token(w.adviser)
-	w.tokens[consul] = w.token(w.consul)
-	w.tokens[it] = w.token(w.it)
-	w.srv = serve(t, app)
+	w.tokens[adviser] = apptest.Token(w.t, w.adviser)
+	w.tokens[consul] = apptest.Token(w.t, w.consul)
+	w.tokens[it] = apptest.Token(w.t, w.it)
+	w.srv = apptest.Serve(t, app)
 	return w
-}
-
-func serve(t testing.TB, app *tests.TestApp) *httptest.Server {
-	return apptest.Serve(t, app)
 }
 
 func (w *world) save(r *core.Record) *core.Record {
@@ -147,48 +127,22 @@ func (w *world) newRecord(collection string) *core.Record {
 
 func (w *world) registrant() *core.Record {
 	w.phones++
-	r := w.newRecord("registrants")
-	r.Set("phone", "+1310555"+string(rune('0'+w.phones/1000%10))+string(rune('0'+w.phones/100%10))+string(rune('0'+w.phones/10%10))+string(rune('0'+w.phones%10)))
-	r.Set("name", "Ana Prueba")
-	r.Set("language", "es")
-	r.Set("consent", true)
-	r.Set("zip", "90012")
-	r.Set("address", "SENTINEL-ACCESS-ADDRESS")
-	r.SetRaw("password", &core.PasswordFieldValue{Hash: hashes()["contraseña-larga-1"]})
-	w.save(r)
-	w.setPINs(r)
+	phone := "+1310555" + string(rune('0'+w.phones/1000%10)) + string(rune('0'+w.phones/100%10)) + string(rune('0'+w.phones/10%10)) + string(rune('0'+w.phones%10))
+	r := apptest.Registrant(w.t, w.app, phone, apptest.Fields{"zip": "90012", "address": "SENTINEL-ACCESS-ADDRESS"})
+	apptest.SetPINs(w.t, w.app, r)
 	return r
 }
 
 func (w *world) newContact(owner *core.Record) (*core.Record, string) {
-	r := w.newRecord("contacts")
-	r.Set("registrant", owner.Id)
-	r.Set("name", "Rosa")
-	r.Set("language", "es")
-	r.Set("phone", "+5215550000000")
-	token, hash := family.NewToken()
-	r.Set("family_token_hash", hash)
-	return w.save(r), token
+	return apptest.LinkedContact(w.t, w.app, owner, apptest.Fields{"phone": "+5215550000000"})
 }
 
 func (w *world) raise(owner *core.Record) *core.Record {
-	lat, lon := laLat, laLon
-	a, _, err := alerts.Raise(w.app, w.cfg, alerts.Input{
-		Kind: "detained", Source: alerts.SourceButton, Actor: "registrant:" + owner.Id,
-		Registrant: owner, Lat: &lat, Lon: &lon, Note: "SENTINEL-ACCESS-NOTE",
-	})
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return a
+	return apptest.Raise(w.t, w.app, w.cfg, owner, laLat, laLon, "SENTINEL-ACCESS-NOTE")
 }
 
 func (w *world) newCheckin(owner *core.Record) *core.Record {
-	r := w.newRecord("checkins")
-	r.Set("registrant", owner.Id)
-	r.Set("due_at", types.NowDateTime().Add(time.Hour))
-	r.Set("place", "SENTINEL-ACCESS-PLACE")
-	return w.save(r)
+	return apptest.Checkin(w.t, w.app, owner, time.Now().Add(time.Hour), "SENTINEL-ACCESS-PLACE")
 }
 
 func (w *world) newSub(owner *core.Record, endpoint string) *core.Record {
@@ -201,23 +155,9 @@ func (w *world) newSub(owner *core.Record, endpoint string) *core.Record {
 }
 
 func (w *world) staff(role string) *core.Record {
-	r := w.newRecord(core.CollectionNameSuperusers)
-	r.SetEmail(role + "-" + core.GenerateDefaultRandomId() + "@consulado.example")
-	r.SetRaw("password", &core.PasswordFieldValue{Hash: hashes()["contraseña-larga-1"]})
-	r.Set("role", role)
-	return w.save(r)
+	return apptest.Staff(w.t, w.app, role+"-"+core.GenerateDefaultRandomId()+"@consulado.example", role, false)
 }
 
-func (w *world) token(r *core.Record) string {
-	tok, err := r.NewAuthToken()
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return tok
-}
-
-// fresh makes another record of collection for a mutating request, so that each caller's
-// update or delete has its own target; for registrants, the owner is the new registrant.
 func (w *world) fresh(collection string) (target *core.Record, owner *core.Record) {
 	switch collection {
 	case "registrants":
@@ -330,16 +270,9 @@ func (w *world) sign(req *http.Request, body string, key ed25519.PrivateKey) {
 	}
 }
 
-// listener is a realtime client of /api/realtime.
-type listener struct {
-	mu     sync.Mutex
-	events []string
-}
-
-func (l *listener) saw(id string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, ev := range l.events {
+// saw reports whether l heard of the record id.
+func saw(l *apptest.Listener, id string) bool {
+	for _, ev := range l.Heard() {
 		if strings.Contains(ev, `"id":"`+id+`"`) {
 			return true
 		}
@@ -349,64 +282,12 @@ func (l *listener) saw(id string) bool {
 
 // listen connects to the realtime endpoint and subscribes to topics with the caller's
 // Authorization, as PocketBase's JS SDK does.
-func (w *world) listen(caller string, topics ...string) *listener {
+func (w *world) listen(caller string, topics ...string) *apptest.Listener {
 	w.t.Helper()
-	l, clientID := w.connect()
+	l, clientID := apptest.Connect(w.t, w.srv)
 	body, _ := json.Marshal(map[string]any{"clientId": clientID, "subscriptions": topics})
 	if status, out := w.request(caller, http.MethodPost, "/api/realtime", string(body)); status != 204 {
 		w.t.Fatalf("%s could not subscribe: %d %s", caller, status, out)
 	}
 	return l
-}
-
-// connect opens a realtime connection and returns its listener and client id.
-func (w *world) connect() (*listener, string) {
-	w.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	w.t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, w.srv.URL+"/api/realtime", nil)
-	res, err := w.srv.Client().Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	l := &listener{}
-	hello := make(chan string, 1)
-	go func() {
-		defer res.Body.Close()
-		sc := bufio.NewScanner(res.Body)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		var name string
-		for sc.Scan() {
-			line := sc.Text()
-			switch {
-			case strings.HasPrefix(line, "event:"):
-				name = strings.TrimPrefix(line, "event:")
-			case strings.HasPrefix(line, "data:"):
-				data := strings.TrimPrefix(line, "data:")
-				if name == "PB_CONNECT" {
-					hello <- data
-					continue
-				}
-				l.mu.Lock()
-				l.events = append(l.events, data)
-				l.mu.Unlock()
-			}
-		}
-	}()
-	var connect struct{ ClientID string }
-	select {
-	case data := <-hello:
-		json.Unmarshal([]byte(data), &connect)
-	case <-time.After(5 * time.Second):
-		w.t.Fatal("no PB_CONNECT")
-	}
-	return l, connect.ClientID
-}
-
-// setPINs gives r the world's cancel and duress PINs.
-func (w *world) setPINs(r *core.Record) {
-	w.t.Helper()
-	if err := pins.Store(w.app, r.Id, hashes()[cancelPIN], hashes()[duressPIN]); err != nil {
-		w.t.Fatal(err)
-	}
 }

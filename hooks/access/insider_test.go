@@ -9,12 +9,14 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 )
 
 // TestInsiderAccess is what an insider with the admin UI would try to rewrite: their own
 // role, the federation's trust and queue, and the roles through a batch (which PocketBase
 // runs without the router's middlewares). Nobody may, IT included.
 func TestInsiderAccess(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	settings := w.app.Settings()
 	settings.Batch.Enabled = true // IT may enable batches: they must not open anything
@@ -68,7 +70,7 @@ func TestInsiderAccess(t *testing.T) {
 			if to == role {
 				continue
 			}
-			status, body := w.requestAs(caller, w.token(me), http.MethodPatch, "/api/collections/"+core.CollectionNameSuperusers+"/records/"+me.Id, `{"role":"`+to+`"}`)
+			status, body := w.requestAs(caller, apptest.Token(w.t, me), http.MethodPatch, "/api/collections/"+core.CollectionNameSuperusers+"/records/"+me.Id, `{"role":"`+to+`"}`)
 			check(t, caller+" makes themself "+to, false, ok(status), status, body)
 		}
 		if got, _ := w.app.FindRecordById(core.CollectionNameSuperusers, me.Id); got.GetString("role") != role {

@@ -12,6 +12,7 @@ import (
 // realtime; relations, back-relations, @collection, @request, modifiers, functions, expand
 // and unknown parameters are refused with a 400 naming the parameter. Staff are not limited.
 func TestOnlyStaffQueryPastACollectionsOwnFields(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	contacts := "/api/collections/contacts/records"
 	cases := []struct {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"alertbutton/hooks/apptest"
 )
 
 // bcryptPrefix starts every PIN and password hash.
@@ -13,9 +15,10 @@ const bcryptPrefix = "$2a$"
 // TestNoAnswerHoldsAPINHash: PIN hashes live outside the collections, so no records API,
 // collections API (the admin UI's schema) or realtime answer holds one, to staff either.
 func TestNoAnswerHoldsAPINHash(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	staff := []string{adviser, consul, it}
-	listeners := map[string]*listener{}
+	listeners := map[string]*apptest.Listener{}
 	for _, caller := range append([]string{regA}, staff...) {
 		listeners[caller] = w.listen(caller, "registrants", "registrants/"+w.a.Id)
 	}
@@ -48,18 +51,16 @@ func TestNoAnswerHoldsAPINHash(t *testing.T) {
 	w.save(w.a)
 	deadline := time.Now().Add(5 * time.Second)
 	for caller, l := range listeners {
-		for !l.saw(w.a.Id) && time.Now().Before(deadline) {
+		for !saw(l, w.a.Id) && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)
 		}
-		if !l.saw(w.a.Id) {
+		if !saw(l, w.a.Id) {
 			t.Errorf("%s heard nothing of A: the test would prove nothing", caller)
 		}
-		l.mu.Lock()
-		for _, ev := range l.events {
+		for _, ev := range l.Heard() {
 			if strings.Contains(ev, bcryptPrefix) || strings.Contains(ev, "pin_hash") {
 				t.Errorf("%s hears a PIN hash in realtime: %.300s", caller, ev)
 			}
 		}
-		l.mu.Unlock()
 	}
 }

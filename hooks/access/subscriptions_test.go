@@ -11,6 +11,7 @@ import (
 // poster gets a row of their own (201) and the first owner's row, keys and notices stay
 // as they were. Deleting removes only the caller's own row.
 func TestPushEndpointKeepsItsOwner(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	endpoint := w.sub.GetString("endpoint")
 	body := `{"endpoint":"` + endpoint + `","keys":{"p256dh":"` + subKey + `","auth":"AAAAAAAAAAAAAAAAAAAAAA"}}`

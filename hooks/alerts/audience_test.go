@@ -49,26 +49,26 @@ func setUpAfterThePress(t *testing.T, w *world, srv *httptest.Server, alert *cor
 			t.Fatal(err)
 		}
 	}
-	status, body := call(t, srv, http.MethodPost, "/api/collections/contacts/records", w.tokA,
+	status, body := apptest.CallURL(t, http.MethodPost, srv.URL+"/api/collections/contacts/records", w.tokA,
 		`{"registrant":"`+w.a.Id+`","name":"Primo","language":"es","email":"primo@example.org"}`)
 	if status != 200 {
 		t.Fatal(status, body)
 	}
-	contact := decode(t, body)["id"].(string)
-	status, body = call(t, srv, http.MethodPost, "/api/alertbutton/contacts/"+contact+"/family-link", w.tokA, "")
+	contact := apptest.JSON(t, body)["id"].(string)
+	status, body = apptest.CallURL(t, http.MethodPost, srv.URL+"/api/alertbutton/contacts/"+contact+"/family-link", w.tokA, "")
 	if status != 200 {
 		t.Fatal(status, body)
 	}
-	token := decode(t, body)["token"].(string)
+	token := apptest.JSON(t, body)["token"].(string)
 	sub := `{"endpoint":"http://127.0.0.1/push/primo","keys":{"p256dh":"` + subKey + `","auth":"` + subAuth + `"}}`
-	if status, body = call(t, srv, http.MethodPost, "/api/alertbutton/family/"+token+"/subscriptions", "", sub); status >= 300 {
+	if status, body = apptest.CallURL(t, http.MethodPost, srv.URL+"/api/alertbutton/family/"+token+"/subscriptions", "", sub); status >= 300 {
 		t.Fatal(status, body)
 	}
 	own := `{"endpoint":"http://127.0.0.1/push/phone-again","keys":{"p256dh":"` + subKey + `","auth":"` + subAuth + `"}}`
-	if status, body = call(t, srv, http.MethodPost, "/api/alertbutton/push/subscriptions", w.tokA, own); status >= 300 {
+	if status, body = apptest.CallURL(t, http.MethodPost, srv.URL+"/api/alertbutton/push/subscriptions", w.tokA, own); status >= 300 {
 		t.Fatal(status, body)
 	}
-	if status, body = call(t, srv, http.MethodPatch, "/api/collections/contacts/records/"+w.relES.Id, w.tokA, `{"email":"otro@example.org"}`); status != 200 {
+	if status, body = apptest.CallURL(t, http.MethodPatch, srv.URL+"/api/collections/contacts/records/"+w.relES.Id, w.tokA, `{"email":"otro@example.org"}`); status != 200 {
 		t.Fatal(status, body)
 	}
 	moved, _, err := subscriptions.Save(w.app, push.Subscription{Endpoint: w.subA.GetString("endpoint"), P256dh: subKey, Auth: subAuth},
@@ -98,11 +98,11 @@ func setUpAfterThePress(t *testing.T, w *world, srv *httptest.Server, alert *cor
 func TestRelativesAddedAfterThePressHearNothingOfIt(t *testing.T) {
 	for _, pin := range []string{cancelPIN, duressPIN} {
 		w, alert := raised(t, laLat, laLon)
-		srv := server(t, w.app)
+		srv := apptest.Serve(t, w.app)
 		late := setUpAfterThePress(t, w, srv, alert)
 		uid := alert.GetString("uid")
 		before := len(outboxFor(t, w.app, uid))
-		if status, body := call(t, srv, http.MethodPost, cancelURL(alert), w.tokA, pinBody(pin)); status != 200 {
+		if status, body := apptest.CallURL(t, http.MethodPost, srv.URL+cancelURL(alert), w.tokA, pinBody(pin)); status != 200 {
 			t.Fatal(status, body)
 		}
 		patches := []string{`{"assigned_to":"` + w.adviser.Id + `","facility":"Centro X"}`}
@@ -110,7 +110,7 @@ func TestRelativesAddedAfterThePressHearNothingOfIt(t *testing.T) {
 			patches = append([]string{`{"status":"acknowledged"}`}, append(patches, `{"status":"resolved"}`)...)
 		}
 		for _, patch := range patches {
-			if status, body := call(t, srv, http.MethodPatch, recordsURL+"/"+alert.Id, w.tokAdviser, patch); status != 200 {
+			if status, body := apptest.CallURL(t, http.MethodPatch, srv.URL+recordsURL+"/"+alert.Id, w.tokAdviser, patch); status != 200 {
 				t.Fatal(status, body)
 			}
 		}

@@ -126,7 +126,7 @@ func TestCancelWithTheCancelPIN(t *testing.T) {
 // normalized is a response with what differs between any two alerts (ids, times) masked.
 func normalized(t testing.TB, body string) map[string]any {
 	t.Helper()
-	m := decode(t, body)
+	m := apptest.JSON(t, body)
 	for _, k := range []string{"id", "uid", "registrant", "created", "updated", "closed_at", "location"} {
 		if v, ok := m[k]; ok && v != "" {
 			m[k] = "<set>"
@@ -154,12 +154,12 @@ func closeWithPIN(t *testing.T, r pinRoute, pin string) phoneView {
 	v := phoneView{answer: answer(t, s)}
 
 	w, alert = raised(t, laLat, laLon)
-	srv := server(t, w.app)
-	if status, body := call(t, srv, http.MethodPost, r.url(alert), w.tokA, pinBody(pin)); status != 200 {
+	srv := apptest.Serve(t, w.app)
+	if status, body := apptest.CallURL(t, http.MethodPost, srv.URL+r.url(alert), w.tokA, pinBody(pin)); status != 200 {
 		t.Fatalf("%s with PIN %s: %d %s", r.name, pin, status, body)
 	}
-	_, v.record = call(t, srv, http.MethodGet, viewURL(alert), w.tokA, "")
-	_, v.list = call(t, srv, http.MethodGet, createURL, w.tokA, "")
+	_, v.record = apptest.CallURL(t, http.MethodGet, srv.URL+viewURL(alert), w.tokA, "")
+	_, v.list = apptest.CallURL(t, http.MethodGet, srv.URL+createURL, w.tokA, "")
 	return v
 }
 
@@ -185,7 +185,7 @@ func TestDuressAnswersExactlyLikeTheCancelPIN(t *testing.T) {
 // firstItem is a list's first item, normalized.
 func firstItem(t testing.TB, list string) map[string]any {
 	t.Helper()
-	items, _ := decode(t, list)["items"].([]any)
+	items, _ := apptest.JSON(t, list)["items"].([]any)
 	if len(items) == 0 {
 		t.Fatalf("empty list: %s", list)
 	}
@@ -240,7 +240,7 @@ func eventTypes(events []any) string {
 
 // withoutEvents is an alert's view as the PIN routes answer it: without its timeline.
 func withoutEvents(t testing.TB, view string) map[string]any {
-	m := decode(t, view)
+	m := apptest.JSON(t, view)
 	delete(m, "events")
 	return m
 }
@@ -312,21 +312,21 @@ func TestAfterDuressThePhoneSeesNothingMore(t *testing.T) {
 
 func afterDuress(t *testing.T, r pinRoute) {
 	w, alert := raised(t, laLat, laLon)
-	srv := server(t, w.app)
-	if status, body := call(t, srv, http.MethodPost, r.url(alert), w.tokA, pinBody(duressPIN)); status != 200 {
+	srv := apptest.Serve(t, w.app)
+	if status, body := apptest.CallURL(t, http.MethodPost, srv.URL+r.url(alert), w.tokA, pinBody(duressPIN)); status != 200 {
 		t.Fatal(r.name, status, body)
 	}
-	_, shown := call(t, srv, http.MethodGet, viewURL(alert), w.tokA, "")
+	_, shown := apptest.CallURL(t, http.MethodGet, srv.URL+viewURL(alert), w.tokA, "")
 	uid := alert.GetString("uid")
 	before := len(outboxFor(t, w.app, uid))
 
 	// The advisers work the case.
 	for _, patch := range []string{`{"status":"acknowledged"}`, `{"assigned_to":"` + w.adviser.Id + `","facility":"Centro de Detención X"}`} {
-		if status, body := call(t, srv, http.MethodPatch, "/api/collections/alerts/records/"+alert.Id, w.tokAdviser, patch); status != 200 {
+		if status, body := apptest.CallURL(t, http.MethodPatch, srv.URL+"/api/collections/alerts/records/"+alert.Id, w.tokAdviser, patch); status != 200 {
 			t.Fatal(status, body)
 		}
 	}
-	_, later := call(t, srv, http.MethodGet, viewURL(alert), w.tokA, "")
+	_, later := apptest.CallURL(t, http.MethodGet, srv.URL+viewURL(alert), w.tokA, "")
 	if later != shown || !strings.Contains(later, `"status":"`+r.status+`"`) {
 		t.Errorf("%s: the phone's view changed after the duress PIN:\nbefore %s\nafter  %s", r.name, shown, later)
 	}
@@ -341,14 +341,14 @@ func afterDuress(t *testing.T, r pinRoute) {
 		t.Errorf("%s: the relative (disclosure all) gets acknowledged, assigned and facility: %+v", r.name, got)
 	}
 	// Staff see it as it is.
-	_, staffView := call(t, srv, http.MethodGet, "/api/collections/alerts/records/"+alert.Id, w.tokAdviser, "")
+	_, staffView := apptest.CallURL(t, http.MethodGet, srv.URL+"/api/collections/alerts/records/"+alert.Id, w.tokAdviser, "")
 	if !strings.Contains(staffView, `"duress":true`) || !strings.Contains(staffView, `"status":"acknowledged"`) {
 		t.Errorf("%s: staff view: %s", r.name, staffView)
 	}
 	// Closing again, with the real PIN, on either route, answers as before and closes nothing.
 	for _, again := range pinRoutes {
-		status, body := call(t, srv, http.MethodPost, again.url(alert), w.tokA, pinBody(cancelPIN))
-		if status != 200 || !reflect.DeepEqual(decode(t, body), withoutEvents(t, shown)) {
+		status, body := apptest.CallURL(t, http.MethodPost, srv.URL+again.url(alert), w.tokA, pinBody(cancelPIN))
+		if status != 200 || !reflect.DeepEqual(apptest.JSON(t, body), withoutEvents(t, shown)) {
 			t.Errorf("%s after a duress %s: %d %s, want the same view", again.name, r.name, status, body)
 		}
 	}
@@ -398,12 +398,12 @@ func TestWrongPIN(t *testing.T) {
 // The cancel and safe routes share one limit of wrong PINs per alert.
 func TestWrongPINsLockTheAlert(t *testing.T) {
 	w, alert := raised(t, laLat, laLon)
-	srv := server(t, w.app)
+	srv := apptest.Serve(t, w.app)
 	uid := alert.GetString("uid")
 	before := len(outboxFor(t, w.app, uid))
 	for i := 1; i <= 5; i++ {
 		r := pinRoutes[i%2] // safe, cancel, safe, cancel, safe
-		status, body := call(t, srv, http.MethodPost, r.url(alert), w.tokA, pinBody(wrongPIN))
+		status, body := apptest.CallURL(t, http.MethodPost, srv.URL+r.url(alert), w.tokA, pinBody(wrongPIN))
 		want := 400
 		if i == 5 {
 			want = 429
@@ -417,7 +417,7 @@ func TestWrongPINsLockTheAlert(t *testing.T) {
 	}
 	for _, r := range pinRoutes {
 		for _, pin := range []string{cancelPIN, duressPIN} {
-			if status, body := call(t, srv, http.MethodPost, r.url(alert), w.tokA, pinBody(pin)); status != 429 {
+			if status, body := apptest.CallURL(t, http.MethodPost, srv.URL+r.url(alert), w.tokA, pinBody(pin)); status != 429 {
 				t.Errorf("%s with the right PIN after 5 failures: %d %s, want 429", r.name, status, body)
 			}
 		}
@@ -433,7 +433,7 @@ func TestWrongPINsLockTheAlert(t *testing.T) {
 	if len(channel(rows, "email")) != 0 || len(to(rows, w.subRelES.Id)) != 0 {
 		t.Errorf("relatives were told of the attempts: %+v", rows)
 	}
-	_, timeline := call(t, srv, http.MethodGet, "/api/collections/alert_events/records", w.tokA, "")
+	_, timeline := apptest.CallURL(t, http.MethodGet, srv.URL+"/api/collections/alert_events/records", w.tokA, "")
 	if strings.Contains(timeline, "pin_failed") {
 		t.Error("the phone sees the failed attempts")
 	}
@@ -493,11 +493,11 @@ func TestThePhoneSeesItsCloseWhateverComesAfter(t *testing.T) {
 	for _, r := range pinRoutes {
 		for _, pin := range []string{cancelPIN, duressPIN} {
 			w, alert := raised(t, laLat, laLon)
-			srv := server(t, w.app)
-			if status, body := call(t, srv, http.MethodPost, r.url(alert), w.tokA, pinBody(pin)); status != 200 {
+			srv := apptest.Serve(t, w.app)
+			if status, body := apptest.CallURL(t, http.MethodPost, srv.URL+r.url(alert), w.tokA, pinBody(pin)); status != 200 {
 				t.Fatal(status, body)
 			}
-			_, before := call(t, srv, http.MethodGet, viewURL(alert), w.tokA, "")
+			_, before := apptest.CallURL(t, http.MethodGet, srv.URL+viewURL(alert), w.tokA, "")
 			stored := apptest.Find(t, w.app, "alerts", alert.Id)
 			stored.Set("status", alerts.StatusAcknowledged) // as a peer's later status does
 			stored.Set("kind", "raid")
@@ -508,7 +508,7 @@ func TestThePhoneSeesItsCloseWhateverComesAfter(t *testing.T) {
 			if err := alerts.AddEvent(w.app, stored, alerts.EventStatus, "consulate:fresno", false, map[string]any{"to": "acknowledged"}); err != nil {
 				t.Fatal(err)
 			}
-			if _, after := call(t, srv, http.MethodGet, viewURL(alert), w.tokA, ""); after != before ||
+			if _, after := apptest.CallURL(t, http.MethodGet, srv.URL+viewURL(alert), w.tokA, ""); after != before ||
 				!strings.Contains(after, `"status":"`+r.status+`"`) {
 				t.Errorf("%s with PIN %s: the view changed:\nbefore %s\nafter  %s", r.name, pin, before, after)
 			}

@@ -32,6 +32,7 @@ func scenario(w *world, name, method, url, token, body string, status int) tests
 }
 
 func TestCreateRouteCallers(t *testing.T) {
+	t.Parallel()
 	body := fmt.Sprintf(`{"kind":"detained","lat":%v,"lon":%v,"accuracy":12,"note":%q}`, laLat, laLon, secretNote)
 	cases := []struct {
 		name    string
@@ -78,6 +79,7 @@ func raiseAs(t testing.TB, w *world, uid string) {
 }
 
 func TestCreateRouteRepeatedUID(t *testing.T) {
+	t.Parallel()
 	uid, _ := alerts.NewUID()
 	body := `{"uid":"` + uid + `","kind":"raid","zip":"90012"}`
 
@@ -109,8 +111,9 @@ func TestCreateRouteRepeatedUID(t *testing.T) {
 }
 
 func TestCreateRouteConcurrentRetries(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
-	srv := server(t, w.app)
+	srv := apptest.Serve(t, w.app)
 	uid, _ := alerts.NewUID()
 	body := fmt.Sprintf(`{"uid":%q,"kind":"detained","lat":%v,"lon":%v}`, uid, fresnoLat, fresnoLon)
 	before := counts(t, w.app)
@@ -122,7 +125,7 @@ func TestCreateRouteConcurrentRetries(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			status, _ := call(t, srv, http.MethodPost, createURL, w.tokA, body)
+			status, _ := apptest.CallURL(t, http.MethodPost, srv.URL+createURL, w.tokA, body)
 			statuses <- status
 		}()
 	}
@@ -157,12 +160,13 @@ func TestCreateRouteConcurrentRetries(t *testing.T) {
 // writes share transactions (groupcommit); each alert is still stored once, with its
 // timeline event and its own outbox rows, and every press is answered 201 or 200.
 func TestCreateRouteSurge(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
-	srv := server(t, w.app)
+	srv := apptest.Serve(t, w.app)
 	const people = 30
 	tokens := make([]string, people)
 	for i := range people {
-		r := newRegistrant(t, w.app, fmt.Sprintf("+1310555%04d", 2000+i), "Persona", "es", "all", "90012")
+		r := newRegistrant(t, w.app, fmt.Sprintf("+1310555%04d", 2000+i), "Persona", "es", "all")
 		apptest.Subscription(t, w.app, "registrant", r.Id, "")
 		tokens[i] = apptest.Token(t, r)
 	}
@@ -176,7 +180,7 @@ func TestCreateRouteSurge(t *testing.T) {
 		body := fmt.Sprintf(`{"uid":%q,"kind":"raid","lat":%v,"lon":%v}`, uids[i], laLat, laLon)
 		for range 2 {
 			wg.Go(func() {
-				status, _ := call(t, srv, http.MethodPost, createURL, tokens[i], body)
+				status, _ := apptest.CallURL(t, http.MethodPost, srv.URL+createURL, tokens[i], body)
 				got <- status
 			})
 		}
@@ -213,6 +217,7 @@ func TestCreateRouteSurge(t *testing.T) {
 }
 
 func TestCreateRouteRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, body, field string
 		status            int
@@ -254,6 +259,7 @@ func TestCreateRouteRefusesBadInput(t *testing.T) {
 }
 
 func TestCreateRouteSpeaksTheRegistrantsLanguage(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	es := scenario(w, "Spanish", http.MethodPost, createURL, w.tokA, `{"kind":"x"}`, 400)
 	es.ExpectedContent = []string{"Elija el tipo de alerta"}
@@ -267,6 +273,7 @@ func TestCreateRouteSpeaksTheRegistrantsLanguage(t *testing.T) {
 // A field the button does not take (a status, an owner, the duress flag) is refused by name,
 // not ignored, and nothing is stored.
 func TestCreateRouteRefusesUnknownFields(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	before := counts(t, w.app)
 	s := scenario(w, "unknown fields", http.MethodPost, createURL, w.tokA,
@@ -281,17 +288,18 @@ func TestCreateRouteRefusesUnknownFields(t *testing.T) {
 
 // A press is recorded by the alert itself; the request log keeps only the refused ones.
 func TestPressesStayOutOfTheRequestLog(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	w.app.Settings().Logs.MaxDays = 3 // as the settings migration has it; the test app turns logging off
-	srv := server(t, w.app)
+	srv := apptest.Serve(t, w.app)
 	ok := fmt.Sprintf(`{"kind":"detained","lat":%v,"lon":%v}`, laLat, laLon)
-	if status, body := call(t, srv, http.MethodPost, createURL, w.tokA, ok); status != http.StatusCreated {
+	if status, body := apptest.CallURL(t, http.MethodPost, srv.URL+createURL, w.tokA, ok); status != http.StatusCreated {
 		t.Fatalf("press: %d %s", status, body)
 	}
-	if status, body := call(t, srv, http.MethodPost, createURL, w.tokA, `{"kind":"detained","lat":999}`); status != http.StatusBadRequest {
+	if status, body := apptest.CallURL(t, http.MethodPost, srv.URL+createURL, w.tokA, `{"kind":"detained","lat":999}`); status != http.StatusBadRequest {
 		t.Fatalf("bad press: %d %s", status, body)
 	}
-	if status, _ := call(t, srv, http.MethodPost, createURL, "", ok); status != http.StatusUnauthorized {
+	if status, _ := apptest.CallURL(t, http.MethodPost, srv.URL+createURL, "", ok); status != http.StatusUnauthorized {
 		t.Fatalf("anonymous press: %d", status)
 	}
 	// The refused presses' rows, made after the accepted one's would have been.

@@ -11,6 +11,7 @@ import (
 func familyURL(token string) string { return "/api/alertbutton/family/" + token + "/alerts" }
 
 func TestFamilyReportCallers(t *testing.T) {
+	t.Parallel()
 	body := `{"place":"Afuera del trabajo, Calle 5","note":"` + secretNote + `"}`
 	cases := []struct {
 		name   string
@@ -48,6 +49,7 @@ func TestFamilyReportCallers(t *testing.T) {
 }
 
 func TestFamilyReportRaisesForTheRegistrant(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	uid, _ := alerts.NewUID()
 	s := scenario(w, "report", http.MethodPost, familyURL(w.tokES), "", `{"uid":"`+uid+`","kind":"raid","place":"Calle 5"}`, 201)
@@ -84,6 +86,7 @@ func TestFamilyReportRaisesForTheRegistrant(t *testing.T) {
 }
 
 func TestFamilyReportRepeatAndRefusals(t *testing.T) {
+	t.Parallel()
 	uid, _ := alerts.NewUID()
 	w := newWorld(t, "all")
 	if _, _, err := alerts.Raise(w.app, w.cfg, alerts.Input{UID: uid, Kind: "detained", Source: alerts.SourceFamily,

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/push"
 	"alertbutton/hooks/push/pushtest"
 )
@@ -14,17 +15,18 @@ import (
 // TestFullPathThroughARealPushService: the registrant presses, the relative's phone gets the
 // push through a real push service, an adviser acknowledges, the relative gets the milestone.
 func TestFullPathThroughARealPushService(t *testing.T) {
+	t.Parallel()
 	svc := pushtest.Start(t)
 	w := newWorld(t, "all")
 	w.cfg.PushHosts = push.HostList{svc.Host(), "127.0.0.1"}
-	srv := server(t, w.app) // serving starts the outbox dispatcher
+	srv := apptest.Serve(t, w.app) // serving starts the outbox dispatcher
 
 	body := svc.SubscribeJSON(t, w.cfg.Keys.VAPIDPublicKey())
 	sub, err := push.ParseSubscription(body, w.cfg.PushHosts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, out := call(t, srv, http.MethodPost, "/api/alertbutton/family/"+w.tokES+"/subscriptions", "", string(body)); status != 201 {
+	if status, out := apptest.CallURL(t, http.MethodPost, srv.URL+"/api/alertbutton/family/"+w.tokES+"/subscriptions", "", string(body)); status != 201 {
 		t.Fatalf("relative subscribes: %d %s", status, out)
 	}
 	received := func(n int) push.Payload {
@@ -41,7 +43,7 @@ func TestFullPathThroughARealPushService(t *testing.T) {
 
 	uid, _ := alerts.NewUID()
 	alertBody := fmt.Sprintf(`{"uid":%q,"kind":"detained","lat":34.0522,"lon":-118.2437}`, uid)
-	if status, out := call(t, srv, http.MethodPost, "/api/alertbutton/alerts", w.tokA, alertBody); status != 201 {
+	if status, out := apptest.CallURL(t, http.MethodPost, srv.URL+"/api/alertbutton/alerts", w.tokA, alertBody); status != 201 {
 		t.Fatalf("press: %d %s", status, out)
 	}
 	if p := received(2); p.Type != alerts.TypeCreated || p.Alert != uid || p.Lang != "es" {
@@ -52,7 +54,7 @@ func TestFullPathThroughARealPushService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, out := call(t, srv, http.MethodPatch, "/api/collections/alerts/records/"+alert.Id, w.tokAdviser, `{"status":"acknowledged"}`); status != 200 {
+	if status, out := apptest.CallURL(t, http.MethodPatch, srv.URL+"/api/collections/alerts/records/"+alert.Id, w.tokAdviser, `{"status":"acknowledged"}`); status != 200 {
 		t.Fatalf("acknowledge: %d %s", status, out)
 	}
 	if p := received(3); p.Type != alerts.TypeStatus || p.Alert != uid {

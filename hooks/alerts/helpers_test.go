@@ -2,28 +2,21 @@ package alerts_test
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
-	"golang.org/x/crypto/bcrypt"
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/family"
-	"alertbutton/hooks/pins"
 	"alertbutton/hooks/push"
 )
 
 const (
-	cancelPIN = "2468"
-	duressPIN = "1357"
+	cancelPIN = apptest.CancelPIN
+	duressPIN = apptest.DuressPIN
 	wrongPIN  = "0000"
 
 	// Points: downtown Los Angeles (Los Angeles County, served by los-angeles) and
@@ -62,13 +55,13 @@ func newWorld(t testing.TB, disclosure string) *world {
 	t.Helper()
 	app, cfg := apptest.New(t, "los-angeles")
 	w := &world{app: app, cfg: cfg}
-	w.a = newRegistrant(t, app, "+13105550101", "Ana María López", "es", disclosure, "90012")
-	w.b = newRegistrant(t, app, "+13105550102", "Beto Ruiz", "en", "all", "90012")
-	w.relES, w.tokES = newContact(t, app, w.a, "Rosa López", "es", "rosa@example.org")
-	w.relEN, w.tokEN = newContact(t, app, w.a, "John Smith", "en", "")
-	w.adviser = newStaff(t, app, "asesora@consulado.example", "adviser", true)
-	w.consul = newStaff(t, app, "consul@consulado.example", "consul", false)
-	w.it = newStaff(t, app, "it@consulado.example", "it", true)
+	w.a = newRegistrant(t, app, "+13105550101", "Ana María López", "es", disclosure)
+	w.b = newRegistrant(t, app, "+13105550102", "Beto Ruiz", "en", "all")
+	w.relES, w.tokES = apptest.LinkedContact(t, app, w.a, apptest.Fields{"name": "Rosa López", "email": "rosa@example.org"})
+	w.relEN, w.tokEN = apptest.LinkedContact(t, app, w.a, apptest.Fields{"name": "John Smith", "language": "en"})
+	w.adviser = apptest.Staff(t, app, "asesora@consulado.example", "adviser", true)
+	w.consul = apptest.Staff(t, app, "consul@consulado.example", "consul", false)
+	w.it = apptest.Staff(t, app, "it@consulado.example", "it", true)
 	w.subA = apptest.Subscription(t, app, "registrant", w.a.Id, "")
 	w.subB = apptest.Subscription(t, app, "registrant", w.b.Id, "")
 	w.subRelES = apptest.Subscription(t, app, "contact", w.relES.Id, "")
@@ -82,75 +75,15 @@ func newWorld(t testing.TB, disclosure string) *world {
 	return w
 }
 
-func newRegistrant(t testing.TB, app core.App, phone, name, lang, disclosure, zip string) *core.Record {
+// newRegistrant saves a registrant of los-angeles (ZIP 90012) with the test PINs.
+func newRegistrant(t testing.TB, app core.App, phone, name, lang, disclosure string) *core.Record {
 	t.Helper()
-	c, err := app.FindCollectionByNameOrId("registrants")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := core.NewRecord(c)
-	r.Set("phone", phone)
-	r.Set("name", name)
-	r.Set("language", lang)
-	r.Set("consent", true)
-	r.Set("zip", zip)
-	r.Set("home_consulate", "los-angeles")
-	r.Set("disclosure", disclosure)
-	h := fastHashes()
-	r.SetRaw("password", &core.PasswordFieldValue{Hash: h.password})
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	if err := pins.Store(app, r.Id, h.cancel, h.duress); err != nil {
-		t.Fatal(err)
-	}
+	r := apptest.Registrant(t, app, phone, apptest.Fields{
+		"name": name, "language": lang, "zip": "90012", "home_consulate": "los-angeles", "disclosure": disclosure,
+	})
+	apptest.SetPINs(t, app, r)
 	return r
 }
-
-func newContact(t testing.TB, app core.App, owner *core.Record, name, lang, email string) (*core.Record, string) {
-	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("contacts")
-	r := core.NewRecord(c)
-	r.Set("registrant", owner.Id)
-	r.Set("name", name)
-	r.Set("language", lang)
-	r.Set("email", email)
-	token, hash := family.NewToken()
-	r.Set("family_token_hash", hash)
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r, token
-}
-
-func newStaff(t testing.TB, app core.App, email, role string, onDuty bool) *core.Record {
-	t.Helper()
-	c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	s := core.NewRecord(c)
-	s.SetEmail(email)
-	s.SetRaw("password", &core.PasswordFieldValue{Hash: fastHashes().password})
-	s.Set("role", role)
-	s.Set("on_duty", onDuty)
-	if err := app.Save(s); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// fastHashes are bcrypt hashes at the lowest cost, made once: the default cost, nine times
-// per world, makes the race detector's run ten times slower. The cost is read from the hash,
-// so the code under test checks them as it checks any other.
-var fastHashes = sync.OnceValue(func() (h struct{ password, cancel, duress string }) {
-	hash := func(s string) string {
-		b, err := bcrypt.GenerateFromPassword([]byte(s), bcrypt.MinCost)
-		if err != nil {
-			panic(err)
-		}
-		return string(b)
-	}
-	h.password, h.cancel, h.duress = hash("contraseña-larga-1"), hash(cancelPIN), hash(duressPIN)
-	return h
-})
 
 // snapshot counts the rows a raise writes.
 type snapshot struct{ alerts, events, outbox int }
@@ -207,50 +140,12 @@ func channel(rows []row, ch string) []row {
 // events returns the types of an alert's timeline, oldest first, and which are staff-only.
 func events(t testing.TB, app core.App, alertID string) (types []string, staffOnly map[string]bool) {
 	t.Helper()
-	recs, err := app.FindRecordsByFilter("alert_events", "alert = {:id}", "created", 0, 0, dbx.Params{"id": alertID})
-	if err != nil {
-		t.Fatal(err)
-	}
 	staffOnly = map[string]bool{}
-	for _, r := range recs {
+	for _, r := range apptest.Events(t, app, alertID, "") {
 		types = append(types, r.GetString("type"))
 		staffOnly[r.GetString("type")] = r.GetBool("staff_only")
 	}
 	return types, staffOnly
-}
-
-// server serves the app over HTTP on 127.0.0.1, as alertbutton serve does.
-func server(t testing.TB, app *tests.TestApp) *httptest.Server {
-	return apptest.Serve(t, app)
-}
-
-// call makes one JSON request and returns the status and the body.
-func call(t testing.TB, srv *httptest.Server, method, path, token, body string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(raw)
-}
-
-func decode(t testing.TB, body string) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal([]byte(body), &m); err != nil {
-		t.Fatalf("not JSON: %v\n%s", err, body)
-	}
-	return m
 }
 
 func ptr(f float64) *float64 { return &f }

@@ -12,6 +12,7 @@ import (
 // The migration that hides the case fields and adds staff-only events goes down and up (from
 // the state it left, before the registrant lost records API access to alerts).
 func TestAlertsMigrationRoundTrip(t *testing.T) {
+	t.Parallel()
 	app := apptest.NewBare(t)
 	later := apptest.Migration(t, "1764001100_registrant_view.go")
 	if err := later.Down(app); err != nil {
@@ -38,6 +39,7 @@ func TestAlertsMigrationRoundTrip(t *testing.T) {
 // The migration that closes alerts, their timeline and a check-in's alert to the registrant
 // goes down and up.
 func TestRegistrantViewMigrationRoundTrip(t *testing.T) {
+	t.Parallel()
 	app := apptest.NewBare(t)
 	found := apptest.Migration(t, "1764001100_registrant_view.go")
 	check := func(up bool) {

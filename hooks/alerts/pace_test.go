@@ -13,6 +13,7 @@ import (
 // request began, though the cancel PIN closes the alert and the duress PIN writes other rows
 // (BenchmarkPINAnswerTime measures them).
 func TestEitherPINAnswersAtTheFloor(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	const floor = 700 * time.Millisecond
 	clock := apptest.FakePace(w.app, floor)

@@ -19,6 +19,7 @@ func button(w *world, lat, lon float64) alerts.Input {
 }
 
 func TestRaiseIsIdempotentByUID(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	in := button(w, laLat, laLon)
 	first, created, err := alerts.Raise(w.app, w.cfg, in)
@@ -46,6 +47,7 @@ func TestRaiseIsIdempotentByUID(t *testing.T) {
 }
 
 func TestRaiseFillsTheAlert(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	alert, _, err := alerts.Raise(w.app, w.cfg, button(w, laLat, laLon))
 	if err != nil {
@@ -94,6 +96,7 @@ func TestRaiseFillsTheAlert(t *testing.T) {
 }
 
 func TestRaiseRoutesThePlace(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name                 string
 		in                   func(w *world) alerts.Input
@@ -145,6 +148,7 @@ func TestRaiseRoutesThePlace(t *testing.T) {
 }
 
 func TestRaiseNotifiesEveryoneOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	alert, _, err := alerts.Raise(w.app, w.cfg, button(w, laLat, laLon))
 	if err != nil {
@@ -190,6 +194,7 @@ func TestRaiseNotifiesEveryoneOnce(t *testing.T) {
 }
 
 func TestRaiseFollowsDisclosure(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		disclosure string
 		relatives  int
@@ -218,6 +223,7 @@ func TestRaiseFollowsDisclosure(t *testing.T) {
 }
 
 func TestRaiseTellsThePhoneOnlyWhenItPressedTheButton(t *testing.T) {
+	t.Parallel()
 	for _, source := range []string{alerts.SourceCheckin, alerts.SourceStaff} {
 		w := newWorld(t, "all")
 		in := button(w, laLat, laLon)
@@ -237,6 +243,7 @@ func TestRaiseTellsThePhoneOnlyWhenItPressedTheButton(t *testing.T) {
 }
 
 func TestRaiseWalkIn(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	alert, created, err := alerts.Raise(w.app, w.cfg, alerts.Input{
 		Kind: "detained", Source: alerts.SourceWalkin, Actor: "staff:" + w.adviser.Id,
@@ -257,6 +264,7 @@ func TestRaiseWalkIn(t *testing.T) {
 }
 
 func TestStaffSubscriptions(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	ids := func(onDuty bool, roles ...string) []string {
 		subs, err := alerts.StaffSubscriptions(w.app, onDuty, roles...)

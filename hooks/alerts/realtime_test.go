@@ -11,8 +11,9 @@ import (
 )
 
 func TestStaffSeeNewAlertsInRealtime(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
-	srv := server(t, w.app)
+	srv := apptest.Serve(t, w.app)
 	staff := apptest.Listen(t, srv, w.tokAdviser, "alerts")
 
 	alert, _, err := alerts.Raise(w.app, w.cfg, button(w, laLat, laLon))
@@ -40,18 +41,18 @@ func TestThePhoneHearsOfNothingAfterDuress(t *testing.T) {
 
 func phoneHearsOfNothing(t *testing.T, r pinRoute, pin string) {
 	w, alert := raised(t, laLat, laLon)
-	srv := server(t, w.app)
+	srv := apptest.Serve(t, w.app)
 	phone := apptest.Listen(t, srv, w.tokA, "alerts/"+alert.Id, "alerts", "alert_events", "checkins")
 	staff := apptest.Listen(t, srv, w.tokAdviser, "alerts/"+alert.Id)
 
-	if status, body := call(t, srv, http.MethodPost, r.url(alert), w.tokA, pinBody(pin)); status != 200 {
+	if status, body := apptest.CallURL(t, http.MethodPost, srv.URL+r.url(alert), w.tokA, pinBody(pin)); status != 200 {
 		t.Fatal(r.name, status, body)
 	}
 	if ev := next(staff, 5*time.Second); !strings.Contains(ev.Data, `"duress":`+map[string]string{cancelPIN: "false", duressPIN: "true"}[pin]) {
 		t.Fatalf("%s: staff got %+v", r.name, ev)
 	}
 	if pin == duressPIN {
-		if status, body := call(t, srv, http.MethodPatch, recordsURL+"/"+alert.Id, w.tokAdviser, `{"status":"acknowledged"}`); status != 200 {
+		if status, body := apptest.CallURL(t, http.MethodPatch, srv.URL+recordsURL+"/"+alert.Id, w.tokAdviser, `{"status":"acknowledged"}`); status != 200 {
 			t.Fatal(status, body)
 		}
 		if ev := next(staff, 5*time.Second); !strings.Contains(ev.Data, `"status":"acknowledged"`) {

@@ -14,6 +14,7 @@ import (
 const recordsURL = "/api/collections/alerts/records"
 
 func TestStaffCreatesAnAlertForARegistrant(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "status")
 	before := counts(t, w.app)
 	s := scenario(w, "phone call", http.MethodPost, recordsURL, w.tokAdviser,
@@ -51,6 +52,7 @@ func TestStaffCreatesAnAlertForARegistrant(t *testing.T) {
 }
 
 func TestStaffRecordsAWalkIn(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, "all")
 	s := scenario(w, "walk-in", http.MethodPost, recordsURL, w.tokAdviser,
 		`{"kind":"at_risk","source":"walkin","subject_name":"Juan Pérez","location":"Frente al 7-Eleven de Alameda"}`, 200)
@@ -73,6 +75,7 @@ func TestStaffRecordsAWalkIn(t *testing.T) {
 }
 
 func TestStaffCreateRefusals(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, token, body, field string
 		status                   int
@@ -170,6 +173,7 @@ func setStatus(t testing.TB, w *world, alert *core.Record, status string) {
 }
 
 func TestMilestones(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, body, event     string
 		registrant            string // the body the registrant's phone gets, "" for none

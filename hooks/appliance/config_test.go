@@ -66,6 +66,7 @@ func TestFlagsAreChecked(t *testing.T) {
 }
 
 func TestWriteConnectionIsSynchronousFull(t *testing.T) {
+	t.Parallel()
 	app := apptest.NewBare(t)
 	var mode int
 	if err := app.NonconcurrentDB().NewQuery("PRAGMA synchronous").Row(&mode); err != nil {

@@ -11,6 +11,7 @@ import (
 // Serve refuses a non-loopback address without --public-url before it binds anything: the
 // last step of serve, where PocketBase binds, never runs (here it would build the handler).
 func TestServeRefusesPublicAddressWithoutPublicURL(t *testing.T) {
+	t.Parallel()
 	for _, addr := range []string{"0.0.0.0:8090", ":8090", "192.0.2.10:443", "[::]:8090", "alerta.example:443"} {
 		app, cfg := apptest.New(t, "fresno")
 		handler, err := apptest.ServeAs(app, &http.Server{Addr: addr})
@@ -28,6 +29,7 @@ func TestServeRefusesPublicAddressWithoutPublicURL(t *testing.T) {
 
 // On loopback the links name the loopback address; with --public-url, that URL, on any address.
 func TestServeLinksStartWithThePublicURL(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		args       []string
 		addr, want string

@@ -7,13 +7,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
 // Listener is a realtime client of /api/realtime, as PocketBase's JS SDK is.
 type Listener struct {
-	events chan Event
+	mu     sync.Mutex
+	events []Event
+	next   int           // how many Next returned
+	closed bool          // the server closed the connection
+	signal chan struct{} // closed, and replaced, at each event and at the end
 }
 
 // Event is one server-sent event.
@@ -23,23 +28,9 @@ type Event struct{ Name, Data string }
 // Authorization (none when empty). The connection closes when the test ends.
 func Listen(t testing.TB, srv *httptest.Server, token string, topics ...string) *Listener {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/realtime", nil)
-	res, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := &Listener{events: make(chan Event, 64)}
-	go l.read(res)
-	connect, ok := l.Next(5 * time.Second)
-	if !ok || connect.Name != "PB_CONNECT" {
-		t.Fatalf("first event %+v", connect)
-	}
-	var hello struct{ ClientID string }
-	json.Unmarshal([]byte(connect.Data), &hello)
-	body, _ := json.Marshal(map[string]any{"clientId": hello.ClientID, "subscriptions": topics})
-	req, _ = http.NewRequest(http.MethodPost, srv.URL+"/api/realtime", strings.NewReader(string(body)))
+	l, clientID := Connect(t, srv)
+	body, _ := json.Marshal(map[string]any{"clientId": clientID, "subscriptions": topics})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/realtime", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", token)
@@ -55,9 +46,31 @@ func Listen(t testing.TB, srv *httptest.Server, token string, topics ...string) 
 	return l
 }
 
+// Connect opens a realtime connection to srv, subscribed to nothing yet, and returns its
+// listener and the client id to subscribe with. The connection closes when the test ends.
+func Connect(t testing.TB, srv *httptest.Server) (*Listener, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/realtime", nil)
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Listener{signal: make(chan struct{})}
+	go l.read(res)
+	connect, ok := l.Next(5 * time.Second)
+	if !ok || connect.Name != "PB_CONNECT" {
+		t.Fatalf("first event %+v", connect)
+	}
+	var hello struct{ ClientID string }
+	json.Unmarshal([]byte(connect.Data), &hello)
+	return l, hello.ClientID
+}
+
 func (l *Listener) read(res *http.Response) {
 	defer res.Body.Close()
-	defer close(l.events)
+	defer l.close()
 	sc := bufio.NewScanner(res.Body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	var ev Event
@@ -70,20 +83,63 @@ func (l *Listener) read(res *http.Response) {
 			ev.Data = strings.TrimPrefix(line, "data:")
 		case line == "":
 			if ev.Name != "" {
-				l.events <- ev
+				l.add(ev)
 			}
 			ev = Event{}
 		}
 	}
 }
 
+func (l *Listener) add(ev Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.events = append(l.events, ev)
+	close(l.signal)
+	l.signal = make(chan struct{})
+}
+
+func (l *Listener) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = true
+	close(l.signal)
+}
+
 // Next waits up to timeout for the next event; ok is false on timeout or once the server
 // closed the connection.
 func (l *Listener) Next(timeout time.Duration) (ev Event, ok bool) {
-	select {
-	case ev, ok = <-l.events:
-		return ev, ok
-	case <-time.After(timeout):
-		return Event{}, false
+	deadline := time.After(timeout)
+	for {
+		l.mu.Lock()
+		if l.next < len(l.events) {
+			ev = l.events[l.next]
+			l.next++
+			l.mu.Unlock()
+			return ev, true
+		}
+		closed, wait := l.closed, l.signal
+		l.mu.Unlock()
+		if closed {
+			return Event{}, false
+		}
+		select {
+		case <-wait:
+		case <-deadline:
+			return Event{}, false
+		}
 	}
+}
+
+// Heard is the data of every event heard so far but PB_CONNECT, whether Next returned it or
+// not.
+func (l *Listener) Heard() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var data []string
+	for _, ev := range l.events {
+		if ev.Name != "PB_CONNECT" {
+			data = append(data, ev.Data)
+		}
+	}
+	return data
 }

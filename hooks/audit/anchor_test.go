@@ -16,6 +16,7 @@ import (
 // they rewrite the log's tail consistently, so that the chain verifies, but a head signed
 // earlier no longer matches; cutting the log is found the same way.
 func TestAnchorFindsALogRewrittenWithTheKey(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	cfg := apptest.ConfigOf(w.app)
 	for _, id := range []string{"a", "b", "c"} {

@@ -23,6 +23,7 @@ import (
 const keyedStart = 1
 
 func TestChainVerifiesAndDetectsTampering(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	for i := 0; i < 5; i++ {
 		if err := audit.Append(app, audit.Entry{Actor: "staff:abc", Action: "view", Collection: "alerts", RecordID: "r" + string(rune('a'+i))}); err != nil {
@@ -76,6 +77,7 @@ func insertUnkeyedAt(t testing.TB, app core.App, seq int64, prev string, e audit
 // TestRowWrittenOutsideTheApplianceBreaksVerification: a row chained correctly but without
 // the appliance's key is found, and verify names it.
 func TestRowWrittenOutsideTheApplianceBreaksVerification(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	audit.Append(w.app, audit.Entry{Actor: "system", Action: "test"})
 	forged := insertUnkeyed(t, w.app, audit.Entry{Actor: "staff:nobody", Action: "view", Collection: "registrants", RecordID: w.registrant.Id})
@@ -98,6 +100,7 @@ func TestRowWrittenOutsideTheApplianceBreaksVerification(t *testing.T) {
 // TestLegacyRowsArePinnedByTheKeyedStart plays a log written before the chain was keyed:
 // it verifies, and rewriting it afterwards (consistently, with plain SHA-256) is found.
 func TestLegacyRowsArePinnedByTheKeyedStart(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	app.DB().NewQuery("DELETE FROM audit_log").Execute()
 	for _, id := range []string{"a", "b", "c"} {
@@ -123,6 +126,7 @@ func TestLegacyRowsArePinnedByTheKeyedStart(t *testing.T) {
 }
 
 func TestWipedLogFailsVerification(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	app.DB().NewQuery("DELETE FROM audit_log").Execute()
 	var b *audit.Break
@@ -132,12 +136,14 @@ func TestWipedLogFailsVerification(t *testing.T) {
 }
 
 func TestOnlyTheMigrationStartsTheKeyedChain(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	if err := audit.Append(app, audit.Entry{Actor: "staff:x", Action: audit.ActionKeyed}); err == nil {
 		t.Fatal("a caller wrote the row that starts the keyed chain")
 	}
 }
 func TestNobodyEditsOrDeletesTheLog(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	audit.Append(app, audit.Entry{Actor: "system", Action: "test"})
 	row, err := app.FindFirstRecordByFilter("audit_log", "seq = 1")
@@ -154,19 +160,17 @@ func TestNobodyEditsOrDeletesTheLog(t *testing.T) {
 }
 
 func TestITCannotDropTheLog(t *testing.T) {
+	t.Parallel()
 	apptest.Run(t, "los-angeles", tests.ApiScenario{
 		Method: http.MethodDelete, URL: "/api/collections/audit_log", ExpectedStatus: 403, ExpectedContent: []string{"The schema belongs to the appliance's migrations"},
 	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
-		c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-		it := core.NewRecord(c)
-		it.SetEmail("it@consulado.example")
-		it.SetPassword("contraseña-larga-1")
-		app.Save(it)
+		it := apptest.Staff(t, app, "it@consulado.example", "", false)
 		s.Headers = map[string]string{"Authorization": apptest.Token(t, it)}
 	})
 }
 
 func TestStaffReadsAreAudited(t *testing.T) {
+	t.Parallel()
 	var staffID, registrantID string
 	apptest.Run(t, "los-angeles", tests.ApiScenario{
 		Method: http.MethodGet, ExpectedStatus: 200, ExpectedContent: []string{`"phone":"+13105550150"`},
@@ -183,20 +187,8 @@ func TestStaffReadsAreAudited(t *testing.T) {
 			}
 		},
 	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
-		rc, _ := app.FindCollectionByNameOrId("registrants")
-		r := core.NewRecord(rc)
-		r.Set("phone", "+13105550150")
-		r.Set("name", "Ana")
-		r.Set("language", "es")
-		r.Set("consent", true)
-		r.SetPassword("contraseña-1")
-		app.Save(r)
-		sc, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-		staff := core.NewRecord(sc)
-		staff.SetEmail("adviser@consulado.example")
-		staff.SetPassword("contraseña-larga-1")
-		staff.Set("role", "adviser")
-		app.Save(staff)
+		r := apptest.Registrant(t, app, "+13105550150", apptest.Fields{"name": "Ana"})
+		staff := apptest.Staff(t, app, "adviser@consulado.example", "adviser", false)
 		staffID, registrantID = staff.Id, r.Id
 		s.URL = "/api/collections/registrants/records/" + r.Id
 		s.Headers = map[string]string{"Authorization": apptest.Token(t, staff)}

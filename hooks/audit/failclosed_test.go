@@ -11,6 +11,7 @@ import (
 // TestStaffAreAnsweredOnlyOnceAudited breaks audit_log and checks that staff reads and
 // writes of a person answer an error that holds nothing of the person, and change nothing.
 func TestStaffAreAnsweredOnlyOnceAudited(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.breakAudit()
 	id := w.registrant.Id
@@ -38,6 +39,7 @@ func TestStaffAreAnsweredOnlyOnceAudited(t *testing.T) {
 // TestStaffWriteAndItsAuditRowCommitTogether checks the audit row of a staff write is in
 // the write's transaction: both are there, or (above) neither.
 func TestStaffWriteAndItsAuditRowCommitTogether(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	status, body := w.call(http.MethodPatch, "/api/collections/registrants/records/"+w.registrant.Id, `{"name":"Ana Cambiada"}`)
 	if status != 200 || !strings.Contains(body, "Ana Cambiada") {
@@ -50,8 +52,9 @@ func TestStaffWriteAndItsAuditRowCommitTogether(t *testing.T) {
 
 // TestExpandedRecordsAreAudited: a record shown inside another (expand) is read too.
 func TestExpandedRecordsAreAudited(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
-	contact := w.newContact(w.registrant)
+	contact := apptest.Contact(t, w.app, w.registrant, nil)
 	status, body := w.call(http.MethodGet, "/api/collections/contacts/records?expand=registrant", "")
 	if status != 200 || !strings.Contains(body, "+13105550150") {
 		t.Fatalf("list: %d %s", status, body)

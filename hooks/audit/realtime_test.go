@@ -11,8 +11,9 @@ import (
 // TestEveryRealtimeRecordToStaffIsAudited: each personal record a staff client is sent,
 // expanded ones included, has its audit row before the message arrives.
 func TestEveryRealtimeRecordToStaffIsAudited(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
-	contact := w.newContact(w.registrant)
+	contact := apptest.Contact(t, w.app, w.registrant, nil)
 	people := apptest.Listen(t, w.srv, w.token, "registrants")
 	relatives := apptest.Listen(t, w.srv, w.token, `contacts?options={"query":{"expand":"registrant"}}`)
 
@@ -47,6 +48,7 @@ func TestEveryRealtimeRecordToStaffIsAudited(t *testing.T) {
 // TestRealtimeRecordIsNotSentUnaudited: with audit_log broken, the record is not sent and
 // the connection closes (the client then reconnects and reads afresh).
 func TestRealtimeRecordIsNotSentUnaudited(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	people := apptest.Listen(t, w.srv, w.token, "registrants")
 	w.breakAudit()
@@ -62,6 +64,7 @@ func TestRealtimeRecordIsNotSentUnaudited(t *testing.T) {
 // TestRealtimeRecordWithoutItsIDIsNotSent: a fields option that leaves the id out would
 // make the record impossible to audit, so it is not sent.
 func TestRealtimeRecordWithoutItsIDIsNotSent(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	people := apptest.Listen(t, w.srv, w.token, `registrants?options={"query":{"fields":"name,phone"}}`)
 	w.registrant.Set("name", "Ana Cambiada")

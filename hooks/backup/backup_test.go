@@ -32,18 +32,7 @@ func newIdentity(t testing.TB) *age.X25519Identity {
 
 func register(t testing.TB, app core.App, phone string) *core.Record {
 	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("registrants")
-	r := core.NewRecord(c)
-	r.Set("phone", phone)
-	r.Set("name", "Ana Respaldo")
-	r.Set("language", "es")
-	r.Set("consent", true)
-	r.Set("address", sentinel)
-	r.SetPassword("contraseña-larga-1")
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return apptest.Registrant(t, app, phone, apptest.Fields{"name": "Ana Respaldo", "address": sentinel})
 }
 
 func storeFiles(t testing.TB, app core.App) []string {
@@ -62,6 +51,7 @@ func storeFiles(t testing.TB, app core.App) []string {
 }
 
 func TestPocketBaseBackupsAreEncryptedToIT(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	it := newIdentity(t)
 	cfg.BackupRecipients = []age.Recipient{it.Recipient()}
@@ -117,6 +107,7 @@ func TestPocketBaseBackupsAreEncryptedToIT(t *testing.T) {
 }
 
 func TestBackupWithoutRecipientsIsRefused(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	err := app.CreateBackup(context.Background(), "")
 	if err == nil || !strings.Contains(err.Error(), "--backup-recipients") {
@@ -128,6 +119,7 @@ func TestBackupWithoutRecipientsIsRefused(t *testing.T) {
 }
 
 func TestPlaintextBackupLeftInTheStoreIsEncrypted(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	it := newIdentity(t)
 	dir := filepath.Join(app.DataDir(), core.LocalBackupsDirName)
@@ -157,18 +149,13 @@ func TestPlaintextBackupLeftInTheStoreIsEncrypted(t *testing.T) {
 }
 
 func TestUploadAndInPlaceRestoreAreRefused(t *testing.T) {
+	t.Parallel()
 	for _, url := range []string{"/api/backups/upload", "/api/backups/nightly.zip.age/restore"} {
 		apptest.Run(t, "los-angeles", tests.ApiScenario{
 			Name: "POST " + url, Method: http.MethodPost, URL: url,
 			ExpectedStatus: 400, ExpectedContent: []string{"alertbutton backup restore --from FILE"},
 		}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
-			c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-			su := core.NewRecord(c)
-			su.SetEmail("it@consulado.example")
-			su.SetPassword("contraseña-larga-1")
-			if err := app.Save(su); err != nil {
-				t.Fatal(err)
-			}
+			su := apptest.Staff(t, app, "it@consulado.example", "", false)
 			s.Headers = map[string]string{"Authorization": apptest.Token(t, su)}
 		})
 	}

@@ -20,6 +20,7 @@ import (
 // appliance, and its own snapshot holds that row; a head file left in the data directory
 // (by a restore) does not replace it.
 func TestBackupHoldsTheSignedAuditHead(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	it := newIdentity(t)
 	cfg.BackupRecipients = []age.Recipient{it.Recipient()}

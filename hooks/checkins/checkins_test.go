@@ -18,8 +18,9 @@ import (
 )
 
 func TestArmThroughRecordsAPI(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
-	h := handler(t, w.app)
+	h := apptest.Handler(t, w.app)
 	path := "/api/collections/checkins/records"
 	body := func(owner string, due time.Time, extra string) string {
 		return `{"registrant":"` + owner + `","due_at":"` + dateJSON(due) + `"` + extra + `}`
@@ -60,10 +61,11 @@ func TestArmThroughRecordsAPI(t *testing.T) {
 }
 
 func TestDoneDisarms(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
-	h := handler(t, w.app)
+	h := apptest.Handler(t, w.app)
 	due := time.Now().Add(time.Hour)
-	c := newCheckin(t, w.app, w.a, due, secretPlace)
+	c := apptest.Checkin(t, w.app, w.a, due, secretPlace)
 	path := "/api/alertbutton/checkins/" + c.Id + "/done"
 
 	if status, _ := call(t, h, http.MethodPost, path, "", ""); status != http.StatusUnauthorized {
@@ -94,10 +96,11 @@ func TestDoneDisarms(t *testing.T) {
 }
 
 func TestDoneAfterFiringKeepsTheAlert(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
-	h := handler(t, w.app)
+	h := apptest.Handler(t, w.app)
 	due := time.Now().Add(time.Hour)
-	c := newCheckin(t, w.app, w.a, due, secretPlace)
+	c := apptest.Checkin(t, w.app, w.a, due, secretPlace)
 	if n, err := checkins.FireDue(w.app, w.cfg, due.Add(time.Second)); n != 1 || err != nil {
 		t.Fatalf("FireDue: %d %v", n, err)
 	}
@@ -124,9 +127,10 @@ func TestDoneAfterFiringKeepsTheAlert(t *testing.T) {
 }
 
 func TestMoveArmedTimer(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
-	h := handler(t, w.app)
-	c := newCheckin(t, w.app, w.a, time.Now().Add(time.Hour), "")
+	h := apptest.Handler(t, w.app)
+	c := apptest.Checkin(t, w.app, w.a, time.Now().Add(time.Hour), "")
 	path := "/api/collections/checkins/records/" + c.Id
 	later := time.Now().Add(3 * time.Hour).Truncate(time.Millisecond)
 
@@ -143,10 +147,11 @@ func TestMoveArmedTimer(t *testing.T) {
 }
 
 func TestFireDue(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	due := time.Now().Add(time.Hour)
-	c := newCheckin(t, w.app, w.a, due, secretPlace)
-	other := newCheckin(t, w.app, w.b, due.Add(time.Hour), "")
+	c := apptest.Checkin(t, w.app, w.a, due, secretPlace)
+	other := apptest.Checkin(t, w.app, w.b, due.Add(time.Hour), "")
 
 	if n, err := checkins.FireDue(w.app, w.cfg, due.Add(-time.Second)); n != 0 || err != nil {
 		t.Fatalf("before due: %d %v", n, err)
@@ -188,6 +193,7 @@ func TestFireDue(t *testing.T) {
 }
 
 func TestFireDueConcurrentlyFiresEachOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	due := time.Now().Add(time.Hour)
 	for i := 0; i < 6; i++ {
@@ -195,7 +201,7 @@ func TestFireDueConcurrentlyFiresEachOnce(t *testing.T) {
 		if i%2 == 1 {
 			owner = w.b
 		}
-		newCheckin(t, w.app, owner, due.Add(time.Duration(i)*time.Second), "")
+		apptest.Checkin(t, w.app, owner, due.Add(time.Duration(i)*time.Second), "")
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -230,9 +236,10 @@ func TestFireDueConcurrentlyFiresEachOnce(t *testing.T) {
 // An alert raised by an earlier attempt (a crash after a partial retry, a second appliance
 // process) is the one the check-in links to: no second alert, no second announcement.
 func TestFireReusesTheSameAlert(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	due := time.Now().Add(time.Hour)
-	c := newCheckin(t, w.app, w.a, due, "")
+	c := apptest.Checkin(t, w.app, w.a, due, "")
 	first, created, err := alerts.Raise(w.app, w.cfg, alerts.Input{
 		UID: checkins.AlertUID(c), Kind: "checkin_missed", Source: alerts.SourceCheckin, Registrant: w.a,
 	})
@@ -252,9 +259,10 @@ func TestFireReusesTheSameAlert(t *testing.T) {
 }
 
 func TestAlertUID(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
-	c1 := newCheckin(t, w.app, w.a, time.Now().Add(time.Hour), "")
-	c2 := newCheckin(t, w.app, w.a, time.Now().Add(time.Hour), "")
+	c1 := apptest.Checkin(t, w.app, w.a, time.Now().Add(time.Hour), "")
+	c2 := apptest.Checkin(t, w.app, w.a, time.Now().Add(time.Hour), "")
 	re := regexp.MustCompile(migrations.AlertUIDPattern)
 	u1 := checkins.AlertUID(c1)
 	if !re.MatchString(u1) || !strings.HasPrefix(u1[14:], "7") {

@@ -14,8 +14,9 @@ import (
 )
 
 func TestAtMostThreeArmedPerPerson(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
-	h := handler(t, w.app)
+	h := apptest.Handler(t, w.app)
 	path := "/api/collections/checkins/records"
 	arm := func(token, owner string) (int, map[string]any) {
 		return call(t, h, http.MethodPost, path, token, `{"registrant":"`+owner+`","due_at":"`+dateJSON(time.Now().Add(time.Hour))+`"}`)
@@ -67,15 +68,16 @@ func TestAtMostThreeArmedPerPerson(t *testing.T) {
 // A timer that runs out counts against the person's 3 new alerts a minute, as a press of the
 // button does; one held back stays armed and fires once the minute has room.
 func TestFiringCountsAgainstNewAlerts(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
-	h := handler(t, w.app)
+	h := apptest.Handler(t, w.app)
 	now := time.Now()
 	guard := limits.Of(w.app)
 	guard.SetClock(func() time.Time { return now })
 
 	due := time.Now().Add(time.Hour)
 	for range checkins.MaxArmed {
-		newCheckin(t, w.app, w.a, due, "")
+		apptest.Checkin(t, w.app, w.a, due, "")
 	}
 	if n, err := checkins.FireDue(w.app, w.cfg, due); n != 3 || err != nil {
 		t.Fatalf("three timers: fired %d %v", n, err)
@@ -95,8 +97,8 @@ func TestFiringCountsAgainstNewAlerts(t *testing.T) {
 			t.Fatalf("press %d: %d", i+1, status)
 		}
 	}
-	late := newCheckin(t, w.app, w.a, due, "")
-	other := newCheckin(t, w.app, w.b, due, "")
+	late := apptest.Checkin(t, w.app, w.a, due, "")
+	other := apptest.Checkin(t, w.app, w.b, due, "")
 	if n, err := checkins.FireDue(w.app, w.cfg, due); n != 1 || err != nil {
 		t.Fatalf("after three presses: fired %d %v, want only the other person's", n, err)
 	}

@@ -14,11 +14,6 @@ import (
 	"alertbutton/hooks/directory"
 )
 
-func factory(t testing.TB) *tests.TestApp {
-	app, _ := apptest.New(t, "los-angeles")
-	return app
-}
-
 func TestRouteDocumentedFacts(t *testing.T) {
 	cases := []struct{ name, query, consulate, geoid string }{
 		{"Lubbock, TX", "lat=33.5779&lon=-101.8552", "albuquerque", "48303"},
@@ -44,7 +39,7 @@ func TestRouteDocumentedFacts(t *testing.T) {
 				`"basis":`,
 				`"confidence":`,
 			},
-			TestAppFactory: factory,
+			TestAppFactory: apptest.Factory,
 		}
 		s.Test(t)
 	}
@@ -57,7 +52,7 @@ func TestRouteSaysWhenItGuessed(t *testing.T) {
 		{"ZIP code", "zip=90012", `"basis":"zip"`},
 	} {
 		s := tests.ApiScenario{Name: c.name, Method: http.MethodGet, URL: "/api/alertbutton/route?" + c.query,
-			ExpectedStatus: 200, ExpectedContent: []string{c.basis}, TestAppFactory: factory}
+			ExpectedStatus: 200, ExpectedContent: []string{c.basis}, TestAppFactory: apptest.Factory}
 		s.Test(t)
 	}
 }
@@ -85,7 +80,7 @@ func TestRouteRefusesWhatItCannotPlace(t *testing.T) {
 			ExpectedStatus:     400,
 			ExpectedContent:    []string{`"` + c.field + `":{"code":"` + c.code + `"`},
 			NotExpectedContent: []string{`"consulate"`},
-			TestAppFactory:     factory,
+			TestAppFactory:     apptest.Factory,
 		}
 		s.Test(t)
 	}
@@ -93,8 +88,8 @@ func TestRouteRefusesWhatItCannotPlace(t *testing.T) {
 
 func TestRouteSpeaksTheRequestLanguage(t *testing.T) {
 	for _, s := range []tests.ApiScenario{
-		{Name: "Spanish by default", Method: http.MethodGet, URL: "/api/alertbutton/route?zip=abc", ExpectedStatus: 400, ExpectedContent: []string{"El código postal debe tener 5 dígitos"}, TestAppFactory: factory},
-		{Name: "English on request", Method: http.MethodGet, URL: "/api/alertbutton/route?zip=abc", Headers: map[string]string{"Accept-Language": "en-US,en"}, ExpectedStatus: 400, ExpectedContent: []string{"The ZIP code must have 5 digits"}, TestAppFactory: factory},
+		{Name: "Spanish by default", Method: http.MethodGet, URL: "/api/alertbutton/route?zip=abc", ExpectedStatus: 400, ExpectedContent: []string{"El código postal debe tener 5 dígitos"}, TestAppFactory: apptest.Factory},
+		{Name: "English on request", Method: http.MethodGet, URL: "/api/alertbutton/route?zip=abc", Headers: map[string]string{"Accept-Language": "en-US,en"}, ExpectedStatus: 400, ExpectedContent: []string{"The ZIP code must have 5 digits"}, TestAppFactory: apptest.Factory},
 	} {
 		s.Test(t)
 	}
@@ -108,7 +103,7 @@ func TestRouteFollowsITCorrections(t *testing.T) {
 		URL:             "/api/alertbutton/route?lat=33.5779&lon=-101.8552",
 		ExpectedStatus:  200,
 		ExpectedContent: []string{`"consulate":"dallas"`},
-		TestAppFactory:  factory,
+		TestAppFactory:  apptest.Factory,
 		BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
 			row, err := app.FindFirstRecordByFilter("jurisdictions", "county_geoid = {:g}", dbx.Params{"g": "48303"})
 			if err != nil {
@@ -125,6 +120,7 @@ func TestRouteFollowsITCorrections(t *testing.T) {
 }
 
 func TestJurisdictionMustNameAKnownConsulate(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	row, err := app.FindFirstRecordByFilter("jurisdictions", "county_geoid = '48303'")
 	if err != nil {
@@ -137,6 +133,7 @@ func TestJurisdictionMustNameAKnownConsulate(t *testing.T) {
 }
 
 func TestInfo(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "fresno")
 	s := tests.ApiScenario{
 		Method:         http.MethodGet,
@@ -156,6 +153,7 @@ func TestInfo(t *testing.T) {
 // TestTableFollowsChanges: the rows are kept in memory, and follow IT's edits once
 // committed, not edits rolled back.
 func TestTableFollowsChanges(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	lubbock := jurisdiction.County{Geoid: "48303", Name: "Lubbock", State: "TX"}
 	consulate := func() string {

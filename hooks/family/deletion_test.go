@@ -29,6 +29,7 @@ func deletionWaits(t testing.TB, app core.App, owner *core.Record) {
 // after a real deletion, even while an open case keeps the account: whoever holds the phone
 // would otherwise learn from a link they made that a case is still open (the duress PIN).
 func TestFamilyLinkOfADeletedAccountIsUnknownWhileItsCaseIsOpen(t *testing.T) {
+	t.Parallel()
 	for _, s := range []tests.ApiScenario{
 		{Name: "page", Method: http.MethodGet, URL: family.Path},
 		{Name: "page, token in the path", Method: http.MethodGet},
@@ -56,6 +57,7 @@ func TestFamilyLinkOfADeletedAccountIsUnknownWhileItsCaseIsOpen(t *testing.T) {
 // A link the database could not look up is not answered as revoked: the relative's page and
 // report are told to try again (500), not that their link no longer works (404).
 func TestFamilyLinkLookupFailureIsNotARevokedLink(t *testing.T) {
+	t.Parallel()
 	for _, s := range []tests.ApiScenario{
 		{Name: "page", Method: http.MethodGet, URL: family.Path},
 		{Name: "report", Method: http.MethodPost, URL: family.Path + "/alerts", Body: strings.NewReader(`{"kind":"detained"}`)},

@@ -19,49 +19,21 @@ import (
 	"alertbutton/hooks/subscriptions"
 )
 
+// registrant saves a registrant with a sealed address.
 func registrant(t testing.TB, app core.App, phone string) *core.Record {
 	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("registrants")
-	r := core.NewRecord(c)
-	r.Set("phone", phone)
-	r.Set("name", "Ana María López")
-	r.Set("language", "es")
-	r.Set("consent", true)
-	r.Set("address", "SENTINEL-ADDRESS")
-	r.SetPassword("contraseña-1")
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func relative(t testing.TB, app core.App, owner *core.Record, lang string) *core.Record {
-	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("contacts")
-	r := core.NewRecord(c)
-	r.Set("registrant", owner.Id)
-	r.Set("name", "Rosa López")
-	r.Set("language", lang)
-	r.Set("phone", "+5215512345678")
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return apptest.Registrant(t, app, phone, apptest.Fields{"name": "Ana María López", "address": "SENTINEL-ADDRESS"})
 }
 
 // linked makes a registrant with a relative whose family link is token.
 func linked(t testing.TB, app core.App, lang string) (owner, contact *core.Record, token string) {
 	owner = registrant(t, app, "+13105550160")
-	contact = relative(t, app, owner, lang)
-	token, hash := family.NewToken()
-	contact.Set("family_token_hash", hash)
-	if err := app.Save(contact); err != nil {
-		t.Fatal(err)
-	}
+	contact, token = apptest.LinkedContact(t, app, owner, apptest.Fields{"name": "Rosa López", "language": lang, "phone": "+5215512345678"})
 	return owner, contact, token
 }
 
 func TestIssueFamilyLink(t *testing.T) {
+	t.Parallel()
 	var oldToken string
 	apptest.Run(t, "los-angeles", tests.ApiScenario{
 		Name: "owner gets a new link", Method: http.MethodPost, ExpectedStatus: 200,
@@ -107,6 +79,7 @@ func TestIssueFamilyLink(t *testing.T) {
 // Whoever asks for a link (a seized phone, a proxy passing the Host through) cannot point it
 // elsewhere: serve on loopback without --public-url names its own address, whatever the Host.
 func TestFamilyLinkIgnoresTheHostHeader(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	handler, err := apptest.ServeAs(app, &http.Server{Addr: "127.0.0.1:8090"})
 	if err != nil {
@@ -129,6 +102,7 @@ func TestFamilyLinkIgnoresTheHostHeader(t *testing.T) {
 }
 
 func TestFamilyPageShowsFirstNameAndConsulateOnly(t *testing.T) {
+	t.Parallel()
 	// The token in family.Header, and in the path as pages cached before sent it.
 	for _, viaHeader := range []bool{true, false} {
 		apptest.Run(t, "los-angeles", tests.ApiScenario{
@@ -161,6 +135,7 @@ func TestFamilyPageShowsFirstNameAndConsulateOnly(t *testing.T) {
 // A relative subscribes through the family link with a real push service and receives
 // the confirmation notice, decrypted, in their language.
 func TestRelativeSubscribesAndIsTold(t *testing.T) {
+	t.Parallel()
 	svc := pushtest.Start(t)
 	var sub push.Subscription
 	subscribe := func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) (*core.Record, string) {
@@ -213,6 +188,7 @@ func TestRelativeSubscribesAndIsTold(t *testing.T) {
 }
 
 func TestFamilySubscriptionRefusesBadBodies(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ name, body, field string }{
 		{"not JSON", `{"endpoint":`, "body"},
 		{"host not allowed", `{"endpoint":"https://evil.example/push/1","keys":{"p256dh":"BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM","auth":"tBHItJI5svbpez7KI4CCXg"}}`, "endpoint"},

@@ -14,12 +14,7 @@ import (
 func FuzzContactByToken(f *testing.F) {
 	app, _ := apptest.New(f, "los-angeles")
 	owner := registrant(f, app, "+13105550401")
-	contact := relative(f, app, owner, "es")
-	token, hash := family.NewToken()
-	contact.Set("family_token_hash", hash)
-	if err := app.Save(contact); err != nil {
-		f.Fatal(err)
-	}
+	contact, token := apptest.LinkedContact(f, app, owner, apptest.Fields{"name": "Rosa López", "phone": "+5215512345678"})
 	f.Add(token)
 	f.Fuzz(func(t *testing.T, s string) {
 		found, err := family.ContactByToken(app, s)

@@ -46,6 +46,7 @@ func send(t *testing.T, url, method, path, token, auth, body string) (int, strin
 // path no route has), reaches the request log: not its rows in auxiliary.db, not the logs API,
 // not the bytes of the file and its WAL.
 func TestFamilyTokensStayOutOfTheLogs(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	app.Settings().Logs.MaxDays = 3 // as the settings migration has it; the test app turns logging off
 	srv := apptest.Serve(t, app)
@@ -81,7 +82,7 @@ func TestFamilyTokensStayOutOfTheLogs(t *testing.T) {
 	}
 
 	logged := loggedRequests(t, app, made)
-	it := staff(t, app, "it")
+	it := apptest.Staff(t, app, "it@consulado.example", "it", false)
 	status, logsAPI := send(t, srv.URL, "GET", "/api/logs?perPage=500", "", apptest.Token(t, it), "")
 	if status != 200 {
 		t.Fatalf("logs API: %d %s", status, logsAPI)
@@ -108,22 +109,6 @@ func TestFamilyTokensStayOutOfTheLogs(t *testing.T) {
 			}
 		}
 	}
-}
-
-func staff(t *testing.T, app core.App, role string) *core.Record {
-	t.Helper()
-	c, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := core.NewRecord(c)
-	r.SetEmail(role + "@consulado.example")
-	r.SetPassword("a-long-passphrase-1")
-	r.Set("role", role)
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
 }
 
 type logRow struct {

@@ -39,6 +39,7 @@ func refusedAttempt(a answer) bool {
 // The PIN routes (set, cancel, safe) share one count per registrant, whatever address the
 // requests come from.
 func TestPINAttemptsPerRegistrant(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	_, tokA := w.registrant(t, "es")
 	_, tokB := w.registrant(t, "es")
@@ -77,6 +78,7 @@ func TestPINAttemptsPerRegistrant(t *testing.T) {
 // Signing in is counted per identity tried, registered or not, whatever address it comes
 // from; staff sign-ins too.
 func TestSignInAttemptsPerIdentity(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	r, _ := w.registrant(t, "es")
 	phone := r.GetString("phone")
@@ -118,6 +120,7 @@ func TestSignInAttemptsPerIdentity(t *testing.T) {
 
 // Account recovery counts per phone named, whatever address the codes come from.
 func TestRecoveryAttemptsPerPhone(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	r, _ := w.registrant(t, "es")
 	recover := func(i int, phone string) answer {
@@ -139,6 +142,7 @@ func TestRecoveryAttemptsPerPhone(t *testing.T) {
 
 // One address (an IPv6 /64) gets 120 attempts a minute, over every account it tries.
 func TestAttemptsPerAddress(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	body := `{"cancelPin":"12ab","duressPin":"9876"}` // refused before any bcrypt, but counted
 	for i := range limits.AttemptsPerAddress {
@@ -168,6 +172,7 @@ func TestAttemptsPerAddress(t *testing.T) {
 
 // A password change is an attempt on the account; other edits of it are not.
 func TestPasswordChangeAttemptsPerAccount(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	r, tok := w.registrant(t, "es")
 	patch := func(i int, body string) answer {

@@ -24,7 +24,6 @@ type world struct {
 	app   *tests.TestApp
 	h     http.Handler
 	now   time.Time
-	hash  string // one password hash for every registrant: bcrypt is slow
 	phone int
 }
 
@@ -33,7 +32,7 @@ func newWorld(t testing.TB) *world {
 	app, _ := apptest.New(t, "los-angeles")
 	w := &world{app: app, now: time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC), phone: 3105550000}
 	limits.Of(app).SetClock(func() time.Time { return w.now })
-	w.h = handler(t, app)
+	w.h = apptest.Handler(t, app)
 	return w
 }
 
@@ -44,44 +43,9 @@ func (w *world) registrant(t testing.TB, lang string) (*core.Record, string) {
 
 func (w *world) registrantIn(t testing.TB, app core.App, lang string) (*core.Record, string) {
 	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("registrants")
-	r := core.NewRecord(c)
 	w.phone++
-	r.Set("phone", fmt.Sprintf("+1%d", w.phone))
-	r.Set("name", "Persona de Prueba")
-	r.Set("language", lang)
-	r.Set("consent", true)
-	r.Set("zip", "90012")
-	if w.hash == "" {
-		r.SetPassword("contraseña-larga-1")
-	} else {
-		r.SetRaw("password", &core.PasswordFieldValue{Hash: w.hash})
-	}
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	w.hash = r.GetRaw("password").(*core.PasswordFieldValue).Hash
+	r := apptest.Registrant(t, app, fmt.Sprintf("+1%d", w.phone), apptest.Fields{"name": "Persona de Prueba", "language": lang, "zip": "90012"})
 	return r, apptest.Token(t, r)
-}
-
-func (w *world) relative(t testing.TB, owner *core.Record, lang string) string {
-	t.Helper()
-	c, _ := w.app.FindCollectionByNameOrId("contacts")
-	r := core.NewRecord(c)
-	r.Set("registrant", owner.Id)
-	r.Set("name", "Rosa López")
-	r.Set("language", lang)
-	token, hash := family.NewToken()
-	r.Set("family_token_hash", hash)
-	if err := w.app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return token
-}
-
-// handler serves the app in process, as alertbutton serve does (its OnServe hooks run).
-func handler(t testing.TB, app *tests.TestApp) http.Handler {
-	return apptest.Handler(t, app)
 }
 
 type answer struct {
@@ -130,10 +94,11 @@ func alertBody(uid string) string {
 
 // A raid: hundreds of people behind one address each raise an alert. None is limited.
 func TestRaidBehindOneAddress(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	const people = 500
 	tokens := make([]string, people)
-	w.registrant(t, "es") // hashes the password once
+	w.registrant(t, "es")
 	err := w.app.RunInTransaction(func(tx core.App) error {
 		for i := range tokens {
 			_, tokens[i] = w.registrantIn(t, tx, "es")
@@ -173,6 +138,7 @@ func TestRaidBehindOneAddress(t *testing.T) {
 }
 
 func TestNewAlertsPerRegistrant(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	_, tok := w.registrant(t, "es")
 	_, tokEN := w.registrant(t, "en")
@@ -249,8 +215,8 @@ func TestNewAlertsPerFamilyLink(t *testing.T) {
 func testNewAlertsPerFamilyLink(t *testing.T, viaHeader bool) {
 	w := newWorld(t)
 	owner, _ := w.registrant(t, "es")
-	link := w.relative(t, owner, "en")
-	other := w.relative(t, owner, "es")
+	_, link := apptest.LinkedContact(t, w.app, owner, apptest.Fields{"name": "Rosa López", "language": "en"})
+	_, other := apptest.LinkedContact(t, w.app, owner, apptest.Fields{"name": "Rosa López"})
 	report := func(token, body string) answer {
 		if viaHeader {
 			return w.postWith(t, family.Path+"/alerts", map[string]string{family.Header: token}, body)
@@ -288,6 +254,7 @@ func testNewAlertsPerFamilyLink(t *testing.T, viaHeader bool) {
 // In a surge beyond what can be stored, the alerts past the gate's places are answered at
 // once with 503 and Retry-After, store nothing, and go through when the phone sends them again.
 func TestBusyAnswers503ThenTheRetryIsStored(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	_, tokenES := w.registrant(t, "es")
 	gate := limits.Of(w.app).Raising
@@ -316,6 +283,7 @@ func TestBusyAnswers503ThenTheRetryIsStored(t *testing.T) {
 // The queue is bounded by length: with no room to wait, one more is told to retry at once,
 // not after the time it may wait.
 func TestBusyWithAFullQueueAnswersAtOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	_, token := w.registrant(t, "en")
 	gate := limits.Of(w.app).Raising

@@ -12,6 +12,7 @@ import (
 )
 
 func TestBindSendsWhileServing(t *testing.T) {
+	t.Parallel()
 	app := apptest.NewBare(t)
 	cfg := apptest.Configure(t, app, "los-angeles")
 	svc := pushtest.Start(t)

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/push"
 )
@@ -19,7 +20,8 @@ import (
 // A delivered push is recorded in one transaction: the row sent, its subscription's
 // last success.
 func TestDeliveryIsRecordedInOneTransaction(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	host, _ := statusService(t, http.StatusCreated)
 	cfg.PushHosts = push.HostList{host}
 	rec := saveSubscription(t, app, fakeSubscription(t, host))
@@ -80,8 +82,9 @@ func gatedService(t *testing.T, n int) (host string, conns *atomic.Int32) {
 }
 
 func TestWorkersSendAtOnceAndKeepTheirConnections(t *testing.T) {
+	t.Parallel()
 	const workers = 16
-	app, cfg := newApp(t)
+	app, cfg := apptest.New(t, "los-angeles")
 	host, conns := gatedService(t, workers)
 	cfg.PushHosts = push.HostList{host}
 	rec := saveSubscription(t, app, fakeSubscription(t, host))
@@ -107,7 +110,8 @@ func TestWorkersSendAtOnceAndKeepTheirConnections(t *testing.T) {
 
 // Push services are across the internet: the default pool keeps many sends in flight.
 func TestDefaultWorkersSendSixtyFourAtOnce(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	host, _ := gatedService(t, 64)
 	cfg.PushHosts = push.HostList{host}
 	rec := saveSubscription(t, app, fakeSubscription(t, host))

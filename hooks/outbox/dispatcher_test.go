@@ -9,12 +9,14 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/push"
 )
 
 func TestStopWaitsForSendsThenCutsThem(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	host, hit, _ := hangingService(t)
 	cfg.PushHosts = push.HostList{host}
 	rec := saveSubscription(t, app, fakeSubscription(t, host))
@@ -42,7 +44,8 @@ func TestStopWaitsForSendsThenCutsThem(t *testing.T) {
 }
 
 func TestFederationRowsAreLeftAlone(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	c, err := app.FindCollectionByNameOrId("outbox")
 	if err != nil {
 		t.Fatal(err)

@@ -9,38 +9,15 @@ import (
 	"github.com/pocketbase/pocketbase/tools/security"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/push"
 )
 
 func newContact(t *testing.T, app core.App, email, lang string) *core.Record {
 	t.Helper()
-	registrants, err := app.FindCollectionByNameOrId("registrants")
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := core.NewRecord(registrants)
-	reg.Set("phone", "+13105550"+security.RandomStringWithAlphabet(3, "0123456789"))
-	reg.Set("name", "Ana López")
-	reg.Set("language", "es")
-	reg.Set("consent", true)
-	reg.SetPassword("una contraseña larga")
-	if err := app.Save(reg); err != nil {
-		t.Fatal(err)
-	}
-	contacts, err := app.FindCollectionByNameOrId("contacts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := core.NewRecord(contacts)
-	c.Set("registrant", reg.Id)
-	c.Set("name", "Juan López")
-	c.Set("language", lang)
-	c.Set("email", email)
-	if err := app.Save(c); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	owner := apptest.Registrant(t, app, "+13105550"+security.RandomStringWithAlphabet(3, "0123456789"), apptest.Fields{"name": "Ana López"})
+	return apptest.Contact(t, app, owner, apptest.Fields{"name": "Juan López", "language": lang, "email": email})
 }
 
 func enableSMTP(app *tests.TestApp, cfg *appliance.Config) {
@@ -59,7 +36,8 @@ func queueEmail(t *testing.T, app core.App, contactID string, p push.Payload) {
 }
 
 func TestEmailIsSentInTheContactsLanguage(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	enableSMTP(app, cfg)
 	es := newContact(t, app, "juan@familia.example.mx", "es")
 	en := newContact(t, app, "john@family.example.com", "en")
@@ -123,7 +101,8 @@ func TestEmailIsSentInTheContactsLanguage(t *testing.T) {
 
 // The admin UI's app URL is no source of links: only the public URL serve was started with.
 func TestEmailLinksIgnoreTheSettingsAppURL(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	enableSMTP(app, cfg)
 	cfg.PublicURL = "https://alerta.consulado.example"
 	app.Settings().Meta.AppURL = "https://forged.example"
@@ -139,7 +118,8 @@ func TestEmailLinksIgnoreTheSettingsAppURL(t *testing.T) {
 }
 
 func TestEmailWithoutSMTPIsDead(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	contact := newContact(t, app, "juan@familia.example.mx", "es")
 	queueEmail(t, app, contact.Id, payload(1))
 
@@ -153,7 +133,8 @@ func TestEmailWithoutSMTPIsDead(t *testing.T) {
 }
 
 func TestEmailToContactWithoutAddressIsDead(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	enableSMTP(app, cfg)
 	contact := newContact(t, app, "", "es")
 	queueEmail(t, app, contact.Id, payload(1))

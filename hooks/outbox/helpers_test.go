@@ -17,21 +17,14 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tests"
 
 	"alertbutton/hooks/appliance"
-	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/push"
 	"alertbutton/hooks/push/pushtest"
 )
 
 const alertUID = "01JD3X2K7Q9F8V6N4M2P0R5T7W"
-
-func newApp(t *testing.T) (*tests.TestApp, *appliance.Config) {
-	t.Helper()
-	return apptest.New(t, "los-angeles")
-}
 
 func payload(i int) push.Payload {
 	return push.Payload{
@@ -187,10 +180,6 @@ func hangingService(t *testing.T) (host string, hit <-chan struct{}, ended *atom
 }
 
 // clock is a test's time, moved by hand.
-type clock = apptest.Clock
-
-func newClock() *clock { return apptest.NewClock(time.Now().UTC().Truncate(time.Second)) }
-
 func rows(t *testing.T, app core.App, target string) []*core.Record {
 	t.Helper()
 	list, err := app.FindRecordsByFilter("outbox", "target = {:t}", "created", 0, 0, dbx.Params{"t": target})

@@ -15,13 +15,15 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/push"
 	"alertbutton/hooks/push/pushtest"
 )
 
 func TestPushIsSentWhenItsTransactionCommits(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}
 	sub, rec := subscribe(t, app, cfg, svc, svc.Host())
@@ -55,7 +57,8 @@ func TestPushIsSentWhenItsTransactionCommits(t *testing.T) {
 }
 
 func TestRolledBackPushIsNeverSent(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}
 	sub, rec := subscribe(t, app, cfg, svc, svc.Host())
@@ -86,13 +89,14 @@ func TestRolledBackPushIsNeverSent(t *testing.T) {
 }
 
 func TestPendingPushesAreSentAfterRestart(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}
 	sub, rec := subscribe(t, app, cfg, svc, svc.Host())
 	want := []push.Payload{payload(1), payload(2), payload(3)}
 	queuePush(t, app, rec.Id, want...)
-	clk := newClock()
+	clk := apptest.NewClock(time.Now().Truncate(time.Second))
 
 	// The first process claims a row and dies before sending it; it never sends the others.
 	crashed := outbox.NewDispatcher(app, cfg, outbox.Options{Now: clk.Now})
@@ -129,7 +133,8 @@ func TestPendingPushesAreSentAfterRestart(t *testing.T) {
 }
 
 func TestGoneSubscriptionIsDeleted(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}
 	sub, rec := subscribe(t, app, cfg, svc, svc.Host())
@@ -154,7 +159,8 @@ func TestGoneSubscriptionIsDeleted(t *testing.T) {
 }
 
 func TestRetryHonoursRetryAfterThenBacksOff(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	proxy, requests := pushProxy(t, svc.Host(),
 		answer{http.StatusTooManyRequests, map[string]string{"Retry-After": "120"}},
@@ -163,7 +169,7 @@ func TestRetryHonoursRetryAfterThenBacksOff(t *testing.T) {
 	sub, rec := subscribe(t, app, cfg, svc, proxy)
 	want := payload(1)
 	queuePush(t, app, rec.Id, want)
-	clk := newClock()
+	clk := apptest.NewClock(time.Now().Truncate(time.Second))
 	d := dispatcher(t, app, cfg, outbox.Options{Now: clk.Now, Rand: rand.New(rand.NewPCG(1, 2))})
 	id := onlyRow(t, app, rec.Id).Id
 
@@ -217,12 +223,13 @@ func checkNextAt(t *testing.T, row *core.Record, want time.Time) {
 }
 
 func TestRetriesForThreeDaysThenGivesUp(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	host, requests := statusService(t, http.StatusBadGateway)
 	cfg.PushHosts = push.HostList{host}
 	rec := saveSubscription(t, app, fakeSubscription(t, host))
 	queuePush(t, app, rec.Id, payload(1))
-	clk := newClock()
+	clk := apptest.NewClock(time.Now().Truncate(time.Second))
 	d := dispatcher(t, app, cfg, outbox.Options{Now: clk.Now})
 	id := onlyRow(t, app, rec.Id).Id
 
@@ -248,7 +255,8 @@ func TestRetriesForThreeDaysThenGivesUp(t *testing.T) {
 }
 
 func TestTooLargePushIsShortened(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	proxy, requests := pushProxy(t, svc.Host(), answer{http.StatusRequestEntityTooLarge, nil})
 	cfg.PushHosts = push.HostList{proxy}
@@ -275,7 +283,8 @@ func TestTooLargePushIsShortened(t *testing.T) {
 }
 
 func TestRejectedPushIsDead(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	host, _ := statusService(t, http.StatusBadRequest)
 	cfg.PushHosts = push.HostList{host}
 	rec := saveSubscription(t, app, fakeSubscription(t, host))
@@ -286,7 +295,8 @@ func TestRejectedPushIsDead(t *testing.T) {
 }
 
 func TestPushToVanishedSubscriptionIsDead(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	host, requests := statusService(t, http.StatusCreated)
 	cfg.PushHosts = push.HostList{host}
 	rec := saveSubscription(t, app, fakeSubscription(t, host))
@@ -303,7 +313,8 @@ func TestPushToVanishedSubscriptionIsDead(t *testing.T) {
 }
 
 func TestPushToHostNoLongerAllowedIsDead(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	host, requests := statusService(t, http.StatusCreated)
 	cfg.PushHosts = push.HostList{host}
 	rec := saveSubscription(t, app, fakeSubscription(t, host))
@@ -318,7 +329,8 @@ func TestPushToHostNoLongerAllowedIsDead(t *testing.T) {
 }
 
 func TestHangingPushServiceDoesNotBlockOthers(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	hangHost, hit, hangEnded := hangingService(t)
 	cfg.PushHosts = push.HostList{svc.Host(), hangHost}
@@ -344,7 +356,8 @@ func TestHangingPushServiceDoesNotBlockOthers(t *testing.T) {
 }
 
 func TestNoPushIsSentTwice(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}
 	const subs, perSub = 3, 20
@@ -416,12 +429,13 @@ func TestNoPushIsSentTwice(t *testing.T) {
 }
 
 func TestClaimsOfAKilledProcessAreReleasedAtStart(t *testing.T) {
-	app, cfg := newApp(t)
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}
 	sub, rec := subscribe(t, app, cfg, svc, svc.Host())
 	queuePush(t, app, rec.Id, payload(1), payload(2))
-	clk := newClock()
+	clk := apptest.NewClock(time.Now().Truncate(time.Second))
 
 	// Another process claimed a row and was killed (SIGKILL) before sending it.
 	killed := outbox.NewDispatcher(app, cfg, outbox.Options{Now: clk.Now})

@@ -13,6 +13,7 @@ import (
 
 // A request inside a transaction (a batch) is not held: SQLite's one writer would wait too.
 func TestNothingIsHeldInsideATransaction(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	slept := time.Duration(0)
 	pace.Of(app).Set(time.Second, time.Now, func(d time.Duration) { slept += d })

@@ -16,39 +16,14 @@ import (
 
 const sentinel = "SENTINEL-ADDRESS-7731-Calle-Falsa"
 
+// newRegistrant saves a registrant whose sealed address ends in the phone.
 func newRegistrant(t testing.TB, app core.App, phone string) *core.Record {
 	t.Helper()
-	c, err := app.FindCollectionByNameOrId("registrants")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := core.NewRecord(c)
-	r.Set("phone", phone)
-	r.Set("name", "Ana Prueba")
-	r.Set("language", "es")
-	r.Set("consent", true)
-	r.Set("address", sentinel+phone)
-	r.SetPassword("contraseña-larga-1")
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func newStaff(t testing.TB, app core.App, email, role string) *core.Record {
-	t.Helper()
-	c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	s := core.NewRecord(c)
-	s.SetEmail(email)
-	s.SetPassword("contraseña-larga-1")
-	s.Set("role", role)
-	if err := app.Save(s); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return apptest.Registrant(t, app, phone, apptest.Fields{"address": sentinel + phone})
 }
 
 func TestSealedFieldIsNowhereInTheDatabaseFile(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	r := newRegistrant(t, app, "+13105550101")
 	if r.GetString("address") != sentinel+"+13105550101" {
@@ -82,6 +57,7 @@ func TestSealedFieldIsNowhereInTheDatabaseFile(t *testing.T) {
 }
 
 func TestSealedValueCannotBeWrittenDirectly(t *testing.T) {
+	t.Parallel()
 	app, cfg := apptest.New(t, "los-angeles")
 	a := newRegistrant(t, app, "+13105550102")
 	b := newRegistrant(t, app, "+13105550103")
@@ -93,20 +69,21 @@ func TestSealedValueCannotBeWrittenDirectly(t *testing.T) {
 }
 
 func TestSealedFieldsShownOnlyToOwnerAndAdvisers(t *testing.T) {
+	t.Parallel()
 	callers := []struct {
 		name   string
 		token  func(app core.App, owner, other *core.Record) string
 		status int
 		sees   bool
 	}{
-		{"owner sees own sealed fields", func(_ core.App, owner, _ *core.Record) string { return token(t, owner) }, 200, true},
+		{"owner sees own sealed fields", func(_ core.App, owner, _ *core.Record) string { return apptest.Token(t, owner) }, 200, true},
 		{"adviser sees them", func(app core.App, _, _ *core.Record) string {
-			return token(t, newStaff(t, app, "a@consulado.example", "adviser"))
+			return apptest.Token(t, apptest.Staff(t, app, "a@consulado.example", "adviser", false))
 		}, 200, true},
 		{"IT does not", func(app core.App, _, _ *core.Record) string {
-			return token(t, newStaff(t, app, "it@consulado.example", "it"))
+			return apptest.Token(t, apptest.Staff(t, app, "it@consulado.example", "it", false))
 		}, 200, false},
-		{"another registrant gets nothing", func(_ core.App, _, other *core.Record) string { return token(t, other) }, 404, false},
+		{"another registrant gets nothing", func(_ core.App, _, other *core.Record) string { return apptest.Token(t, other) }, 404, false},
 		{"anonymous gets nothing", func(core.App, *core.Record, *core.Record) string { return "" }, 404, false},
 	}
 	for _, c := range callers {
@@ -128,13 +105,4 @@ func TestSealedFieldsShownOnlyToOwnerAndAdvisers(t *testing.T) {
 		}
 		s.Test(t)
 	}
-}
-
-func token(t testing.TB, r *core.Record) string {
-	t.Helper()
-	tok, err := r.NewAuthToken()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
 }

@@ -29,6 +29,7 @@ var samples = []any{
 // one at a time, and compares the errors with PocketBase's own validation, field by field
 // and code by code: every collection Save validates itself is among them.
 func TestValidateAgreesWithPocketBase(t *testing.T) {
+	t.Parallel()
 	app := apptest.NewBare(t)
 	cols, err := app.FindAllCollections()
 	if err != nil {

@@ -14,19 +14,6 @@ import (
 	"alertbutton/hooks/schedule"
 )
 
-func newContact(t testing.TB, app core.App, owner *core.Record) *core.Record {
-	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("contacts")
-	r := core.NewRecord(c)
-	r.Set("registrant", owner.Id)
-	r.Set("name", "Mamá")
-	r.Set("phone", "+5215550000000")
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 func pendingRows(t testing.TB, app core.App, id string) int {
 	t.Helper()
 	var n int
@@ -40,15 +27,16 @@ func pendingRows(t testing.TB, app core.App, id string) int {
 // but keeps the case, the person and the relatives whole until the last case closes; then
 // the person is forgotten as any deletion does.
 func TestDeletionWaitsForTheOpenCase(t *testing.T) {
+	t.Parallel()
 	s := serve(t)
 	a := register(t, s.app, "+13105550160")
 	if err := pins.Store(s.app, a.Id, "$2a$04$cancel", "$2a$04$duress"); err != nil {
 		t.Fatal(err)
 	}
-	contact := newContact(t, s.app, a)
+	contact := apptest.Contact(t, s.app, a, apptest.Fields{"name": "Mamá", "phone": "+5215550000000"})
 	first := openAlert(t, s.app, a, "0192d4a8-7c5e-7abc-8def-0123456789b1", "in_progress")
 	second := openAlert(t, s.app, a, "0192d4a8-7c5e-7abc-8def-0123456789b2", "new")
-	_, adviserToken := newStaff(t, s.app, "asesora@consulado.example", "adviser")
+	adviserToken := apptest.Token(t, apptest.Staff(t, s.app, "asesora@consulado.example", "adviser", false))
 
 	// The same answer as a real deletion (TestDeletingTheAccountForgetsThePerson).
 	tok := apptest.Token(t, a)
@@ -77,7 +65,7 @@ func TestDeletionWaitsForTheOpenCase(t *testing.T) {
 		if kept.GetString("registrant") != a.Id || kept.GetString("note") == "" || kept.GetString("location") == "" || kept.GetString("county_geoid") != "06037" {
 			t.Errorf("the case lost data before it closed: %v", kept.FieldsData())
 		}
-		evs := events(t, s.app, alert.Id, "deletion_requested")
+		evs := apptest.Events(t, s.app, alert.Id, "deletion_requested")
 		if len(evs) != 1 || !evs[0].GetBool("staff_only") {
 			t.Errorf("%d deletion_requested events on %s", len(evs), alert.Id)
 		}

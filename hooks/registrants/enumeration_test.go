@@ -20,6 +20,7 @@ import (
 // same status, same fields, the same values but the id and times; nothing is stored and the
 // phone's owner keeps their account and password.
 func TestRegistrationDoesNotTellAPhoneIsTaken(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	h := apptest.Handler(t, app)
 	owner := register(t, app, "+13105550150")
@@ -103,6 +104,7 @@ func toJSON(v any) string {
 // A phone change through the records API is refused plainly, whether the new phone is
 // taken or not: it would need the new phone verified.
 func TestPhoneChangeIsRefused(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	h := apptest.Handler(t, app)
 	a := register(t, app, "+13105550152")
@@ -127,6 +129,7 @@ func TestPhoneChangeIsRefused(t *testing.T) {
 // A registration refused for another reason than a taken phone (here a failing hook; in life
 // a full disk) is refused, never answered as stored.
 func TestRegistrationThatFailsIsNotAnsweredAsStored(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	app.OnRecordCreate("registrants").BindFunc(func(*core.RecordEvent) error { return errors.New("disk I/O error") })
 	req := httptest.NewRequest(http.MethodPost, "/api/collections/registrants/records", strings.NewReader(withField("phone", `"+13105550152"`)))

@@ -2,11 +2,9 @@ package registrants_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -28,14 +26,8 @@ func serve(t *testing.T) *served {
 // do sends a JSON request with token (if any) and returns the status and body.
 func (s *served) do(method, url, token, body string) (int, string) {
 	s.t.Helper()
-	req := httptest.NewRequest(method, url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	rec := httptest.NewRecorder()
-	s.h.ServeHTTP(rec, req)
-	return rec.Code, strings.TrimSpace(rec.Body.String())
+	status, answer := apptest.Call(s.t, s.h, method, url, token, body)
+	return status, strings.TrimSpace(answer)
 }
 
 // openAlert saves an open case of r holding personal data.
@@ -57,28 +49,4 @@ func openAlert(t testing.TB, app core.App, r *core.Record, uid, status string) *
 		t.Fatal(err)
 	}
 	return a
-}
-
-// newStaff saves a staff member with role and returns their token.
-func newStaff(t testing.TB, app core.App, email, role string) (*core.Record, string) {
-	t.Helper()
-	c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	s := core.NewRecord(c)
-	s.SetEmail(email)
-	apptest.SetPassword(s)
-	s.Set("role", role)
-	if err := app.Save(s); err != nil {
-		t.Fatal(err)
-	}
-	return s, apptest.Token(t, s)
-}
-
-// events are an alert's timeline events of one type.
-func events(t testing.TB, app core.App, alertID, typ string) []*core.Record {
-	t.Helper()
-	evs, err := app.FindAllRecords("alert_events", dbx.HashExp{"alert": alertID, "type": typ})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return evs
 }

@@ -15,6 +15,7 @@ import (
 // whichever PIN is given, though each path writes other rows
 // (BenchmarkAnswerTimeWithAnOpenCase measures them).
 func TestAnswersTellNoOpenCaseByTheirTime(t *testing.T) {
+	t.Parallel()
 	s := serve(t)
 	const floor = 900 * time.Millisecond
 	clock := apptest.FakePace(s.app, floor)

@@ -19,6 +19,7 @@ func checkPIN(t *testing.T, s *served, id, pin, want string) {
 }
 
 func TestChangingPINsNeedsTheCurrentCancelPIN(t *testing.T) {
+	t.Parallel()
 	s := serve(t)
 	a := register(t, s.app, "+13105550150")
 	tok := apptest.Token(t, a)
@@ -58,6 +59,7 @@ func TestChangingPINsNeedsTheCurrentCancelPIN(t *testing.T) {
 // that a seized phone cannot make a new cancel PIN, nor learn which PIN it was given; the
 // staff see each attempt on the case, the phone does not.
 func TestPINsCannotChangeDuringAnOpenCase(t *testing.T) {
+	t.Parallel()
 	s := serve(t)
 	a := register(t, s.app, "+13105550151")
 	tok := apptest.Token(t, a)
@@ -74,7 +76,7 @@ func TestPINsCannotChangeDuringAnOpenCase(t *testing.T) {
 	checkPIN(t, s, a.Id, "1234", pins.Cancel)
 	checkPIN(t, s, a.Id, "1111", pins.None)
 
-	refused := events(t, s.app, alert.Id, "pin_change_refused")
+	refused := apptest.Events(t, s.app, alert.Id, "pin_change_refused")
 	if len(refused) != 2 {
 		t.Fatalf("%d pin_change_refused events, want 2", len(refused))
 	}
@@ -97,6 +99,7 @@ func TestPINsCannotChangeDuringAnOpenCase(t *testing.T) {
 // A person who never set PINs cannot set them while a case is open either: with no PIN the
 // phone cannot cancel, and a first setting would give it one.
 func TestFirstPINsWaitForTheCaseToClose(t *testing.T) {
+	t.Parallel()
 	s := serve(t)
 	a := register(t, s.app, "+13105550152")
 	alert := openAlert(t, s.app, a, "0192d4a8-7c5e-7abc-8def-0123456789a2", "acknowledged")
@@ -105,7 +108,7 @@ func TestFirstPINsWaitForTheCaseToClose(t *testing.T) {
 		t.Errorf("first setting during a case: %d %s", status, body)
 	}
 	checkPIN(t, s, a.Id, "1234", pins.None)
-	if len(events(t, s.app, alert.Id, "pin_change_refused")) != 1 {
+	if len(apptest.Events(t, s.app, alert.Id, "pin_change_refused")) != 1 {
 		t.Error("the staff do not see the attempt")
 	}
 }

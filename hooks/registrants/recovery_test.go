@@ -18,12 +18,13 @@ import (
 // TestStaffNeverSetCredentials: no role sets a registrant's password, phone, e-mail or
 // sign-in state, nor creates an account; other fields stay theirs to correct.
 func TestStaffNeverSetCredentials(t *testing.T) {
+	t.Parallel()
 	s := serve(t)
 	a := register(t, s.app, "+13105550170")
 	tok := apptest.Token(t, a)
 	url := "/api/collections/registrants/records/" + a.Id
 	for _, role := range []string{"adviser", "consul", "it"} {
-		_, staffToken := newStaff(t, s.app, role+"@consulado.example", role)
+		staffToken := apptest.Token(t, apptest.Staff(t, s.app, role+"@consulado.example", role, false))
 		for _, body := range []string{
 			`{"password":"la-del-asesor-1","passwordConfirm":"la-del-asesor-1"}`,
 			`{"phone":"+13105550999"}`,
@@ -51,7 +52,7 @@ func TestStaffNeverSetCredentials(t *testing.T) {
 		t.Error("the person's session ended")
 	}
 	// The admin UI sends the e-mail and flags with every save: unchanged, they pass.
-	_, adviserToken := newStaff(t, s.app, "otra@consulado.example", "adviser")
+	adviserToken := apptest.Token(t, apptest.Staff(t, s.app, "otra@consulado.example", "adviser", false))
 	if status, out := s.do(http.MethodPatch, url, adviserToken, `{"name":"Ana M. López","email":"","emailVisibility":false,"verified":false}`); status != 200 {
 		t.Errorf("an adviser corrects the name: %d %s", status, out)
 	}
@@ -84,8 +85,9 @@ func TestRecoveryCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	oldToken := apptest.Token(t, a)
-	adviser, adviserToken := newStaff(t, s.app, "asesora@consulado.example", "adviser")
-	_, itToken := newStaff(t, s.app, "it@consulado.example", "it")
+	adviser := apptest.Staff(t, s.app, "asesora@consulado.example", "adviser", false)
+	adviserToken := apptest.Token(t, adviser)
+	itToken := apptest.Token(t, apptest.Staff(t, s.app, "it@consulado.example", "it", false))
 	codeURL := "/api/alertbutton/registrants/" + a.Id + "/recovery-code"
 
 	for who, token := range map[string]string{"IT": itToken, "the registrant": oldToken, "anyone": ""} {

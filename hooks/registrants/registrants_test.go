@@ -13,11 +13,6 @@ import (
 	"alertbutton/hooks/pins"
 )
 
-func factory(t testing.TB) *tests.TestApp {
-	app, _ := apptest.New(t, "los-angeles")
-	return app
-}
-
 const validBody = `{"phone":"+13105550123","password":"contraseña-1","passwordConfirm":"contraseña-1","name":"Ana María López","language":"es","consent":true,"birth_date":"1990-04-01","address":"SENTINEL-CALLE-9","zip":"90012","home_consulate":"fresno"}`
 
 func withField(field, value string) string {
@@ -32,7 +27,7 @@ func TestRegistration(t *testing.T) {
 		s := tests.ApiScenario{
 			Name: name, Method: http.MethodPost, URL: "/api/collections/registrants/records",
 			Body: strings.NewReader(body), ExpectedStatus: status, ExpectedContent: expect,
-			Headers: map[string]string{"Content-Type": "application/json"}, TestAppFactory: factory,
+			Headers: map[string]string{"Content-Type": "application/json"}, TestAppFactory: apptest.Factory,
 		}
 		if lang != "" {
 			s.Headers["Accept-Language"] = lang
@@ -66,17 +61,7 @@ func TestRegistration(t *testing.T) {
 
 func register(t testing.TB, app core.App, phone string) *core.Record {
 	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("registrants")
-	r := core.NewRecord(c)
-	r.Set("phone", phone)
-	r.Set("name", "Ana López")
-	r.Set("language", "es")
-	r.Set("consent", true)
-	r.SetPassword("contraseña-1")
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return apptest.Registrant(t, app, phone, apptest.Fields{"name": "Ana López", "password": "contraseña-1"})
 }
 
 func auth(t testing.TB, r *core.Record) map[string]string {
@@ -89,7 +74,7 @@ func TestSignInWithPhone(t *testing.T) {
 		Body:           strings.NewReader(`{"identity":"+13105550140","password":"contraseña-1"}`),
 		Headers:        map[string]string{"Content-Type": "application/json"},
 		ExpectedStatus: 200, ExpectedContent: []string{`"token":`, `"phone":"+13105550140"`},
-		TestAppFactory: factory,
+		TestAppFactory: apptest.Factory,
 		BeforeTestFunc: func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) { register(t, app, "+13105550140") },
 	}
 	s.Test(t)
@@ -106,6 +91,7 @@ func twoRegistrants(path func(a, b *core.Record) string) func(testing.TB, *tests
 }
 
 func TestRegistrantSeesOnlyThemself(t *testing.T) {
+	t.Parallel()
 	records := "/api/collections/registrants/records"
 	own := func(a, _ *core.Record) string { return records + "/" + a.Id }
 	other := func(_, b *core.Record) string { return records + "/" + b.Id }
@@ -125,6 +111,7 @@ func TestRegistrantSeesOnlyThemself(t *testing.T) {
 }
 
 func TestPins(t *testing.T) {
+	t.Parallel()
 	url := "/api/alertbutton/pins"
 	signedIn := func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
 		s.Headers = auth(t, register(t, app, "+13105550143"))
@@ -154,19 +141,13 @@ func TestPins(t *testing.T) {
 }
 
 func TestDeletingTheAccountForgetsThePerson(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	a := register(t, app, "+13105550144")
 	if err := pins.Store(app, a.Id, "$2a$04$cancel", "$2a$04$duress"); err != nil {
 		t.Fatal(err)
 	}
-	contacts, _ := app.FindCollectionByNameOrId("contacts")
-	contact := core.NewRecord(contacts)
-	contact.Set("registrant", a.Id)
-	contact.Set("name", "Mamá")
-	contact.Set("phone", "+5215550000000")
-	if err := app.Save(contact); err != nil {
-		t.Fatal(err)
-	}
+	contact := apptest.Contact(t, app, a, apptest.Fields{"name": "Mamá", "phone": "+5215550000000"})
 	alerts, _ := app.FindCollectionByNameOrId("alerts")
 	alert := core.NewRecord(alerts)
 	alert.Set("uid", "0192d4a8-7c5e-7abc-8def-0123456789ab")

@@ -13,6 +13,7 @@ import (
 // TestTheAuditHeadIsSignedDaily: the job writes the chain's head as a line signed by the
 // appliance, which later checks the log against it.
 func TestTheAuditHeadIsSignedDaily(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	audit.Append(w.app, audit.Entry{Actor: "system", Action: "test"})
 	now := time.Date(2026, 12, 3, 7, 55, 0, 0, time.UTC)

@@ -13,6 +13,7 @@ import (
 const day = 24 * time.Hour
 
 func TestRetention(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	closedAt := time.Now().Add(-time.Hour).UTC().Truncate(time.Millisecond)
 	closed := func(status string) string {
@@ -59,7 +60,7 @@ func TestRetention(t *testing.T) {
 	apply(400*day, 0)
 
 	for _, id := range []string{resolved, cancelled, falseAlarm} {
-		evs := events(t, w.app, id, schedule.EventRetentionApplied)
+		evs := apptest.Events(t, w.app, id, schedule.EventRetentionApplied)
 		if len(evs) != 1 || !strings.Contains(evs[0].GetString("data"), `"location"`) {
 			t.Errorf("alert %s: retention events %v", id, evs)
 		}
@@ -68,7 +69,7 @@ func TestRetention(t *testing.T) {
 			t.Errorf("alert %s lost more than its location and note", id)
 		}
 	}
-	if len(events(t, w.app, open, schedule.EventRetentionApplied)) != 0 {
+	if len(apptest.Events(t, w.app, open, schedule.EventRetentionApplied)) != 0 {
 		t.Error("an open alert has a retention event")
 	}
 }
@@ -88,6 +89,7 @@ func TestRetentionFromEnvironment(t *testing.T) {
 }
 
 func TestPruneSubscriptions(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	now := time.Now().Add(31 * day)
 	set := func(failures int, lastSuccess time.Time) string {

@@ -20,11 +20,12 @@ var jobNames = []string{schedule.JobFireCheckins, schedule.JobEscalateAlerts, sc
 	schedule.JobAnchorAudit, federation.JobInboxRetention}
 
 func TestSchedulerFollowsServeAndTerminate(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	if schedule.Of(w.app) != nil {
 		t.Fatal("a scheduler before serve")
 	}
-	h := handler(t, w.app)
+	h := apptest.Handler(t, w.app)
 	s := schedule.Of(w.app)
 	if s == nil || !s.Running() {
 		t.Fatal("serve did not start the scheduler")
@@ -56,14 +57,14 @@ func TestSchedulerFollowsServeAndTerminate(t *testing.T) {
 
 	// IT reads the jobs; nobody edits them; a registrant does not see them.
 	itToken := apptest.Token(t, w.it)
-	if status, body := call(t, h, http.MethodGet, "/api/collections/jobs/records", itToken, ""); status != http.StatusOK || !strings.Contains(body, schedule.JobFireCheckins) {
+	if status, body := apptest.Call(t, h, http.MethodGet, "/api/collections/jobs/records", itToken, ""); status != http.StatusOK || !strings.Contains(body, schedule.JobFireCheckins) {
 		t.Errorf("IT lists jobs: %d %s", status, body)
 	}
 	row, _ := w.app.FindFirstRecordByData("jobs", "name", schedule.JobRetention)
-	if status, _ := call(t, h, http.MethodPatch, "/api/collections/jobs/records/"+row.Id, itToken, `{"last_error":"x"}`); status != http.StatusForbidden {
+	if status, _ := apptest.Call(t, h, http.MethodPatch, "/api/collections/jobs/records/"+row.Id, itToken, `{"last_error":"x"}`); status != http.StatusForbidden {
 		t.Errorf("IT edits a job: %d, want 403", status)
 	}
-	if status, _ := call(t, h, http.MethodGet, "/api/collections/jobs/records", apptest.Token(t, w.a), ""); status != http.StatusForbidden {
+	if status, _ := apptest.Call(t, h, http.MethodGet, "/api/collections/jobs/records", apptest.Token(t, w.a), ""); status != http.StatusForbidden {
 		t.Errorf("a registrant lists jobs: %d, want 403", status)
 	}
 
@@ -76,18 +77,13 @@ func TestSchedulerFollowsServeAndTerminate(t *testing.T) {
 }
 
 func TestJobRunsAreRecorded(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	now := time.Now().Add(2 * time.Hour).UTC().Truncate(time.Millisecond)
 	s := schedule.New(w.app, w.cfg)
 	s.Clock = func() time.Time { return now }
 
-	c, _ := w.app.FindCollectionByNameOrId("checkins")
-	good := core.NewRecord(c)
-	good.Set("registrant", w.a.Id)
-	good.Set("due_at", now.Add(-time.Hour))
-	if err := w.app.Save(good); err != nil {
-		t.Fatal(err)
-	}
+	good := apptest.Checkin(t, w.app, w.a, now.Add(-time.Hour), "")
 	// A timer whose registrant is gone (only raw SQL can make one) fails to fire.
 	_, err := w.app.DB().Insert("checkins", dbx.Params{
 		"id": "brokencheckin01", "registrant": "nosuchperson001", "due_at": now.Add(-time.Hour).Format("2006-01-02 15:04:05.000Z"), "status": "armed",
@@ -133,6 +129,7 @@ func TestJobRunsAreRecorded(t *testing.T) {
 
 // Every job is one the scheduler runs by name with the clock's now.
 func TestEveryJobRuns(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := schedule.New(w.app, w.cfg)
 	s.Clock = func() time.Time { return time.Now().Add(400 * day) }

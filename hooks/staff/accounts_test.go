@@ -1,8 +1,6 @@
 package staff_test
 
 import (
-	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,6 +17,7 @@ import (
 )
 
 func TestNobodyChangesTheirOwnRole(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ role, to string }{{"it", "consul"}, {"consul", "it"}, {"adviser", "consul"}} {
 		apptest.Run(t, "los-angeles", tests.ApiScenario{
 			Name: c.role + " makes themself " + c.to, Method: http.MethodPatch, Body: strings.NewReader(`{"role":"` + c.to + `"}`),
@@ -29,7 +28,7 @@ func TestNobodyChangesTheirOwnRole(t *testing.T) {
 				}
 			},
 		}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
-			me := staffMember(t, app, c.role)
+			me := apptest.Staff(t, app, c.role+"@consulado.example", c.role, false)
 			s.URL = "/api/collections/_superusers/records/" + me.Id
 			s.Headers = map[string]string{"Authorization": apptest.Token(t, me)}
 		})
@@ -40,16 +39,17 @@ func TestNobodyChangesTheirOwnRole(t *testing.T) {
 // each step leaves an audit row naming IT and a push to every consul device, and nothing
 // else about staff does.
 func TestStaffChangesAreAuditedAndShownToConsuls(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
-	it := staffMember(t, app, "it")
-	consul := staffMember(t, app, "consul")
-	adviser := staffMember(t, app, "adviser")
+	it := apptest.Staff(t, app, "it@consulado.example", "it", false)
+	consul := apptest.Staff(t, app, "consul@consulado.example", "consul", false)
+	adviser := apptest.Staff(t, app, "adviser@consulado.example", "adviser", false)
 	consulDevice := apptest.Subscription(t, app, "staff", consul.Id, "en")
 	apptest.Subscription(t, app, "staff", adviser.Id, "es")
 	srv := apptest.Serve(t, app)
 	before := apptest.Count(t, app, "audit_log")
 
-	status, body := call(t, srv.URL, apptest.Token(t, it), http.MethodPost, "/api/collections/_superusers/records",
+	status, body := apptest.CallURL(t, http.MethodPost, srv.URL+"/api/collections/_superusers/records", apptest.Token(t, it),
 		`{"email":"nuevo@consulado.example","password":"contraseña-larga-1","passwordConfirm":"contraseña-larga-1","role":"adviser"}`)
 	if status != 200 {
 		t.Fatalf("IT could not add an adviser: %d %s", status, body)
@@ -58,23 +58,23 @@ func TestStaffChangesAreAuditedAndShownToConsuls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	status, body = call(t, srv.URL, apptest.Token(t, it), http.MethodPatch, "/api/collections/_superusers/records/"+added.Id, `{"role":"consul"}`)
+	status, body = apptest.CallURL(t, http.MethodPatch, srv.URL+"/api/collections/_superusers/records/"+added.Id, apptest.Token(t, it), `{"role":"consul"}`)
 	if status != 200 {
 		t.Fatalf("IT could not change a role: %d %s", status, body)
 	}
 	// Whoever sets another's password can sign in as them.
-	status, body = call(t, srv.URL, apptest.Token(t, it), http.MethodPatch, "/api/collections/_superusers/records/"+added.Id,
+	status, body = apptest.CallURL(t, http.MethodPatch, srv.URL+"/api/collections/_superusers/records/"+added.Id, apptest.Token(t, it),
 		`{"password":"otra-contraseña-1","passwordConfirm":"otra-contraseña-1"}`)
 	if status != 200 {
 		t.Fatalf("IT could not set a password: %d %s", status, body)
 	}
 	// An account's own edits, its password included, are neither audited here nor announced.
-	status, body = call(t, srv.URL, apptest.Token(t, adviser), http.MethodPatch, "/api/collections/_superusers/records/"+adviser.Id,
+	status, body = apptest.CallURL(t, http.MethodPatch, srv.URL+"/api/collections/_superusers/records/"+adviser.Id, apptest.Token(t, adviser),
 		`{"on_duty":true,"oldPassword":"contraseña-larga-1","password":"otra-contraseña-1","passwordConfirm":"otra-contraseña-1"}`)
 	if status != 200 {
 		t.Fatalf("an adviser could not change their own account: %d %s", status, body)
 	}
-	status, body = call(t, srv.URL, apptest.Token(t, it), http.MethodDelete, "/api/collections/_superusers/records/"+added.Id, "")
+	status, body = apptest.CallURL(t, http.MethodDelete, srv.URL+"/api/collections/_superusers/records/"+added.Id, apptest.Token(t, it), "")
 	if status != 204 {
 		t.Fatalf("IT could not delete an account: %d %s", status, body)
 	}
@@ -124,8 +124,9 @@ func TestStaffChangesAreAuditedAndShownToConsuls(t *testing.T) {
 // TestCommandLineAccountIsAudited: `superuser upsert` saves without a request; the account
 // it makes is IT, and it is audited and announced like any other.
 func TestCommandLineAccountIsAudited(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
-	consul := staffMember(t, app, "consul")
+	consul := apptest.Staff(t, app, "consul@consulado.example", "consul", false)
 	apptest.Subscription(t, app, "staff", consul.Id, "es")
 	c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
 	s := core.NewRecord(c)
@@ -149,6 +150,7 @@ func TestCommandLineAccountIsAudited(t *testing.T) {
 // TestNoInstallerLink: PocketBase would print a link that makes the first superuser in the
 // browser; the first IT account is the command line's.
 func TestNoInstallerLink(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	router, err := apis.NewRouter(app)
 	if err != nil {
@@ -182,21 +184,4 @@ func auditRows(t testing.TB, app core.App, action string) int {
 		t.Fatal(err)
 	}
 	return len(rows)
-}
-
-func call(t testing.TB, base, token, method, path, body string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), method, base+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(raw)
 }

@@ -11,26 +11,14 @@ import (
 	"alertbutton/hooks/apptest"
 )
 
-func staffMember(t testing.TB, app core.App, role string) *core.Record {
-	t.Helper()
-	c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	s := core.NewRecord(c)
-	s.SetEmail(role + "@consulado.example")
-	s.SetPassword("contraseña-larga-1")
-	s.Set("role", role)
-	if err := app.Save(s); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func as(role string) func(testing.TB, *tests.TestApp, *tests.ApiScenario) {
 	return func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
-		s.Headers = map[string]string{"Authorization": apptest.Token(t, staffMember(t, app, role))}
+		s.Headers = map[string]string{"Authorization": apptest.Token(t, apptest.Staff(t, app, role+"@consulado.example", role, false))}
 	}
 }
 
 func TestRoles(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		method, url, body, expect string
 		allowed                   map[string]bool
@@ -68,6 +56,7 @@ func TestRoles(t *testing.T) {
 }
 
 func TestOnlyITManagesStaff(t *testing.T) {
+	t.Parallel()
 	body := `{"email":"new@consulado.example","password":"contraseña-larga-1","passwordConfirm":"contraseña-larga-1","role":"adviser"}`
 	for role, status := range map[string]int{"it": 200, "adviser": 403, "consul": 403} {
 		apptest.Run(t, "los-angeles", tests.ApiScenario{
@@ -79,13 +68,14 @@ func TestOnlyITManagesStaff(t *testing.T) {
 		Name: "adviser promotes themself", Method: http.MethodPatch, Body: strings.NewReader(`{"role":"it"}`),
 		ExpectedStatus: 400, ExpectedContent: []string{`"role":{"code":"role_locked"`},
 	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
-		me := staffMember(t, app, "adviser")
+		me := apptest.Staff(t, app, "adviser@consulado.example", "adviser", false)
 		s.URL = "/api/collections/_superusers/records/" + me.Id
 		s.Headers = map[string]string{"Authorization": apptest.Token(t, me)}
 	})
 }
 
 func TestCommandLineSuperuserIsIT(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	c, _ := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
 	s := core.NewRecord(c)
@@ -102,6 +92,7 @@ func TestCommandLineSuperuserIsIT(t *testing.T) {
 // TestBatchFollowsRoles: a batch's requests skip the router's middlewares, so IT enabling
 // batches must not open the records the roles close.
 func TestBatchFollowsRoles(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		role, method, url, body string
 		status                  int
@@ -122,25 +113,10 @@ func TestBatchFollowsRoles(t *testing.T) {
 			if err := app.Save(settings); err != nil {
 				t.Fatal(err)
 			}
-			reg := registrant(t, app)
+			reg := apptest.Registrant(t, app, "+13105550142", apptest.Fields{"name": "Ana"})
 			url := strings.ReplaceAll(c.url, "REG", reg.Id)
 			s.Body = strings.NewReader(`{"requests":[{"method":"` + c.method + `","url":"` + url + `","body":` + c.body + `}]}`)
 			as(c.role)(t, app, s)
 		})
 	}
-}
-
-func registrant(t testing.TB, app core.App) *core.Record {
-	t.Helper()
-	c, _ := app.FindCollectionByNameOrId("registrants")
-	r := core.NewRecord(c)
-	r.Set("phone", "+13105550142")
-	r.Set("name", "Ana")
-	r.Set("language", "es")
-	r.Set("consent", true)
-	r.SetPassword("contraseña-larga-1")
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
 }

@@ -21,6 +21,7 @@ import (
 // role, on the collections the insider would go for, and checks that each is refused with
 // the rule named and that nothing changed.
 func TestSchemaIsTheMigrations(t *testing.T) {
+	t.Parallel()
 	type attempt struct{ name, method, url, body string }
 	var attempts []attempt
 	for _, c := range []string{"audit_log", "alerts", "registrants", "federation_rosters", core.CollectionNameSuperusers} {
@@ -102,6 +103,7 @@ func schemaUnchanged(t testing.TB, app *tests.TestApp) {
 // TestSchemaLockedOnceServing: migrations change the schema before serve starts; once the
 // appliance serves, no code in the process does, whatever route it would come through.
 func TestSchemaLockedOnceServing(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	if err := app.Save(core.NewBaseCollection("before_serve")); err != nil {
 		t.Fatalf("a migration-time change was refused: %v", err)
@@ -124,6 +126,7 @@ func TestSchemaLockedOnceServing(t *testing.T) {
 // TestSchemaHooksRefuseWithoutThePolicy: the collections API's own hooks refuse, so a route
 // the URL policy does not know (a custom one, a new PocketBase version's) is refused too.
 func TestSchemaHooksRefuseWithoutThePolicy(t *testing.T) {
+	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	c, err := app.FindCollectionByNameOrId("audit_log")
 	if err != nil {
