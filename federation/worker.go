@@ -8,6 +8,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"alertbutton/hooks/outbox"
 )
 
 // worker sends one peer's rows, oldest first. Only its goroutine (or RunOnce) runs its
@@ -205,17 +207,13 @@ func (w *worker) record(results []result, now time.Time) bool {
 func (w *worker) due(now time.Time) ([]*core.Record, error) {
 	var rows []*core.Record
 	err := w.r.app.RecordQuery("outbox").
-		Where(pendingFederation()).
+		Where(outbox.PendingFederation()).
 		AndWhere(dbx.HashExp{"target": w.code}).
 		AndWhere(dbx.NewExp("next_at <= {:now}", dbx.Params{"now": dateString(now)})).
 		OrderBy("next_at ASC", "created ASC", "rowid ASC").
 		Limit(batch).
 		All(&rows)
 	return rows, err
-}
-
-func pendingFederation() dbx.Expression {
-	return dbx.HashExp{"channel": "federation", "state": "pending"}
 }
 
 func earliest(now time.Time, ts ...time.Time) time.Duration {

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pocketbase/pocketbase/core"
+	"alertbutton/hooks/outbox"
 
-	"alertbutton/hooks/alerts"
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // TestInsiderAccess is what an insider with the admin UI would try to rewrite: their own
@@ -26,7 +26,7 @@ func TestInsiderAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row, err := alerts.NewFederationRow(w.app, "fresno", "alert.created", w.alert.GetString("uid"))
+	row, err := outbox.NewFederationRow(w.app, "fresno", "alert.created", w.alert.GetString("uid"))
 	if err != nil {
 		t.Fatal(err)
 	}
