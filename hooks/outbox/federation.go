@@ -1,6 +1,8 @@
 package outbox
 
 import (
+	"time"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -40,6 +42,21 @@ func NewFederationRow(app core.App, consulate, typ, uid string) (*core.Record, e
 	row.Set("state", statePending)
 	row.Set("alert", uid)
 	return row, nil
+}
+
+// FederationDue returns up to n of the rows to the consulate due at now: those never tried
+// in the order they were queued, then those tried, by when they fell due. Only the peer's
+// relay worker sends them, so they are not claimed.
+func FederationDue(app core.App, consulate string, now time.Time, n int) ([]*core.Record, error) {
+	var rows []*core.Record
+	err := app.RecordQuery(collection).
+		Where(PendingFederation()).
+		AndWhere(dbx.HashExp{"target": consulate}).
+		AndWhere(dbx.NewExp("next_at <= {:now}", dbx.Params{"now": dateString(now.UTC())})).
+		OrderBy("next_at ASC", "created ASC", "rowid ASC").
+		Limit(int64(n)).
+		All(&rows)
+	return rows, err
 }
 
 // PendingFederation selects the federation rows not delivered yet: the peers' queues.
