@@ -64,9 +64,9 @@ func Plan(app core.App, cfg *appliance.Config, alert, registrant *core.Record) *
 // duress PIN tells them nothing: whoever holds the phone must believe it was cancelled; nor
 // does one closed already, by staff or by the person, which would tell the two PINs apart.
 func (a *Alert) Registrant(n Notice) error {
-	reg, err := a.registrant()
-	if err != nil || reg == nil || a.alert.GetBool("duress") || a.WasClosed {
-		return err
+	reg := a.registrant()
+	if reg == nil || a.alert.GetBool("duress") || a.WasClosed {
+		return nil
 	}
 	if a.PersonClosed != nil {
 		if closed, err := a.PersonClosed(a.app, a.alert); err != nil || closed {
@@ -92,9 +92,9 @@ func (a *Alert) Registrant(n Notice) error {
 // Relatives tells every relative of the registrant whose disclosure setting allows level,
 // except the contact skip (who reported it), and only those the alert found when raised.
 func (a *Alert) Relatives(level string, n Notice, skip string) error {
-	reg, err := a.registrant()
-	if err != nil || reg == nil || !discloses(reg.GetString("disclosure"), level) {
-		return err
+	reg := a.registrant()
+	if reg == nil || !discloses(reg.GetString("disclosure"), level) {
+		return nil
 	}
 	contacts, err := a.app.FindAllRecords("contacts", dbx.HashExp{"registrant": reg.Id})
 	if err != nil {
@@ -132,7 +132,7 @@ func (a *Alert) Contact(c *core.Record, n Notice) error {
 	}
 	lang := Lang(c.GetString("language"))
 	p := n.Payload(a.uid(), lang, urlFamily, a.vars(lang))
-	return a.queue(func(tx core.App) error { return outbox.Email(tx, c.Id, p) })
+	return a.Queue(func(tx core.App) error { return outbox.Email(tx, c.Id, p) })
 }
 
 // Staff tells the devices of the staff s, and returns how many.
@@ -149,7 +149,7 @@ func (a *Alert) Staff(s Staff, n Notice) (int, error) {
 // received the alert from a peer, its origin.
 func (a *Alert) Peers(typ string) error {
 	for _, code := range peerCodes(a.cfg.Consulate.Code, a.alert) {
-		if err := a.queue(func(tx core.App) error { return outbox.Federation(tx, code, typ, a.uid()) }); err != nil {
+		if err := a.Queue(func(tx core.App) error { return outbox.Federation(tx, code, typ, a.uid()) }); err != nil {
 			return err
 		}
 	}
@@ -167,11 +167,6 @@ func peerCodes(self string, alert *core.Record) []string {
 	return codes
 }
 
-// Queue writes a row now, or keeps it for Write when planned.
-func (a *Alert) Queue(row func(tx core.App) error) error {
-	return a.queue(row)
-}
-
 // Write writes the planned rows in tx.
 func (a *Alert) Write(tx core.App) error {
 	for _, row := range a.planned {
@@ -182,7 +177,8 @@ func (a *Alert) Write(tx core.App) error {
 	return nil
 }
 
-func (a *Alert) queue(row func(tx core.App) error) error {
+// Queue writes a row now, or keeps it for Write when planned.
+func (a *Alert) Queue(row func(tx core.App) error) error {
 	if !a.planning {
 		return row(a.app)
 	}
@@ -191,21 +187,16 @@ func (a *Alert) queue(row func(tx core.App) error) error {
 }
 
 func (a *Alert) push(subscriptionID string, p push.Payload) error {
-	return a.queue(func(tx core.App) error { return outbox.Push(tx, subscriptionID, p) })
+	return a.Queue(func(tx core.App) error { return outbox.Push(tx, subscriptionID, p) })
 }
 
-// registrant is the alert's registrant, read once; nil for a walk-in.
-func (a *Alert) registrant() (*core.Record, error) {
-	id := a.alert.GetString("registrant")
-	if a.reg != nil || id == "" {
-		return a.reg, nil
+// registrant is the alert's registrant, read when first needed; nil for a walk-in (or one
+// gone: nobody to tell).
+func (a *Alert) registrant() *core.Record {
+	if id := a.alert.GetString("registrant"); a.reg == nil && id != "" {
+		a.reg, _ = a.app.FindRecordById("registrants", id)
 	}
-	reg, err := a.app.FindRecordById("registrants", id)
-	if err != nil {
-		return nil, nil // gone: nobody to tell
-	}
-	a.reg = reg
-	return reg, nil
+	return a.reg
 }
 
 // existedAtRaise tells whether r (a relative or a push subscription) was as it is when the
@@ -230,7 +221,7 @@ func (a *Alert) uid() string { return a.alert.GetString("uid") }
 // vars are the placeholders' values for the registrant and the relatives.
 func (a *Alert) vars(lang string) Vars {
 	v := Vars{Facility: a.Facility, Kind: kindText[a.alert.GetString("kind")].In(lang)}
-	v.Name = firstName(a.reg, lang)
+	v.Name = firstName(a.registrant(), lang)
 	v.Consulate = a.cfg.Consulate.Name
 	if lang == "en" {
 		v.Consulate = "Consulate of Mexico in " + a.cfg.Consulate.City
