@@ -40,14 +40,52 @@ func (n Notice) Payload(uid, lang, url string, v Vars) push.Payload {
 	}
 }
 
+// fill replaces the placeholders in text in one pass: a value is not read again, so a name
+// that looks like a placeholder stays as it is.
 func (v Vars) fill(text string) string {
-	if !strings.Contains(text, "{") {
+	i := strings.IndexByte(text, '{')
+	if i < 0 {
 		return text
 	}
-	return strings.NewReplacer(
-		"{name}", v.Name, "{consulate}", v.Consulate, "{facility}", v.Facility, "{kind}", v.Kind,
-		"{city}", v.City, "{role}", v.Role, "{from}", v.From,
-	).Replace(text)
+	var b strings.Builder
+	b.Grow(len(text) + 64)
+	for ; i >= 0; i = strings.IndexByte(text, '{') {
+		end := strings.IndexByte(text[i:], '}')
+		value, ok := "", false
+		if end > 0 {
+			value, ok = v.value(text[i : i+end+1])
+		}
+		if !ok {
+			b.WriteString(text[:i+1])
+			text = text[i+1:]
+			continue
+		}
+		b.WriteString(text[:i])
+		b.WriteString(value)
+		text = text[i+end+1:]
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+func (v Vars) value(placeholder string) (string, bool) {
+	switch placeholder {
+	case "{name}":
+		return v.Name, true
+	case "{consulate}":
+		return v.Consulate, true
+	case "{facility}":
+		return v.Facility, true
+	case "{kind}":
+		return v.Kind, true
+	case "{city}":
+		return v.City, true
+	case "{role}":
+		return v.Role, true
+	case "{from}":
+		return v.From, true
+	}
+	return "", false
 }
 
 // Lang is the first of the given languages that is one the appliance speaks, else Spanish.

@@ -69,3 +69,40 @@ func TestLang(t *testing.T) {
 		}
 	}
 }
+
+func TestFillIsOnePass(t *testing.T) {
+	v := Vars{Name: "{consulate}", Consulate: "C", Facility: "F"}
+	for text, want := range map[string]string{
+		"":                          "",
+		"no placeholders":           "no placeholders",
+		"{name} at {facility}":      "{consulate} at F", // a value is not read again
+		"{n} tries, {name}":         "{n} tries, {consulate}",
+		"open { brace {consulate}":  "open { brace C",
+		"{consulate}{consulate}":    "CC",
+		"unclosed {consulate":       "unclosed {consulate",
+		"{{consulate}}":             "{C}",
+		"{kind}: empty values go":   ": empty values go",
+		"{name}.":                   "{consulate}.",
+		"ends with a brace {":       "ends with a brace {",
+		"ends with {}":              "ends with {}",
+		"Alerta de {name} ({city})": "Alerta de {consulate} ()",
+	} {
+		if got := v.fill(text); got != want {
+			t.Errorf("fill(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+// TestFillAgreesWithAReplacer: on every notice, fill says what strings.Replacer said before it.
+func TestFillAgreesWithAReplacer(t *testing.T) {
+	v := Vars{Name: "Ana", Consulate: "Consulado de México en Fresno", Facility: "Adelanto", Kind: "Redada", City: "Fresno", Role: "consul", From: "it"}
+	r := strings.NewReplacer("{name}", v.Name, "{consulate}", v.Consulate, "{facility}", v.Facility, "{kind}", v.Kind,
+		"{city}", v.City, "{role}", v.Role, "{from}", v.From)
+	for _, n := range append(append([]Notice{}, toPeople...), toStaff...) {
+		for _, text := range []string{n.Title.ES, n.Title.EN, n.Body.ES, n.Body.EN} {
+			if got, want := v.fill(text), r.Replace(text); got != want {
+				t.Errorf("fill(%q) = %q, want %q", text, got, want)
+			}
+		}
+	}
+}
