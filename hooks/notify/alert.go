@@ -64,8 +64,11 @@ func Plan(app core.App, cfg *appliance.Config, alert, registrant *core.Record) *
 // duress PIN tells them nothing: whoever holds the phone must believe it was cancelled; nor
 // does one closed already, by staff or by the person, which would tell the two PINs apart.
 func (a *Alert) Registrant(n Notice) error {
+	if a.alert.GetBool("duress") || a.WasClosed {
+		return nil
+	}
 	reg := a.registrant()
-	if reg == nil || a.alert.GetBool("duress") || a.WasClosed {
+	if reg == nil {
 		return nil
 	}
 	if a.PersonClosed != nil {
