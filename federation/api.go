@@ -5,13 +5,11 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/outbox"
 	"alertbutton/migrations"
 )
 
 const msgStateReadOnly = "Federation state is the federation's own: no one writes it through the API, IT included. Use `alertbutton federation peer` or `roster import` on the appliance."
-
-// outboxChannel is the outbox channel of the federation's envelopes.
-const outboxChannel = "federation"
 
 // trustFields are what a consulates row holds of the federation: whom this appliance trusts,
 // with which keys, and where it sends their envelopes.
@@ -26,7 +24,7 @@ func bindReadOnlyState(app core.App) {
 	app.OnRecordDeleteRequest(migrations.FederationCollections...).BindFunc(refuse)
 
 	federationRow := func(e *core.RecordRequestEvent) error {
-		if e.Record.GetString("channel") == outboxChannel || e.Record.Original().GetString("channel") == outboxChannel {
+		if e.Record.GetString("channel") == outbox.ChannelFederation || e.Record.Original().GetString("channel") == outbox.ChannelFederation {
 			return e.ForbiddenError(msgStateReadOnly, nil)
 		}
 		return e.Next()

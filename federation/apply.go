@@ -13,6 +13,7 @@ import (
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/notify"
 	"alertbutton/hooks/records"
 	"alertbutton/migrations"
 )
@@ -110,9 +111,9 @@ func (s *service) createCopy(tx core.App, env *protocol.Envelope, msg *message) 
 }
 
 func (s *service) announceCopy(tx core.App, a *core.Record, env *protocol.Envelope, msg *message) error {
-	typ, m := alerts.EventCreated, msgStaffRelayed
+	typ, m := alerts.EventCreated, notify.PeerRelayed
 	if env.Type == protocol.TypeTransfer {
-		typ, m = EventTransferred, msgStaffTransferred
+		typ, m = EventTransferred, notify.PeerTransferred
 	}
 	data := map[string]any{
 		"kind": a.GetString("kind"), "source": alerts.SourceFederation, "raised_by": oneOf(msg.Source, migrations.AlertSources, ""),
@@ -121,11 +122,11 @@ func (s *service) announceCopy(tx core.App, a *core.Record, env *protocol.Envelo
 	if err := addEvent(tx, a, typ, actorConsulatePrefix+env.Origin, false, data); err != nil {
 		return err
 	}
-	if err := notifyStaff(tx, a, true, m, env.Origin); err != nil {
+	if err := notifyStaff(tx, s.cfg, a, notify.OnDuty, m, env.Origin); err != nil {
 		return err
 	}
 	if msg.Duress {
-		return notifyStaff(tx, a, false, msgStaffDuress, env.Origin)
+		return notifyStaff(tx, s.cfg, a, notify.AllStaff, notify.PeerDuress, env.Origin)
 	}
 	return nil
 }

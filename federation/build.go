@@ -12,17 +12,12 @@ import (
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/records"
 )
 
 // errAlertGone is a row whose alert no longer exists: the only row given up on.
 var errAlertGone = errors.New("the alert no longer exists")
-
-// rowPayload is what the alerts hooks write in a federation outbox row.
-type rowPayload struct {
-	Type  string `json:"type"`
-	Alert string `json:"alert"`
-}
 
 // buildAll makes the envelopes of rows to one peer in one transaction: all of them, or none
 // (the rows in memory may then hold envelopes that were not stored).
@@ -47,7 +42,7 @@ func build(app core.App, cfg *appliance.Config, row *core.Record, peer *Peer, no
 	if row.GetString("target") != peer.Code {
 		return fmt.Errorf("the row is for %s, not %s", row.GetString("target"), peer.Code)
 	}
-	var p rowPayload
+	var p outbox.FederationPayload
 	if err := row.UnmarshalJSONField("payload", &p); err != nil {
 		return fmt.Errorf("the row's payload is not {type, alert}: %w", err)
 	}

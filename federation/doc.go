@@ -5,10 +5,10 @@
 // their validity windows, live on its consulates row. A retired key verifies only what it
 // signed inside its window; a key the roster revoked verifies nothing.
 //
-// Sending: the alerts hooks write a federation outbox row in the transaction of each change.
-// At the row's first send the Relay builds the envelope from the alert as it is then, seals
-// it to the destination, signs it and keeps the exact bytes in the row; every retry sends
-// those bytes. A row is marked sent only on the destination's valid receipt. One worker
+// Sending: hooks/notify queues a federation row in the outbox (hooks/outbox owns its shape)
+// in the transaction of each change. At the row's first send the Relay builds the envelope
+// from the alert as it is then, seals it to the destination, signs it and keeps the exact
+// bytes in the row; every retry sends those bytes. A row is marked sent only on the destination's valid receipt. One worker
 // goroutine per peer sends its rows; a peer that cannot be reached backs off (exponential
 // with jitter, at most 5 minutes) and is probed every few seconds with GET /api/health, the
 // first answer ending the backoff, so a backlog drains as soon as the peer is back. Rows

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"time"
 
+	"alertbutton/hooks/outbox"
+
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -57,7 +59,7 @@ func Health(app core.App, now time.Time) ([]PeerHealth, error) {
 		Oldest string `db:"oldest"`
 	}
 	err = app.DB().Select("target", "count(*) AS n", "min(created) AS oldest").From("outbox").
-		Where(pendingFederation()).GroupBy("target").All(&queues)
+		Where(outbox.PendingFederation()).GroupBy("target").All(&queues)
 	if err != nil {
 		return nil, err
 	}

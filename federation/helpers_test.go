@@ -19,6 +19,7 @@ import (
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/apptest"
+	"alertbutton/hooks/outbox"
 )
 
 const (
@@ -251,7 +252,7 @@ func deliver(t *testing.T, from, dest *node, e builtEnvelope) {
 // queueRow queues a federation row of type typ about uid to target, without its envelope.
 func queueRow(t *testing.T, n *node, target, typ, uid string) *core.Record {
 	t.Helper()
-	row, err := alerts.NewFederationRow(n.app, target, typ, uid)
+	row, err := outbox.NewFederationRow(n.app, target, typ, uid)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/jsonbody"
+	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/records"
 )
 
@@ -64,7 +65,7 @@ func (s *service) sendNote(tx core.App, alertID string, codes []string, note, ac
 		if err != nil {
 			return err
 		}
-		row, err := alerts.NewFederationRow(tx, code, protocol.TypeNote, alert.GetString("uid"))
+		row, err := outbox.NewFederationRow(tx, code, protocol.TypeNote, alert.GetString("uid"))
 		if err != nil {
 			return err
 		}

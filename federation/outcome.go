@@ -7,10 +7,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/records"
 )
-
-const maxErrorRunes = 500 // the outbox's last_error limit
 
 // markSent marks delivered rows sent in one transaction. If that fails, it marks them one
 // by one, so that one row's trouble has no other row sent again.
@@ -39,9 +38,7 @@ func (w *worker) markSent(rows []*core.Record, now time.Time) {
 
 // sent marks a row delivered and, when it had been late, tells the alert's timeline.
 func (w *worker) sent(tx core.App, row *core.Record, now time.Time) error {
-	row.Set("state", "sent")
-	row.Set("sent_at", now)
-	row.Set("last_error", "")
+	outbox.Sent(row, now)
 	if err := records.Save(tx, row); err != nil {
 		return err
 	}
@@ -58,7 +55,7 @@ func (w *worker) lateDelivered(tx core.App, row *core.Record) error {
 	if err != nil {
 		return nil // gone: nothing to tell
 	}
-	late, err := tx.CountRecords("outbox", pendingFederation(),
+	late, err := tx.CountRecords("outbox", outbox.PendingFederation(),
 		dbxAlertLate(row.GetString("alert")))
 	if err != nil {
 		return err
@@ -94,9 +91,8 @@ func (w *worker) down(cause error, now time.Time) {
 // error and goes to the back of the line of rows due.
 func (w *worker) requeue(row *core.Record, cause error, now time.Time) {
 	w.lastErr = cause.Error()
-	row.Set("attempts", row.GetInt("attempts")+1)
-	row.Set("last_error", truncate(cause.Error()))
-	row.Set("next_at", now)
+	outbox.Tried(row)
+	outbox.Retry(row, now, cause.Error())
 	if err := records.Save(w.r.app, row); err != nil {
 		w.r.app.Logger().Error("federation: recording a failure", "row", row.Id, "error", err)
 	}
@@ -107,10 +103,8 @@ func (w *worker) requeue(row *core.Record, cause error, now time.Time) {
 func (w *worker) refused(row *core.Record, cause error, now time.Time) error {
 	w.lastErr = cause.Error()
 	w.r.app.Logger().Warn("federation: row refused", "row", row.Id, "peer", w.code, "alert", row.GetString("alert"), "error", cause.Error())
-	attempts := row.GetInt("attempts") + 1
-	row.Set("attempts", attempts)
-	row.Set("last_error", truncate(cause.Error()))
-	row.Set("next_at", now.Add(w.r.backoff(attempts)))
+	outbox.Tried(row)
+	outbox.Retry(row, now.Add(w.r.backoff(row.GetInt("attempts"))), cause.Error())
 	return records.Save(w.r.app, row)
 }
 
@@ -131,15 +125,6 @@ func (w *worker) giveUp(row *core.Record, cause error) {
 // dead gives up on a row whose alert is gone, the one thing a retry cannot mend.
 func (w *worker) dead(row *core.Record, cause error) error {
 	w.r.app.Logger().Warn("federation: giving up", "row", row.Id, "peer", w.code, "alert", row.GetString("alert"))
-	row.Set("state", "dead")
-	row.Set("last_error", truncate(cause.Error()))
+	outbox.Dead(row, cause.Error())
 	return records.Save(w.r.app, row)
-}
-
-func truncate(s string) string {
-	r := []rune(s)
-	if len(r) <= maxErrorRunes {
-		return s
-	}
-	return string(r[:maxErrorRunes-1]) + "…"
 }

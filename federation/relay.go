@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/outbox"
 )
 
 const (
@@ -69,7 +70,7 @@ func (r *Relay) Start() {
 	}
 	r.started = true
 	r.hookID = r.app.OnRecordAfterCreateSuccess("outbox").BindFunc(func(e *core.RecordEvent) error {
-		if e.Record.GetString("channel") == "federation" {
+		if e.Record.GetString("channel") == outbox.ChannelFederation {
 			r.worker(e.Record.GetString("target")).poke()
 		}
 		return e.Next()
@@ -173,7 +174,7 @@ func (r *Relay) worker(code string) *worker {
 func (r *Relay) pendingPeers() ([]string, error) {
 	var codes []string
 	err := r.app.DB().Select("target").Distinct(true).From("outbox").
-		Where(pendingFederation()).Column(&codes)
+		Where(outbox.PendingFederation()).Column(&codes)
 	return codes, err
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/records"
 )
 
@@ -39,7 +40,7 @@ func (w *worker) report(now time.Time, delivered bool) error {
 		rec.Set("last_success_at", now)
 	}
 	if w.lastErr != "" {
-		rec.Set("last_error", truncate(w.lastErr))
+		rec.Set("last_error", outbox.LastError(w.lastErr))
 		rec.Set("last_error_at", now)
 		w.lastErr = ""
 	}

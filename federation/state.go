@@ -10,6 +10,7 @@ import (
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/notify"
 	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/records"
 	"alertbutton/migrations"
@@ -62,15 +63,15 @@ func (s *service) notifyState(tx core.App, alert *core.Record, env *protocol.Env
 		if err := addEvent(tx, alert, alerts.EventDuress, actorConsulatePrefix+env.Origin, true, map[string]any{"by": env.Origin}); err != nil {
 			return err
 		}
-		return notifyStaff(tx, alert, false, msgStaffDuress, env.Origin)
+		return notifyStaff(tx, s.cfg, alert, notify.AllStaff, notify.PeerDuress, env.Origin)
 	}
 	switch {
 	case env.Type == protocol.TypeTransfer && alert.GetString("target_consulate") == s.cfg.Consulate.Code:
-		return notifyStaff(tx, alert, true, msgStaffTransferred, env.Origin)
+		return notifyStaff(tx, s.cfg, alert, notify.OnDuty, notify.PeerTransferred, env.Origin)
 	case changed && env.Type == protocol.TypeCancelled:
-		return notifyStaff(tx, alert, true, msgStaffCancelled, env.Origin)
+		return notifyStaff(tx, s.cfg, alert, notify.OnDuty, notify.PeerCancelled, env.Origin)
 	case changed && env.Type == protocol.TypeSafe:
-		return notifyStaff(tx, alert, true, msgStaffSafe, env.Origin)
+		return notifyStaff(tx, s.cfg, alert, notify.OnDuty, notify.PeerSafe, env.Origin)
 	}
 	return nil
 }
@@ -122,7 +123,7 @@ func (s *service) addNote(tx core.App, alert *core.Record, env *protocol.Envelop
 	if err := addEvent(tx, alert, EventNoteReceived, actorConsulatePrefix+env.Origin, true, map[string]any{"by": env.Origin}); err != nil {
 		return err
 	}
-	return notifyStaff(tx, alert, true, msgStaffNote, env.Origin)
+	return notifyStaff(tx, s.cfg, alert, notify.OnDuty, notify.PeerNote, env.Origin)
 }
 
 // appendNote adds entry to the alert's internal notes, dropping the oldest text past maxNotes.

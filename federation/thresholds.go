@@ -7,6 +7,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/notify"
+	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/records"
 	"alertbutton/migrations"
 )
@@ -29,7 +31,7 @@ const (
 func (w *worker) checkThresholds(now time.Time) error {
 	var rows []*core.Record
 	err := w.r.app.RecordQuery("outbox").
-		Where(pendingFederation()).
+		Where(outbox.PendingFederation()).
 		AndWhere(dbx.HashExp{"target": w.code}).
 		AndWhere(dbx.NewExp("(relay_level < 1 AND created <= {:delayed}) OR (relay_level < 2 AND created <= {:escalated})", dbx.Params{
 			"delayed":   dateString(now.Add(-DelayedAfter)),
@@ -80,7 +82,7 @@ func (w *worker) flag(tx core.App, row *core.Record, level int) error {
 	if err := addEvent(tx, alert, EventRelayEscalated, "system", true, data); err != nil {
 		return err
 	}
-	return notifyStaff(tx, alert, false, msgStaffEscalated, w.code)
+	return notifyStaff(tx, w.r.cfg, alert, notify.AllStaff, notify.PeerUndelivered, w.code)
 }
 
 func dbxAlertLate(uid string) dbx.Expression {
@@ -103,7 +105,7 @@ func (w *worker) queue(now time.Time) (queueStats, error) {
 	err := w.r.app.DB().Select("count(*) AS n", "coalesce(min(created), '') AS oldest",
 		"coalesce(min(CASE WHEN next_at > {:now} THEN next_at END), '') AS next_at").
 		From("outbox").
-		Where(pendingFederation()).
+		Where(outbox.PendingFederation()).
 		AndWhere(dbx.HashExp{"target": w.code}).
 		Bind(dbx.Params{"now": dateString(now)}).
 		One(&row)

@@ -8,8 +8,8 @@ import (
 
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
-	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/audit"
+	"alertbutton/hooks/outbox"
 )
 
 // transfer turns a staff change of an alert's target consulate into alert.transfer for the
@@ -37,7 +37,7 @@ func (s *service) queueTransfer(app core.App, alert *core.Record, from, to, acto
 		return err
 	}
 	if to != self {
-		if err := alerts.QueueFederation(app, to, protocol.TypeTransfer, uid); err != nil {
+		if err := outbox.Federation(app, to, protocol.TypeTransfer, uid); err != nil {
 			return err
 		}
 	}
@@ -47,7 +47,7 @@ func (s *service) queueTransfer(app core.App, alert *core.Record, from, to, acto
 			continue
 		}
 		told = append(told, code)
-		if err := alerts.QueueFederation(app, code, protocol.TypeStatus, uid); err != nil {
+		if err := outbox.Federation(app, code, protocol.TypeStatus, uid); err != nil {
 			return err
 		}
 	}

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"alertbutton/hooks/outbox"
 )
 
 // worker sends one peer's rows, oldest first. Only its goroutine (or RunOnce) runs its
@@ -200,22 +201,9 @@ func (w *worker) record(results []result, now time.Time) bool {
 	return len(delivered) > 0
 }
 
-// due returns the peer's rows due now: those never tried in the order they were queued,
-// then those tried, by when they fell due.
+// due returns up to a batch of the peer's rows due now.
 func (w *worker) due(now time.Time) ([]*core.Record, error) {
-	var rows []*core.Record
-	err := w.r.app.RecordQuery("outbox").
-		Where(pendingFederation()).
-		AndWhere(dbx.HashExp{"target": w.code}).
-		AndWhere(dbx.NewExp("next_at <= {:now}", dbx.Params{"now": dateString(now)})).
-		OrderBy("next_at ASC", "created ASC", "rowid ASC").
-		Limit(batch).
-		All(&rows)
-	return rows, err
-}
-
-func pendingFederation() dbx.Expression {
-	return dbx.HashExp{"channel": "federation", "state": "pending"}
+	return outbox.FederationDue(w.r.app, w.code, now, batch)
 }
 
 func earliest(now time.Time, ts ...time.Time) time.Duration {

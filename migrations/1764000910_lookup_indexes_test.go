@@ -16,7 +16,7 @@ func TestLookupsUseIndexes(t *testing.T) {
 	cases := []struct{ query, index string }{
 		{"SELECT * FROM push_subscriptions WHERE registrant = {:v}", "idx_push_registrant"},
 		{"SELECT * FROM push_subscriptions WHERE contact = {:v}", "idx_push_contact"},
-		// alerts.StaffSubscriptions, once it has the staff's ids.
+		// notify.StaffDevices, once it has the staff's ids.
 		{"SELECT * FROM push_subscriptions WHERE staff IN ({:v}, 'other') ORDER BY created ASC", "idx_push_staff"},
 		// federation: a late row's alert, counted when another is delivered.
 		{"SELECT count(*) FROM outbox WHERE channel = 'federation' AND state = 'pending' AND alert = {:v} AND relay_level > 0", "idx_outbox_alert"},

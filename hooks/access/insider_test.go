@@ -6,10 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pocketbase/pocketbase/core"
+	"alertbutton/hooks/outbox"
 
-	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/apptest"
+
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // TestInsiderAccess is what an insider with the admin UI would try to rewrite: their own
@@ -28,7 +29,7 @@ func TestInsiderAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row, err := alerts.NewFederationRow(w.app, "fresno", "alert.created", w.alert.GetString("uid"))
+	row, err := outbox.NewFederationRow(w.app, "fresno", "alert.created", w.alert.GetString("uid"))
 	if err != nil {
 		t.Fatal(err)
 	}

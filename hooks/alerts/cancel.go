@@ -11,6 +11,7 @@ import (
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/notify"
 	"alertbutton/hooks/pace"
 	"alertbutton/hooks/pins"
 )
@@ -118,7 +119,8 @@ func wrongPIN(e *core.RequestEvent, cfg *appliance.Config, alertID, actor string
 		if failures < maxPinFailures {
 			return nil
 		}
-		return newNotifier(tx, cfg, alert, nil).staff(true, msgStaffPinLocked)
+		_, err = newNotifier(tx, cfg, alert, nil).Staff(notify.OnDuty, notify.StaffPinLocked)
+		return err
 	})
 	if err != nil {
 		return saveFailed(e, err)

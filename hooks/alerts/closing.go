@@ -6,7 +6,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"alertbutton/federation/protocol"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/notify"
 	"alertbutton/hooks/records"
 )
 
@@ -23,19 +25,19 @@ type closing struct {
 	status      string // the status the alert closes with, and the phone is shown under duress
 	event       string // the timeline event the phone sees
 	afterDuress string // staff-only event when the alert is already under duress
-	relatives   notice
-	staff       notice
-	duress      notice // to every staff device when the duress PIN is used
+	relatives   notify.Notice
+	staff       notify.Notice
+	duress      notify.Notice // to every staff device when the duress PIN is used
 }
 
 var (
 	cancelling = closing{
 		claim: "cancel", status: StatusCancelled, event: EventCancelled, afterDuress: EventCancelAfterDuress,
-		relatives: msgRelativeCancelled, staff: msgStaffCancelled, duress: msgStaffDuress,
+		relatives: notify.RelativeCancelled, staff: notify.StaffCancelled, duress: notify.StaffDuress,
 	}
 	releasing = closing{
 		claim: "safe", status: StatusResolved, event: EventReleased, afterDuress: EventSafeAfterDuress,
-		relatives: msgRelativeSafe, staff: msgStaffSafe, duress: msgStaffDuressSafe,
+		relatives: notify.RelativeSafe, staff: notify.StaffSafe, duress: notify.StaffDuressSafe,
 	}
 )
 
@@ -52,7 +54,8 @@ func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c cl
 			if err := AddEvent(tx, alert, c.afterDuress, actor, true, nil); err != nil {
 				return err
 			}
-			return n.staff(false, msgStaffAfterDuress)
+			_, err := n.Staff(notify.AllStaff, notify.StaffAfterDuress)
+			return err
 		}
 		if !isOpen(alert) {
 			return nil // closed already, by the person or by staff: the answer shows it
@@ -66,13 +69,13 @@ func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c cl
 		if err := AddEvent(tx, alert, c.event, actor, false, closedData(alert, from, c, at)); err != nil {
 			return err
 		}
-		if err := n.relatives(levelStatus, c.relatives, ""); err != nil {
+		if err := n.Relatives(notify.LevelStatus, c.relatives, ""); err != nil {
 			return err
 		}
-		if err := n.staff(true, c.staff); err != nil {
+		if _, err := n.Staff(notify.OnDuty, c.staff); err != nil {
 			return err
 		}
-		return n.peers(FederationStatus)
+		return n.Peers(protocol.TypeStatus)
 	})
 }
 
@@ -96,7 +99,8 @@ func duress(app core.App, cfg *appliance.Config, alertID, actor string, c closin
 			if err := AddEvent(tx, alert, EventDuress, actor, true, data); err != nil {
 				return err
 			}
-			return n.staff(false, c.duress)
+			_, err := n.Staff(notify.AllStaff, c.duress)
+			return err
 		}
 		from := alert.GetString("status")
 		alert.Set("duress", true)
@@ -109,10 +113,10 @@ func duress(app core.App, cfg *appliance.Config, alertID, actor string, c closin
 		if err := AddEvent(tx, alert, EventDuress, actor, true, shownData(alert, c)); err != nil {
 			return err
 		}
-		if err := n.staff(false, c.duress); err != nil {
+		if _, err := n.Staff(notify.AllStaff, c.duress); err != nil {
 			return err
 		}
-		return n.peers(FederationStatus)
+		return n.Peers(protocol.TypeStatus)
 	})
 }
 

@@ -12,7 +12,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"alertbutton/federation/protocol"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/notify"
 	"alertbutton/hooks/records"
 )
 
@@ -66,7 +68,7 @@ func raise(app core.App, cfg *appliance.Config, in Input, runWrite func(func(tx 
 		if err := records.Save(tx, a); err != nil {
 			return err
 		}
-		return n.write(tx)
+		return n.Write(tx)
 	})
 	if err != nil && isDuplicateUID(err) {
 		// Another writer stored the same uid first: the unique index decided, and that
@@ -183,38 +185,37 @@ func prepare(app core.App, cfg *appliance.Config, a *core.Record, in Input) erro
 
 // announce plans the alert's first timeline event and the outbox rows that tell the
 // registrant, the relatives, the staff on duty and the peer consulates; the returned
-// notifier writes them.
-func announce(app core.App, cfg *appliance.Config, a *core.Record, in Input) (*notifier, error) {
+// audiences write them.
+func announce(app core.App, cfg *appliance.Config, a *core.Record, in Input) (*notify.Alert, error) {
 	data := map[string]any{
 		"kind":   a.GetString("kind"),
 		"source": a.GetString("source"),
 		"target": a.GetString("target_consulate"),
 		"basis":  a.GetString("route_basis"),
 	}
-	n := newNotifier(app, cfg, a, in.Registrant)
-	n.planning = true
-	n.queue(func(tx core.App) error { return AddEvent(tx, a, EventCreated, in.Actor, false, data) })
+	n := notify.Plan(app, cfg, a, in.Registrant)
+	n.Queue(func(tx core.App) error { return AddEvent(tx, a, EventCreated, in.Actor, false, data) })
 	if err := receipt(n, a, in); err != nil {
 		return nil, err
 	}
-	if err := n.relatives(levelStatus, createdNotice(a), skipContact(in.Contact)); err != nil {
+	if err := n.Relatives(notify.LevelStatus, createdNotice(a), skipContact(in.Contact)); err != nil {
 		return nil, err
 	}
-	if err := n.staff(true, msgStaffNew); err != nil {
+	if _, err := n.Staff(notify.OnDuty, notify.StaffNew); err != nil {
 		return nil, err
 	}
-	return n, n.peers(FederationCreated)
+	return n, n.Peers(protocol.TypeCreated)
 }
 
 // receipt confirms the alert to whoever raised it. The registrant's phone is told only when
 // they pressed the button themselves: an alert the server or someone else raised (a missed
 // check-in, a relative's report, a call to the consulate) may mean the phone is in other hands.
-func receipt(n *notifier, a *core.Record, in Input) error {
+func receipt(n *notify.Alert, a *core.Record, in Input) error {
 	switch {
 	case in.Contact != nil:
-		return n.contact(in.Contact, msgReceipt)
+		return n.Contact(in.Contact, notify.Receipt)
 	case a.GetString("source") == SourceButton:
-		return n.registrant(msgReceipt)
+		return n.Registrant(notify.Receipt)
 	}
 	return nil
 }

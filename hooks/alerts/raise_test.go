@@ -7,6 +7,7 @@ import (
 
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/apptest"
+	"alertbutton/hooks/notify"
 )
 
 var uuidV7 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
@@ -267,7 +268,7 @@ func TestStaffSubscriptions(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, "all")
 	ids := func(onDuty bool, roles ...string) []string {
-		subs, err := alerts.StaffSubscriptions(w.app, onDuty, roles...)
+		subs, err := notify.StaffDevices(w.app, notify.Staff{OnDutyOnly: onDuty, Roles: roles})
 		if err != nil {
 			t.Fatal(err)
 		}

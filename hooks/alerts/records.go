@@ -31,7 +31,7 @@ func staffCreate(cfg *appliance.Config) func(e *core.RecordRequestEvent) error {
 			if err != nil {
 				return err
 			}
-			return n.write(tx)
+			return n.Write(tx)
 		})
 	}
 }

@@ -7,8 +7,10 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/federation/protocol"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/notify"
 	"alertbutton/hooks/privacy"
 )
 
@@ -124,27 +126,27 @@ func recordChanges(app core.App, cfg *appliance.Config, alert *core.Record, c ch
 		return err
 	}
 	n := newNotifier(app, cfg, alert, nil)
-	n.facility = c.facility
-	n.wasClosed = !slices.Contains(openStatuses, c.from)
+	n.Facility = c.facility
+	n.WasClosed = !slices.Contains(openStatuses, c.from)
 	if c.from != c.to {
 		if err := statusMilestone(n, c.to); err != nil {
 			return err
 		}
 	}
 	if c.assignedChanged && c.assigned != "" {
-		if err := milestone(n, msgAssigned, levelStatus, msgRelativeAssigned); err != nil {
+		if err := milestone(n, notify.Assigned, notify.LevelStatus, notify.RelativeAssigned); err != nil {
 			return err
 		}
 	}
 	if c.facilityChanged && c.facility != "" {
 		// Where the person is held: to relatives with disclosure "all" only, never to the
 		// registrant's phone.
-		if err := n.relatives(levelAll, msgRelativeFacility, ""); err != nil {
+		if err := n.Relatives(notify.LevelAll, notify.RelativeFacility, ""); err != nil {
 			return err
 		}
 	}
 	if c.from != c.to || c.assignedChanged || c.facilityChanged {
-		return n.peers(FederationStatus)
+		return n.Peers(protocol.TypeStatus)
 	}
 	return nil
 }
@@ -185,25 +187,25 @@ func writeEvents(app core.App, alert *core.Record, c changes, actor string) erro
 	return nil
 }
 
-func statusMilestone(n *notifier, status string) error {
+func statusMilestone(n *notify.Alert, status string) error {
 	switch status {
 	case StatusAcknowledged:
-		return milestone(n, msgAcknowledged, levelStatus, msgRelativeAcknowledged)
+		return milestone(n, notify.Acknowledged, notify.LevelStatus, notify.RelativeAcknowledged)
 	case StatusResolved:
-		return milestone(n, msgResolved, levelStatus, msgRelativeResolved)
+		return milestone(n, notify.Resolved, notify.LevelStatus, notify.RelativeResolved)
 	case StatusFalseAlarm:
-		return milestone(n, msgFalseAlarm, levelStatus, msgRelativeFalseAlarm)
+		return milestone(n, notify.FalseAlarm, notify.LevelStatus, notify.RelativeFalseAlarm)
 	}
 	return nil
 }
 
 // milestone tells the registrant self and the relatives rel (as far as level is disclosed).
-// The registrant's phone is told nothing of an alert under duress (see notifier.registrant).
-func milestone(n *notifier, self notice, level string, rel notice) error {
-	if err := n.registrant(self); err != nil {
+// The registrant's phone is told nothing of an alert under duress (see notify.Alert.Registrant).
+func milestone(n *notify.Alert, self notify.Notice, level string, rel notify.Notice) error {
+	if err := n.Registrant(self); err != nil {
 		return err
 	}
-	return n.relatives(level, rel, "")
+	return n.Relatives(level, rel, "")
 }
 
 // AnnounceStatus tells the registrant and relatives of a status another consulate set on

@@ -13,6 +13,7 @@ import (
 
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/family"
+	"alertbutton/hooks/notify"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/push"
 	"alertbutton/hooks/push/pushtest"
@@ -181,7 +182,7 @@ func TestRelativeSubscribesAndIsTold(t *testing.T) {
 	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
 		contact, _ := subscribe(t, app, s)
 		owner := subscriptions.Owner{Contact: contact.Id, Lang: "en"}
-		if _, _, err := subscriptions.Save(app, sub, owner, subscriptions.FamilyNotice("en", "Ana")); err != nil {
+		if _, _, err := subscriptions.Save(app, sub, owner, notify.SubscribedRelative("en", "Ana")); err != nil {
 			t.Fatal(err)
 		}
 	})

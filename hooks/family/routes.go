@@ -11,8 +11,10 @@ import (
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/jsonbody"
+	"alertbutton/hooks/notify"
 	"alertbutton/hooks/records"
 	"alertbutton/hooks/subscriptions"
+
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
@@ -129,7 +131,7 @@ func Subscribe(cfg *appliance.Config) func(e *core.RequestEvent) error {
 		}
 		lang := contactLang(e, contact)
 		owner := subscriptions.Owner{Contact: contact.Id, Lang: lang}
-		return subscriptions.Create(e, cfg, owner, subscriptions.FamilyNotice(lang, FirstName(registrant.GetString("name"))))
+		return subscriptions.Create(e, cfg, owner, notify.SubscribedRelative(lang, FirstName(registrant.GetString("name"))))
 	}
 }
 

@@ -41,7 +41,7 @@ func (d *Dispatcher) sendEmail(row *core.Record) (bool, error) {
 		return false, d.dead(row, "the payload is not a push payload: "+err.Error())
 	}
 
-	tried(row)
+	Tried(row)
 	msg, err := d.emailMessage(mail.Address{Address: to.Address}, p)
 	if err != nil {
 		return false, err
@@ -52,6 +52,6 @@ func (d *Dispatcher) sendEmail(row *core.Record) (bool, error) {
 		d.markRetry(row, 0, reason)
 		return false, d.save(row, nil)
 	}
-	d.markSent(row)
+	Sent(row, d.now())
 	return true, d.save(row, nil)
 }

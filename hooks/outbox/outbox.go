@@ -1,6 +1,7 @@
-// Package outbox queues web pushes and e-mails in the caller's transaction and sends them
-// after commit: a dispatcher reads the outbox, so a crash between commit and send loses
-// nothing, and nothing is sent from inside a request.
+// Package outbox owns every channel a notice leaves by: web pushes, e-mails and the
+// federation's envelopes. Rows are queued in the caller's transaction and sent after
+// commit: a dispatcher reads the outbox (the federation relay, its federation rows), so a
+// crash between commit and send loses nothing, and nothing is sent from inside a request.
 package outbox
 
 import (
@@ -14,7 +15,7 @@ import (
 
 const collection = "outbox"
 
-// Channels this package sends; "federation" rows belong to the federation dispatcher.
+// Channels the dispatcher sends; ChannelFederation's rows are the federation relay's.
 const (
 	channelPush  = "push"
 	channelEmail = "email"

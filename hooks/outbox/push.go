@@ -79,11 +79,11 @@ func (d *Dispatcher) sendPush(ctx context.Context, row, rec *core.Record) (bool,
 		return false, d.dead(row, "the payload is not a push payload: "+err.Error())
 	}
 
-	tried(row)
+	Tried(row)
 	res := d.deliver(ctx, row, sub, p)
 	switch res.Outcome {
 	case push.Delivered:
-		d.markSent(row)
+		Sent(row, d.now())
 		succeeded(rec, d.now())
 		return true, d.save(row, rec)
 	case push.Gone:

@@ -22,21 +22,40 @@ const (
 	maxErrorRunes = 500 // the last_error field's limit
 )
 
-// markSent, markDead and markRetry decide a row's outcome in memory; save writes it.
-func (d *Dispatcher) markSent(row *core.Record) {
+// Sent, Dead, Retry and Tried decide a row's outcome in memory, whichever channel's it is
+// (the federation relay's included); the caller saves it.
+
+// Sent marks a row delivered at now.
+func Sent(row *core.Record, now time.Time) {
 	row.Set("state", stateSent)
 	row.Set("claimed_by", "")
-	row.Set("sent_at", d.now())
+	row.Set("sent_at", now)
 	row.Set("last_error", "")
 }
 
-// markDead gives up on a row; reason says why, in words staff can act on, without
-// personal data.
-func (d *Dispatcher) markDead(row *core.Record, reason string) {
-	d.app.Logger().Warn("outbox: giving up", "row", row.Id, "channel", row.GetString("channel"), "alert", row.GetString("alert"))
+// Dead gives up on a row; reason says why, in words staff can act on, without personal data.
+func Dead(row *core.Record, reason string) {
 	row.Set("state", stateDead)
 	row.Set("claimed_by", "")
-	row.Set("last_error", truncate(reason))
+	row.Set("last_error", LastError(reason))
+}
+
+// Retry makes a row due again at at, keeping why it failed.
+func Retry(row *core.Record, at time.Time, reason string) {
+	row.Set("next_at", at)
+	row.Set("claimed_by", "")
+	row.Set("last_error", LastError(reason))
+}
+
+// Tried counts one send attempt, saved with the outcome.
+func Tried(row *core.Record) {
+	row.Set("attempts", row.GetInt("attempts")+1)
+}
+
+// markDead gives up on a row, and logs it.
+func (d *Dispatcher) markDead(row *core.Record, reason string) {
+	d.app.Logger().Warn("outbox: giving up", "row", row.Id, "channel", row.GetString("channel"), "alert", row.GetString("alert"))
+	Dead(row, reason)
 }
 
 // markRetry schedules the row again after wait, or after the backoff when wait is 0.
@@ -48,9 +67,7 @@ func (d *Dispatcher) markRetry(row *core.Record, wait time.Duration, reason stri
 	if wait <= 0 {
 		wait = d.backoff(max(row.GetInt("attempts")-1, 0))
 	}
-	row.Set("next_at", d.now().Add(max(wait, minRetry)))
-	row.Set("claimed_by", "")
-	row.Set("last_error", truncate(reason))
+	Retry(row, d.now().Add(max(wait, minRetry)), reason)
 }
 
 // dead gives up on a row and saves it.
@@ -77,11 +94,6 @@ func (d *Dispatcher) save(row, sub *core.Record) error {
 	})
 }
 
-// tried counts one send attempt, saved with the outcome.
-func tried(row *core.Record) {
-	row.Set("attempts", row.GetInt("attempts")+1)
-}
-
 func (d *Dispatcher) backoff(attempt int) time.Duration {
 	if d.opts.Rand == nil {
 		return push.Backoff(attempt, nil)
@@ -104,10 +116,11 @@ func errorText(err error) string {
 	return err.Error()
 }
 
-func truncate(s string) string {
-	r := []rune(s)
+// LastError is reason cut to the 500 characters a last_error field holds.
+func LastError(reason string) string {
+	r := []rune(reason)
 	if len(r) <= maxErrorRunes {
-		return s
+		return reason
 	}
 	return string(r[:maxErrorRunes-1]) + "…"
 }

@@ -9,7 +9,7 @@ import (
 
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
-	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/notify"
 	"alertbutton/hooks/records"
 )
 
@@ -18,15 +18,6 @@ import (
 const (
 	EscalateStaff  = 2 * time.Minute
 	EscalateConsul = 10 * time.Minute
-)
-
-var (
-	msgEscalateStaff = notice{
-		i18n.Text{ES: "Alerta sin atender", EN: "Unattended alert"},
-		i18n.Text{ES: "Nadie ha reconocido esta alerta en 2 minutos. Ábrala en el panel.", EN: "Nobody has acknowledged this alert in 2 minutes. Open it in the admin panel."}}
-	msgEscalateConsul = notice{
-		i18n.Text{ES: "URGENTE: alerta sin atender", EN: "URGENT: unattended alert"},
-		i18n.Text{ES: "Una alerta lleva 10 minutos sin que nadie la reconozca. Ábrala en el panel y asígnela.", EN: "An alert has gone 10 minutes without anyone acknowledging it. Open it in the admin panel and assign it."}}
 )
 
 // Escalate raises the escalation level of every new alert of this consulate that has waited
@@ -46,7 +37,7 @@ func Escalate(app core.App, cfg *appliance.Config, now time.Time) (int, error) {
 	n := 0
 	var errs []error
 	for _, a := range due {
-		ok, err := escalate(app, a.Id, now)
+		ok, err := escalate(app, cfg, a.Id, now)
 		if err != nil {
 			app.Logger().Error("schedule: alert not escalated; retried on the next run", "alert", a.Id, "error", err)
 			errs = append(errs, err)
@@ -71,7 +62,7 @@ func levelAt(age time.Duration) int {
 	return 0
 }
 
-func escalate(app core.App, id string, now time.Time) (escalated bool, err error) {
+func escalate(app core.App, cfg *appliance.Config, id string, now time.Time) (escalated bool, err error) {
 	err = app.RunInTransaction(func(tx core.App) error {
 		a, err := tx.FindRecordById("alerts", id)
 		if err != nil || a.GetString("status") != alerts.StatusNew {
@@ -84,7 +75,7 @@ func escalate(app core.App, id string, now time.Time) (escalated bool, err error
 		}
 		// After a restart both steps may be due: each is taken, in order.
 		for level := have + 1; level <= want; level++ {
-			if err := escalateTo(tx, a, level); err != nil {
+			if err := escalateTo(tx, cfg, a, level); err != nil {
 				return err
 			}
 		}
@@ -98,21 +89,15 @@ func escalate(app core.App, id string, now time.Time) (escalated bool, err error
 	return escalated, err
 }
 
-func escalateTo(app core.App, a *core.Record, level int) error {
-	var subs []*core.Record
-	var err error
-	msg := msgEscalateStaff
-	if level == 1 {
-		subs, err = alerts.StaffSubscriptions(app, false)
-	} else {
-		subs, err = alerts.StaffSubscriptions(app, false, "consul")
-		msg = msgEscalateConsul
+// escalateTo takes one step: level 1 tells every staff device, level 2 the consuls'.
+func escalateTo(app core.App, cfg *appliance.Config, a *core.Record, level int) error {
+	to, msg := notify.AllStaff, notify.EscalatedStaff
+	if level > 1 {
+		to, msg = notify.Consuls, notify.EscalatedConsul
 	}
+	notified, err := notify.About(app, cfg, a, nil).Staff(to, msg)
 	if err != nil {
 		return err
 	}
-	if err := notifyStaff(app, a, subs, msg); err != nil {
-		return err
-	}
-	return alerts.AddEvent(app, a, EventEscalated, "system", true, map[string]any{"level": level, "notified": len(subs)})
+	return alerts.AddEvent(app, a, EventEscalated, "system", true, map[string]any{"level": level, "notified": notified})
 }

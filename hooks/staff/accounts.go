@@ -8,12 +8,9 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
-	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/audit"
-	"alertbutton/hooks/i18n"
-	"alertbutton/hooks/outbox"
+	"alertbutton/hooks/notify"
 	"alertbutton/hooks/privacy"
-	"alertbutton/hooks/push"
 )
 
 // Audit actions of the staff accounts.
@@ -23,32 +20,6 @@ const (
 	ActionStaffCredentials = "staff_credentials_change"
 	ActionStaffDelete      = "staff_delete"
 )
-
-// Push types of the notices to the consuls.
-const (
-	PayloadStaffCreated     = "staff.created"
-	PayloadStaffRoleChanged = "staff.role_changed"
-	PayloadStaffCredentials = "staff.credentials_changed"
-	PayloadStaffDeleted     = "staff.deleted"
-)
-
-var (
-	msgStaffCreated = notice{
-		i18n.Text{ES: "Nueva cuenta del personal", EN: "New staff account"},
-		i18n.Text{ES: "Se creó una cuenta del personal con el rol %s. Revísala en el panel.", EN: "A staff account with the role %s was created. Review it in the admin panel."}}
-	msgStaffRoleChanged = notice{
-		i18n.Text{ES: "Cambio de rol del personal", EN: "Staff role changed"},
-		i18n.Text{ES: "Una cuenta del personal pasó del rol %s al rol %s. Revísala en el panel.", EN: "A staff account went from the role %s to the role %s. Review it in the admin panel."}}
-	msgStaffCredentials = notice{
-		i18n.Text{ES: "Contraseña o correo del personal cambiados", EN: "Staff password or e-mail changed"},
-		i18n.Text{ES: "La contraseña o el correo de una cuenta del personal con el rol %s no los cambió su titular desde su sesión (fue otra cuenta, la línea de comandos o un enlace de restablecimiento): quien lo hizo puede entrar como esa persona. Revísala en el panel.",
-			EN: "The password or e-mail of a staff account with the role %s was not changed by its holder from their session (another account, the command line or a reset link did it): whoever did can sign in as that person. Review it in the admin panel."}}
-	msgStaffDeleted = notice{
-		i18n.Text{ES: "Cuenta del personal eliminada", EN: "Staff account deleted"},
-		i18n.Text{ES: "Se eliminó una cuenta del personal con el rol %s.", EN: "A staff account with the role %s was deleted."}}
-)
-
-type notice struct{ title, body i18n.Text }
 
 // requestActors are the staff members whose request is saving a staff account, by the
 // record saved: the model hooks, which also see the command line's saves, know no caller.
@@ -72,8 +43,7 @@ func bindAccounts(app core.App) {
 			e.Record.Set("role", privacy.RoleIT)
 		}
 		return afterSave(e, func(tx core.App) error {
-			role := e.Record.GetString("role")
-			return announce(tx, e.Record, ActionStaffCreate, PayloadStaffCreated, msgStaffCreated, role)
+			return announce(tx, e.Record, ActionStaffCreate, notify.AccountCreated, notify.Vars{Role: e.Record.GetString("role")})
 		})
 	})
 	app.OnRecordUpdate(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordEvent) error {
@@ -85,19 +55,19 @@ func bindAccounts(app core.App) {
 		}
 		return afterSave(e, func(tx core.App) error {
 			if from != to {
-				if err := announce(tx, e.Record, ActionStaffRoleChange, PayloadStaffRoleChanged, msgStaffRoleChanged, from, to); err != nil {
+				if err := announce(tx, e.Record, ActionStaffRoleChange, notify.AccountRoleChanged, notify.Vars{From: from, Role: to}); err != nil {
 					return err
 				}
 			}
 			if credentials {
-				return announce(tx, e.Record, ActionStaffCredentials, PayloadStaffCredentials, msgStaffCredentials, to)
+				return announce(tx, e.Record, ActionStaffCredentials, notify.AccountCredentials, notify.Vars{Role: to})
 			}
 			return nil
 		})
 	})
 	app.OnRecordDelete(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordEvent) error {
 		return afterSave(e, func(tx core.App) error {
-			return announce(tx, e.Record, ActionStaffDelete, PayloadStaffDeleted, msgStaffDeleted, roleOf(e.Record))
+			return announce(tx, e.Record, ActionStaffDelete, notify.AccountDeleted, notify.Vars{Role: roleOf(e.Record)})
 		})
 	})
 	app.OnRecordCreateRequest(core.CollectionNameSuperusers).BindFunc(onlyIT)
@@ -175,7 +145,7 @@ func afterSave(e *core.RecordEvent, fn func(tx core.App) error) error {
 }
 
 // announce writes the audit row and queues a push to each of the consuls' devices.
-func announce(tx core.App, account *core.Record, action, payloadType string, n notice, roles ...any) error {
+func announce(tx core.App, account *core.Record, action string, n notify.Notice, v notify.Vars) error {
 	if _, err := tx.FindCachedCollectionByNameOrId("audit_log"); err != nil {
 		// `superuser upsert` on a new data directory runs before the appliance's migrations:
 		// there is no log yet and no consul to tell. The schema lock keeps it from going later.
@@ -187,13 +157,7 @@ func announce(tx core.App, account *core.Record, action, payloadType string, n n
 	if err != nil {
 		return err
 	}
-	return alerts.EachStaffDevice(tx, false, func(subscriptionID, lang string) error {
-		return outbox.Push(tx, subscriptionID, push.Payload{
-			Type:  payloadType,
-			Title: n.title.In(lang),
-			Body:  fmt.Sprintf(n.body.In(lang), roles...),
-			URL:   "/_/#/collections?collection=" + core.CollectionNameSuperusers + "&record=" + account.Id,
-			Lang:  lang,
-		})
-	}, privacy.RoleConsul)
+	url := "/_/#/collections?collection=" + core.CollectionNameSuperusers + "&record=" + account.Id
+	_, err = notify.ToStaff(tx, notify.Consuls, n, "", url, v)
+	return err
 }

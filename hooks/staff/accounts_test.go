@@ -13,6 +13,7 @@ import (
 
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/audit"
+	"alertbutton/hooks/notify"
 	"alertbutton/hooks/staff"
 )
 
@@ -111,10 +112,10 @@ func TestStaffChangesAreAuditedAndShownToConsuls(t *testing.T) {
 		types = append(types, payload.Type+": "+payload.Body)
 	}
 	wantTypes := []string{
-		staff.PayloadStaffCreated + ": A staff account with the role adviser was created. Review it in the admin panel.",
-		staff.PayloadStaffRoleChanged + ": A staff account went from the role adviser to the role consul. Review it in the admin panel.",
-		staff.PayloadStaffCredentials + ": The password or e-mail of a staff account with the role consul was not changed by its holder from their session (another account, the command line or a reset link did it): whoever did can sign in as that person. Review it in the admin panel.",
-		staff.PayloadStaffDeleted + ": A staff account with the role consul was deleted.",
+		notify.TypeStaffCreated + ": A staff account with the role adviser was created. Review it in the admin panel.",
+		notify.TypeStaffRoleChanged + ": A staff account went from the role adviser to the role consul. Review it in the admin panel.",
+		notify.TypeStaffCredentials + ": The password or e-mail of a staff account with the role consul was not changed by its holder from their session (another account, the command line or a reset link did it): whoever did can sign in as that person. Review it in the admin panel.",
+		notify.TypeStaffDeleted + ": A staff account with the role consul was deleted.",
 	}
 	if strings.Join(types, "\n") != strings.Join(wantTypes, "\n") {
 		t.Errorf("consul notices:\n%s\nwant:\n%s", strings.Join(types, "\n"), strings.Join(wantTypes, "\n"))

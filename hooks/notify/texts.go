@@ -1,0 +1,156 @@
+package notify
+
+import (
+	"alertbutton/federation/protocol"
+	"alertbutton/hooks/i18n"
+)
+
+// Push types. An alert's creation and status changes take the names the federation's
+// envelopes give them.
+const (
+	TypeCreated   = protocol.TypeCreated
+	TypeStatus    = protocol.TypeStatus
+	TypeDuress    = "alert.duress"     // to staff: the duress PIN (cancel or safe), or a close attempt after it
+	TypePINs      = "alert.pin_locked" // to staff: too many wrong PINs
+	TypeEscalated = "alert.escalated"  // to staff: nobody acknowledged an alert in time
+
+	TypeStaffCreated     = "staff.created"
+	TypeStaffRoleChanged = "staff.role_changed"
+	TypeStaffCredentials = "staff.credentials_changed"
+	TypeStaffDeleted     = "staff.deleted"
+)
+
+// To the registrant (or to the relative who reported).
+var (
+	Receipt = Notice{TypeCreated,
+		i18n.Text{ES: "Alerta recibida", EN: "Alert received"},
+		i18n.Text{ES: "Recibido por el {consulate}.", EN: "Received by the {consulate}."}}
+	Acknowledged = Notice{TypeStatus,
+		i18n.Text{ES: "Caso recibido", EN: "Case received"},
+		i18n.Text{ES: "Su caso fue recibido por el consulado.", EN: "Your case was received by the consulate."}}
+	Assigned = Notice{TypeStatus,
+		i18n.Text{ES: "Asesor asignado", EN: "Adviser assigned"},
+		i18n.Text{ES: "Se asignó un abogado o asesor a su caso.", EN: "A lawyer or adviser was assigned to your case."}}
+	Resolved = Notice{TypeStatus,
+		i18n.Text{ES: "Caso cerrado", EN: "Case closed"},
+		i18n.Text{ES: "Liberado: el consulado cerró el caso.", EN: "Released: the consulate closed the case."}}
+	FalseAlarm = Notice{TypeStatus,
+		i18n.Text{ES: "Caso cerrado", EN: "Case closed"},
+		i18n.Text{ES: "El consulado cerró el caso.", EN: "The consulate closed the case."}}
+)
+
+// To relatives.
+var (
+	RelativeButton = Notice{TypeCreated,
+		i18n.Text{ES: "Alerta de {name}", EN: "Alert from {name}"},
+		i18n.Text{ES: "{name} activó el botón de alerta. El consulado ya fue avisado.", EN: "{name} pressed the alert button. The consulate has been told."}}
+	RelativeReport = Notice{TypeCreated,
+		i18n.Text{ES: "Alerta sobre {name}", EN: "Alert about {name}"},
+		i18n.Text{ES: "Un familiar avisó al consulado que {name} necesita ayuda.", EN: "A relative told the consulate that {name} needs help."}}
+	RelativeConsulate = Notice{TypeCreated,
+		i18n.Text{ES: "Alerta sobre {name}", EN: "Alert about {name}"},
+		i18n.Text{ES: "El consulado abrió un caso de {name}.", EN: "The consulate opened a case for {name}."}}
+	RelativeCancelled = Notice{TypeStatus,
+		i18n.Text{ES: "Alerta cancelada", EN: "Alert cancelled"},
+		i18n.Text{ES: "{name} canceló la alerta.", EN: "{name} cancelled the alert."}}
+	RelativeSafe = Notice{TypeStatus,
+		i18n.Text{ES: "{name} está a salvo", EN: "{name} is safe"},
+		i18n.Text{ES: "{name} avisó que está a salvo o fue liberado. Caso cerrado.", EN: "{name} says they are safe or released. Case closed."}}
+	RelativeAcknowledged = Notice{TypeStatus,
+		i18n.Text{ES: "Caso recibido", EN: "Case received"},
+		i18n.Text{ES: "El consulado recibió el caso de {name}.", EN: "The consulate received {name}'s case."}}
+	RelativeAssigned = Notice{TypeStatus,
+		i18n.Text{ES: "Asesor asignado", EN: "Adviser assigned"},
+		i18n.Text{ES: "Se asignó un abogado o asesor al caso de {name}.", EN: "A lawyer or adviser was assigned to {name}'s case."}}
+	RelativeFacility = Notice{TypeStatus,
+		i18n.Text{ES: "{name} fue localizado", EN: "{name} was located"},
+		i18n.Text{ES: "Localizado en {facility}.", EN: "Located at {facility}."}}
+	RelativeResolved = Notice{TypeStatus,
+		i18n.Text{ES: "Caso cerrado", EN: "Case closed"},
+		i18n.Text{ES: "{name}: liberado, caso cerrado.", EN: "{name}: released, case closed."}}
+	RelativeFalseAlarm = Notice{TypeStatus,
+		i18n.Text{ES: "Caso cerrado", EN: "Case closed"},
+		i18n.Text{ES: "El consulado cerró el caso de {name}.", EN: "The consulate closed {name}'s case."}}
+)
+
+// To staff, of what happens here. Like every push to staff, they name nobody.
+var (
+	StaffNew = Notice{TypeCreated,
+		i18n.Text{ES: "Alerta nueva", EN: "New alert"},
+		i18n.Text{ES: "{kind}. Ábrala en el panel.", EN: "{kind}. Open it in the admin panel."}}
+	StaffCancelled = Notice{TypeStatus,
+		i18n.Text{ES: "Alerta cancelada", EN: "Alert cancelled"},
+		i18n.Text{ES: "La persona canceló la alerta con su PIN.", EN: "The person cancelled the alert with their PIN."}}
+	StaffSafe = Notice{TypeStatus,
+		i18n.Text{ES: "Persona a salvo", EN: "Person safe"},
+		i18n.Text{ES: "La persona avisó que está a salvo; el caso se cerró.", EN: "The person says they are safe; the case was closed."}}
+	StaffDuress = Notice{TypeDuress,
+		i18n.Text{ES: "URGENTE: PIN de coacción", EN: "URGENT: duress PIN"},
+		i18n.Text{ES: "Obligaron a la persona a cancelar. La alerta sigue abierta; su teléfono la muestra cancelada.", EN: "The person was forced to cancel. The alert stays open; their phone shows it cancelled."}}
+	StaffDuressSafe = Notice{TypeDuress,
+		i18n.Text{ES: "URGENTE: PIN de coacción", EN: "URGENT: duress PIN"},
+		i18n.Text{ES: "Obligaron a la persona a decir que está a salvo. La alerta sigue abierta; su teléfono la muestra cerrada.", EN: "The person was forced to say they are safe. The alert stays open; their phone shows it closed."}}
+	StaffAfterDuress = Notice{TypeDuress,
+		i18n.Text{ES: "URGENTE: alerta con coacción", EN: "URGENT: alert under duress"},
+		i18n.Text{ES: "Alguien intentó cerrar desde el teléfono una alerta marcada con coacción. Sigue abierta.", EN: "Someone tried to close an alert marked under duress from the phone. It stays open."}}
+	StaffPinLocked = Notice{TypePINs,
+		i18n.Text{ES: "URGENTE: intentos de PIN", EN: "URGENT: PIN attempts"},
+		i18n.Text{ES: "Demasiados PIN incorrectos para cerrar una alerta. Sigue abierta.", EN: "Too many wrong PINs to close an alert. It stays open."}}
+	EscalatedStaff = Notice{TypeEscalated,
+		i18n.Text{ES: "Alerta sin atender", EN: "Unattended alert"},
+		i18n.Text{ES: "Nadie ha reconocido esta alerta en 2 minutos. Ábrala en el panel.", EN: "Nobody has acknowledged this alert in 2 minutes. Open it in the admin panel."}}
+	EscalatedConsul = Notice{TypeEscalated,
+		i18n.Text{ES: "URGENTE: alerta sin atender", EN: "URGENT: unattended alert"},
+		i18n.Text{ES: "Una alerta lleva 10 minutos sin que nadie la reconozca. Ábrala en el panel y asígnela.", EN: "An alert has gone 10 minutes without anyone acknowledging it. Open it in the admin panel and assign it."}}
+)
+
+// To staff, of what a peer consulate ({city}) did or could not be told.
+var (
+	PeerRelayed = Notice{TypeCreated,
+		i18n.Text{ES: "Alerta nueva (vía {city})", EN: "New alert (via {city})"},
+		i18n.Text{ES: "El consulado en {city} la envió. Ábrala en el panel.", EN: "Sent by the consulate in {city}. Open it in the admin panel."}}
+	PeerTransferred = Notice{TypeCreated,
+		i18n.Text{ES: "Caso transferido", EN: "Case transferred"},
+		i18n.Text{ES: "El consulado en {city} les transfirió un caso. Ábralo en el panel.", EN: "The consulate in {city} transferred a case to you. Open it in the admin panel."}}
+	PeerCancelled = Notice{TypeStatus,
+		i18n.Text{ES: "Alerta cancelada", EN: "Alert cancelled"},
+		i18n.Text{ES: "La persona canceló la alerta (aviso de {city}).", EN: "The person cancelled the alert (word from {city})."}}
+	PeerSafe = Notice{TypeStatus,
+		i18n.Text{ES: "Persona a salvo", EN: "Person safe"},
+		i18n.Text{ES: "La persona avisó que está a salvo (aviso de {city}).", EN: "The person says they are safe (word from {city})."}}
+	PeerDuress = Notice{TypeDuress,
+		i18n.Text{ES: "URGENTE: PIN de coacción", EN: "URGENT: duress PIN"},
+		i18n.Text{ES: "Obligaron a la persona a cancelar (aviso de {city}). La alerta sigue abierta.", EN: "The person was forced to cancel (word from {city}). The alert stays open."}}
+	PeerNote = Notice{TypeStatus,
+		i18n.Text{ES: "Nota de {city}", EN: "Note from {city}"},
+		i18n.Text{ES: "Hay una nota nueva de otro consulado sobre una alerta.", EN: "Another consulate sent a note about an alert."}}
+	PeerUndelivered = Notice{TypeDuress,
+		i18n.Text{ES: "URGENTE: alerta sin entregar", EN: "URGENT: alert not delivered"},
+		i18n.Text{ES: "Una alerta no llega al consulado en {city} desde hace 10 minutos. Llame a ese consulado.", EN: "An alert has not reached the consulate in {city} for 10 minutes. Call that consulate."}}
+)
+
+// To the consuls, of the staff accounts.
+var (
+	AccountCreated = Notice{TypeStaffCreated,
+		i18n.Text{ES: "Nueva cuenta del personal", EN: "New staff account"},
+		i18n.Text{ES: "Se creó una cuenta del personal con el rol {role}. Revísala en el panel.", EN: "A staff account with the role {role} was created. Review it in the admin panel."}}
+	AccountRoleChanged = Notice{TypeStaffRoleChanged,
+		i18n.Text{ES: "Cambio de rol del personal", EN: "Staff role changed"},
+		i18n.Text{ES: "Una cuenta del personal pasó del rol {from} al rol {role}. Revísala en el panel.", EN: "A staff account went from the role {from} to the role {role}. Review it in the admin panel."}}
+	AccountCredentials = Notice{TypeStaffCredentials,
+		i18n.Text{ES: "Contraseña o correo del personal cambiados", EN: "Staff password or e-mail changed"},
+		i18n.Text{ES: "La contraseña o el correo de una cuenta del personal con el rol {role} no los cambió su titular desde su sesión (fue otra cuenta, la línea de comandos o un enlace de restablecimiento): quien lo hizo puede entrar como esa persona. Revísala en el panel.",
+			EN: "The password or e-mail of a staff account with the role {role} was not changed by its holder from their session (another account, the command line or a reset link did it): whoever did can sign in as that person. Review it in the admin panel."}}
+	AccountDeleted = Notice{TypeStaffDeleted,
+		i18n.Text{ES: "Cuenta del personal eliminada", EN: "Staff account deleted"},
+		i18n.Text{ES: "Se eliminó una cuenta del personal con el rol {role}.", EN: "A staff account with the role {role} was deleted."}}
+)
+
+// kindText names an alert's kind in a notice.
+var kindText = map[string]i18n.Text{
+	"detained":       {ES: "Detención", EN: "Detention"},
+	"at_risk":        {ES: "Persona en riesgo", EN: "Person at risk"},
+	"raid":           {ES: "Redada", EN: "Raid"},
+	"checkin_missed": {ES: "Control de llegada vencido", EN: "Missed check-in"},
+	"other":          {ES: "Alerta", EN: "Alert"},
+}
