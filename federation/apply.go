@@ -13,8 +13,8 @@ import (
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/records"
-	"alertbutton/migrations"
 )
 
 // apply makes an accepted envelope's effects on the local copy of its alert. It reports
@@ -77,7 +77,7 @@ func (s *service) createCopy(tx core.App, env *protocol.Envelope, msg *message) 
 	}
 	a.Set("uid", env.Alert)
 	a.Set("source", alerts.SourceFederation)
-	a.Set("kind", oneOf(msg.Kind, migrations.AlertKinds, "other"))
+	a.Set("kind", oneOf(msg.Kind, vocab.Kinds, "other"))
 	a.Set("status", alerts.StatusNew)
 	a.Set("origin_consulate", origin)
 	a.Set("home_consulate", home)
@@ -87,7 +87,7 @@ func (s *service) createCopy(tx core.App, env *protocol.Envelope, msg *message) 
 	a.Set("subject_name", msg.fullName())
 	a.Set("subject_phone", msg.Phone)
 	a.Set("subject_birth_date", msg.BirthDate)
-	a.Set("subject_language", oneOf(msg.Language, migrations.Languages, ""))
+	a.Set("subject_language", oneOf(msg.Language, vocab.Languages, ""))
 	a.Set("location", msg.Location)
 	a.Set("note", msg.Note)
 	a.Set("facility", msg.Facility)
@@ -115,7 +115,7 @@ func (s *service) announceCopy(tx core.App, a *core.Record, env *protocol.Envelo
 		typ, m = EventTransferred, msgStaffTransferred
 	}
 	data := map[string]any{
-		"kind": a.GetString("kind"), "source": alerts.SourceFederation, "raised_by": oneOf(msg.Source, migrations.AlertSources, ""),
+		"kind": a.GetString("kind"), "source": alerts.SourceFederation, "raised_by": oneOf(msg.Source, vocab.Sources, ""),
 		"from": env.Origin, "target": env.Route.Target, "basis": env.Route.Basis,
 	}
 	if err := addEvent(tx, a, typ, actorConsulatePrefix+env.Origin, false, data); err != nil {

@@ -10,8 +10,8 @@ import (
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/privacy"
-	"alertbutton/migrations"
 )
 
 // applyState applies a peer's status, duress, facility and target when they are newer than
@@ -25,7 +25,7 @@ func (s *service) applyState(tx core.App, alert *core.Record, env *protocol.Enve
 		return nil
 	}
 	from, fromTarget, hadDuress := alert.GetString("status"), alert.GetString("target_consulate"), alert.GetBool("duress")
-	to := oneOf(msg.Status, migrations.AlertStatuses, from)
+	to := oneOf(msg.Status, vocab.Statuses, from)
 	alert.Set("status", to)
 	stampStatus(alert, to)
 	alert.Set("duress", hadDuress || msg.Duress) // only the person's PIN sets it, and nothing clears it

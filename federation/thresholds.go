@@ -7,7 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
-	"alertbutton/migrations"
+	"alertbutton/hooks/alerts/vocab"
 )
 
 // Delivery thresholds: late rows are shown to the origin's advisers, then escalated.
@@ -64,14 +64,14 @@ func (w *worker) flag(tx core.App, row *core.Record, level int) error {
 	data := map[string]any{"to": w.code, "attempts": row.GetInt("attempts")}
 	if level == levelDelayed {
 		if alert.GetString("relay_status") == "" {
-			alert.Set("relay_status", migrations.RelayStatuses[0])
+			alert.Set("relay_status", vocab.RelayDelayed)
 			if err := tx.Save(alert); err != nil {
 				return err
 			}
 		}
 		return addEvent(tx, alert, EventRelayDelayed, "system", true, data)
 	}
-	alert.Set("relay_status", migrations.RelayStatuses[1])
+	alert.Set("relay_status", vocab.RelayEscalated)
 	alert.Set("escalation_level", max(alert.GetInt("escalation_level"), 1))
 	if err := tx.Save(alert); err != nil {
 		return err

@@ -8,26 +8,27 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/family"
 	"alertbutton/hooks/groupcommit"
 )
 
-// Values of the alerts collection's select fields.
+// Values of the alerts collection's select fields (their one definition is vocab's).
 const (
-	StatusNew          = "new"
-	StatusAcknowledged = "acknowledged"
-	StatusInProgress   = "in_progress"
-	StatusResolved     = "resolved"
-	StatusFalseAlarm   = "false_alarm"
-	StatusCancelled    = "cancelled"
+	StatusNew          = vocab.StatusNew
+	StatusAcknowledged = vocab.StatusAcknowledged
+	StatusInProgress   = vocab.StatusInProgress
+	StatusResolved     = vocab.StatusResolved
+	StatusFalseAlarm   = vocab.StatusFalseAlarm
+	StatusCancelled    = vocab.StatusCancelled
 
-	SourceButton     = "button"
-	SourceFamily     = "family"
-	SourceStaff      = "staff"
-	SourceCheckin    = "checkin"
-	SourceWalkin     = "walkin"
-	SourceFederation = "federation"
+	SourceButton     = vocab.SourceButton
+	SourceFamily     = vocab.SourceFamily
+	SourceStaff      = vocab.SourceStaff
+	SourceCheckin    = vocab.SourceCheckin
+	SourceWalkin     = vocab.SourceWalkin
+	SourceFederation = vocab.SourceFederation
 )
 
 // Bind registers the alert routes (the registrant's only way to read alerts), the records API

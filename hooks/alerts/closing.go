@@ -6,13 +6,12 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 )
 
-var openStatuses = []string{StatusNew, StatusAcknowledged, StatusInProgress}
-
 func isOpen(alert *core.Record) bool {
-	return slices.Contains(openStatuses, alert.GetString("status"))
+	return slices.Contains(vocab.OpenStatuses, alert.GetString("status"))
 }
 
 // A closing is what the person asks for with a PIN: cancel ("it was a mistake") or safe

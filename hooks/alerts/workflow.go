@@ -7,6 +7,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/privacy"
@@ -125,7 +126,7 @@ func recordChanges(app core.App, cfg *appliance.Config, alert *core.Record, c ch
 	}
 	n := newNotifier(app, cfg, alert, nil)
 	n.facility = c.facility
-	n.wasClosed = !slices.Contains(openStatuses, c.from)
+	n.wasClosed = !slices.Contains(vocab.OpenStatuses, c.from)
 	if c.from != c.to {
 		if err := statusMilestone(n, c.to); err != nil {
 			return err
