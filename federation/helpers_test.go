@@ -141,7 +141,7 @@ func staffDevice(t *testing.T, n *node, staff *core.Record) {
 func raise(t *testing.T, n *node, reg *core.Record) *core.Record {
 	t.Helper()
 	lat, lon := fresnoLat, fresnoLon
-	a, created, err := alerts.Raise(n.app, n.cfg, alerts.Input{
+	a, created, err := alerts.Raise(n.app, n.cfg, alerts.Draft{
 		Kind: "detained", Source: alerts.SourceButton, Actor: "registrant:" + reg.Id,
 		Registrant: reg, Lat: &lat, Lon: &lon, Note: secretNote,
 	})

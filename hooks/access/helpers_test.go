@@ -173,7 +173,7 @@ func (w *world) newContact(owner *core.Record) (*core.Record, string) {
 
 func (w *world) raise(owner *core.Record) *core.Record {
 	lat, lon := laLat, laLon
-	a, _, err := alerts.Raise(w.app, w.cfg, alerts.Input{
+	a, _, err := alerts.Raise(w.app, w.cfg, alerts.Draft{
 		Kind: "detained", Source: alerts.SourceButton, Actor: "registrant:" + owner.Id,
 		Registrant: owner, Lat: &lat, Lon: &lon, Note: "SENTINEL-ACCESS-NOTE",
 	})

@@ -23,7 +23,7 @@ func createRoute(cfg *appliance.Config, commits *groupcommit.Committer) func(e *
 		if err != nil {
 			return err
 		}
-		in := Input{
+		in := Draft{
 			UID:        b.uid(),
 			Kind:       b.kind(""),
 			Source:     SourceButton,

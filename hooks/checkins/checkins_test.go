@@ -233,7 +233,7 @@ func TestFireReusesTheSameAlert(t *testing.T) {
 	w := newWorld(t)
 	due := time.Now().Add(time.Hour)
 	c := newCheckin(t, w.app, w.a, due, "")
-	first, created, err := alerts.Raise(w.app, w.cfg, alerts.Input{
+	first, created, err := alerts.Raise(w.app, w.cfg, alerts.Draft{
 		UID: checkins.AlertUID(c), Kind: "checkin_missed", Source: alerts.SourceCheckin, Registrant: w.a,
 	})
 	if err != nil || !created {

@@ -89,7 +89,7 @@ func newStaff(t testing.TB, app core.App, email, role string, onDuty bool) *core
 // raise stores a button alert of w.a at the point, with a note.
 func raise(t testing.TB, w *world, lat, lon float64) *core.Record {
 	t.Helper()
-	a, created, err := alerts.Raise(w.app, w.cfg, alerts.Input{
+	a, created, err := alerts.Raise(w.app, w.cfg, alerts.Draft{
 		Kind: "detained", Source: alerts.SourceButton, Actor: "registrant:" + w.a.Id, Registrant: w.a,
 		Lat: &lat, Lon: &lon, Note: "SENTINEL-NOTE",
 	})
