@@ -26,8 +26,7 @@ func (s *service) applyState(tx core.App, alert *core.Record, env *protocol.Enve
 	}
 	from, fromTarget, hadDuress := alert.GetString("status"), alert.GetString("target_consulate"), alert.GetBool("duress")
 	to := oneOf(msg.Status, vocab.Statuses, from)
-	alert.Set("status", to)
-	stampStatus(alert, to)
+	alerts.SetStatus(alert, to)
 	alert.Set("duress", hadDuress || msg.Duress) // only the person's PIN sets it, and nothing clears it
 	alert.Set("facility", msg.Facility)
 	if _, ok := jurisdiction.ConsulateByCode(env.Route.Target); ok {
@@ -82,20 +81,6 @@ func statusEvent(typ string) string {
 		return alerts.EventReleased
 	}
 	return alerts.EventStatus
-}
-
-// stampStatus sets the dates a status implies, as the advisers' workflow does.
-func stampStatus(alert *core.Record, status string) {
-	switch status {
-	case alerts.StatusAcknowledged, alerts.StatusInProgress:
-		if alert.GetDateTime("acknowledged_at").IsZero() {
-			alert.Set("acknowledged_at", nowDate())
-		}
-	case alerts.StatusResolved, alerts.StatusFalseAlarm, alerts.StatusCancelled:
-		if alert.GetDateTime("closed_at").IsZero() {
-			alert.Set("closed_at", nowDate())
-		}
-	}
 }
 
 // maxNotes keeps the advisers' notes within the sealed field's size.

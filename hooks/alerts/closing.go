@@ -1,18 +1,11 @@
 package alerts
 
 import (
-	"slices"
-
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 )
-
-func isOpen(alert *core.Record) bool {
-	return slices.Contains(vocab.OpenStatuses, alert.GetString("status"))
-}
 
 // A closing is what the person asks for with a PIN: cancel ("it was a mistake") or safe
 // ("I am safe / released").
@@ -55,9 +48,9 @@ func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c cl
 		if !isOpen(alert) {
 			return nil // closed already, by the person or by staff: the answer shows it
 		}
-		from, at := alert.GetString("status"), now()
-		alert.Set("status", c.status)
-		alert.Set("closed_at", at)
+		from := alert.GetString("status")
+		SetStatus(alert, c.status)
+		at := alert.GetDateTime("closed_at")
 		if err := tx.Save(alert); err != nil {
 			return err
 		}

@@ -79,20 +79,11 @@ func checkUpdate(app core.App, e *core.RecordRequestEvent) error {
 		return e.BadRequestError(msgInvalid.In(lang), errs)
 	}
 	if from != to {
-		stamp(r, to)
+		// The request set the status: stamp its dates as any change of status does.
+		r.Set("status", from)
+		SetStatus(r, to)
 	}
 	return nil
-}
-
-func stamp(r *core.Record, status string) {
-	switch status {
-	case StatusAcknowledged:
-		if r.GetDateTime("acknowledged_at").IsZero() {
-			r.Set("acknowledged_at", now())
-		}
-	case StatusResolved, StatusFalseAlarm:
-		r.Set("closed_at", now())
-	}
 }
 
 // diff compares the update with the stored alert; sealed fields are compared opened.
