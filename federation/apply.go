@@ -71,7 +71,7 @@ func (s *service) createCopy(tx core.App, env *protocol.Envelope, msg *message) 
 	}
 	event, told := alerts.EventCreated, msgStaffRelayed
 	if env.Type == protocol.TypeTransfer {
-		event, told = EventTransferred, msgStaffTransferred
+		event, told = alerts.EventTransferred, msgStaffTransferred
 	}
 	a, _, err := alerts.Raise(tx, s.cfg, alerts.Draft{
 		UID:         env.Alert,

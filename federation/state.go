@@ -38,19 +38,13 @@ func (s *service) applyState(tx core.App, alert *core.Record, env *protocol.Enve
 	if err := clk.set(tx, env.Seq, env.Origin, stateDigest(alert)); err != nil {
 		return err
 	}
-	actor := actorConsulatePrefix + env.Origin
-	if from != to {
-		if err := addEvent(tx, alert, statusEvent(env.Type), actor, false, map[string]any{"from": from, "to": to, "by": env.Origin}); err != nil {
-			return err
-		}
-		if err := alerts.AnnounceStatus(tx, s.cfg, alert, to); err != nil {
-			return err
-		}
-	}
-	if toTarget := alert.GetString("target_consulate"); toTarget != fromTarget {
-		if err := addEvent(tx, alert, EventTransferred, actor, false, map[string]any{"from": fromTarget, "to": toTarget, "by": env.Origin}); err != nil {
-			return err
-		}
+	err = alerts.RecordChange(tx, s.cfg, alert, alerts.Change{
+		Actor: actorConsulatePrefix + env.Origin, By: env.Origin,
+		From: from, To: to, StatusEvent: statusEvent(env.Type),
+		FromTarget: fromTarget, ToTarget: alert.GetString("target_consulate"),
+	})
+	if err != nil {
+		return err
 	}
 	return s.notifyState(tx, alert, env, from != to, !hadDuress && msg.Duress)
 }

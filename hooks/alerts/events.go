@@ -26,6 +26,7 @@ const (
 	EventFacilityCleared   = vocab.EventFacilityCleared
 	EventANumber           = vocab.EventANumber
 	EventInternalNotes     = vocab.EventInternalNotes
+	EventTransferred       = vocab.EventTransferred
 )
 
 var errAppendOnly = errors.New("the alert timeline is append-only: its events cannot be changed or deleted")
