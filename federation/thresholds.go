@@ -61,7 +61,7 @@ func (w *worker) flag(tx core.App, row *core.Record, level int) error {
 	if err != nil {
 		return nil // gone: the row is given up on when it is sent
 	}
-	data := map[string]any{"to": w.code, "attempts": row.GetInt("attempts")}
+	c := alerts.Change{Actor: "system", Relay: vocab.RelayDelayed, RelayData: map[string]any{"to": w.code, "attempts": row.GetInt("attempts")}}
 	if level == levelDelayed {
 		if alert.GetString("relay_status") == "" {
 			alert.Set("relay_status", vocab.RelayDelayed)
@@ -69,14 +69,15 @@ func (w *worker) flag(tx core.App, row *core.Record, level int) error {
 				return err
 			}
 		}
-		return addEvent(tx, alert, EventRelayDelayed, "system", true, data)
+		return alerts.RecordChange(tx, w.r.cfg, alert, c)
 	}
+	c.Relay = vocab.RelayEscalated
 	alert.Set("relay_status", vocab.RelayEscalated)
 	alert.Set("escalation_level", max(alert.GetInt("escalation_level"), 1))
 	if err := tx.Save(alert); err != nil {
 		return err
 	}
-	if err := addEvent(tx, alert, EventRelayEscalated, "system", true, data); err != nil {
+	if err := alerts.RecordChange(tx, w.r.cfg, alert, c); err != nil {
 		return err
 	}
 	return notifyStaff(tx, alert, false, msgStaffEscalated, w.code)

@@ -3,6 +3,7 @@ package alerts
 import (
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 )
 
@@ -19,6 +20,11 @@ type Change struct {
 	From, To, StatusEvent string
 	// FromTarget and ToTarget are the consulate that had the case and the one that has it.
 	FromTarget, ToTarget string
+
+	// Relay is how the relay of the alert to a peer fell behind (vocab.RelayDelayed or
+	// RelayEscalated), RelayData its event's data (codes and counts only); "" for none.
+	Relay     string
+	RelayData map[string]any
 
 	AssignedChanged, FacilityChanged bool
 	Assigned, Facility               string
@@ -78,6 +84,9 @@ func writeEvents(app core.App, alert *core.Record, c Change) error {
 	if c.FromTarget != c.ToTarget {
 		events = append(events, event{EventTransferred, hidden, c.by(map[string]any{"from": c.FromTarget, "to": c.ToTarget})})
 	}
+	if ev, ok := relayEvents[c.Relay]; ok {
+		events = append(events, event{ev, true, c.RelayData})
+	}
 	if c.AssignedChanged {
 		events = append(events, event{EventAssigned, hidden, map[string]any{"assigned": c.Assigned != ""}})
 	}
@@ -99,6 +108,12 @@ func writeEvents(app core.App, alert *core.Record, c Change) error {
 		}
 	}
 	return nil
+}
+
+// relayEvents are the staff-only events of the relay falling behind.
+var relayEvents = map[string]string{
+	vocab.RelayDelayed:   vocab.EventRelayDelayed,
+	vocab.RelayEscalated: vocab.EventRelayEscalated,
 }
 
 // by adds the peer whose change it is to an event's data.
