@@ -42,6 +42,7 @@ func (s *service) applyState(tx core.App, alert *core.Record, env *protocol.Enve
 		Actor: actorConsulatePrefix + env.Origin, By: env.Origin,
 		From: from, To: to, StatusEvent: statusEvent(env.Type),
 		FromTarget: fromTarget, ToTarget: alert.GetString("target_consulate"),
+		Duress: !hadDuress && msg.Duress,
 	})
 	if err != nil {
 		return err
@@ -51,9 +52,6 @@ func (s *service) applyState(tx core.App, alert *core.Record, env *protocol.Enve
 
 func (s *service) notifyState(tx core.App, alert *core.Record, env *protocol.Envelope, changed, duress bool) error {
 	if duress {
-		if err := addEvent(tx, alert, alerts.EventDuress, actorConsulatePrefix+env.Origin, true, map[string]any{"by": env.Origin}); err != nil {
-			return err
-		}
 		return notifyStaff(tx, alert, false, msgStaffDuress, env.Origin)
 	}
 	switch {

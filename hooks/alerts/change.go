@@ -21,6 +21,8 @@ type Change struct {
 	// FromTarget and ToTarget are the consulate that had the case and the one that has it.
 	FromTarget, ToTarget string
 
+	// Duress is a duress PIN this consulate learns of from the peer By (staff-only event).
+	Duress bool
 	// Relay is how the relay of the alert to a peer fell behind (vocab.RelayDelayed or
 	// RelayEscalated), RelayData its event's data (codes and counts only); "" for none.
 	Relay     string
@@ -83,6 +85,9 @@ func writeEvents(app core.App, alert *core.Record, c Change) error {
 	}
 	if c.FromTarget != c.ToTarget {
 		events = append(events, event{EventTransferred, hidden, c.by(map[string]any{"from": c.FromTarget, "to": c.ToTarget})})
+	}
+	if c.Duress {
+		events = append(events, event{EventDuress, true, c.by(map[string]any{})})
 	}
 	if ev, ok := relayEvents[c.Relay]; ok {
 		events = append(events, event{ev, true, c.RelayData})
