@@ -9,8 +9,8 @@ import (
 
 	"github.com/SherClockHolmes/webpush-go"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/push"
-	"alertbutton/migrations"
 )
 
 // The harness's push service must open what the appliance's sender encrypts, or notify
@@ -72,7 +72,7 @@ func TestRoundRate(t *testing.T) {
 func TestUUIDv7AtIsAValidAlertUID(t *testing.T) {
 	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	uid := uuidV7At(at)
-	if !alertUID.MatchString(uid) || !regexp.MustCompile(migrations.AlertUIDPattern).MatchString(uid) {
+	if !alertUID.MatchString(uid) || !regexp.MustCompile(vocab.AlertUIDPattern).MatchString(uid) {
 		t.Errorf("%s is not a lower-case UUIDv7", uid)
 	}
 }

@@ -5,8 +5,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/outbox"
-	"alertbutton/migrations"
 )
 
 const msgStateReadOnly = "Federation state is the federation's own: no one writes it through the API, IT included. Use `alertbutton federation peer` or `roster import` on the appliance."
@@ -19,9 +19,9 @@ var trustFields = []string{"trust", "public_url", "signing_key", "seal_key", "si
 // its collections, its outbox rows and the consulates' trust. Reads are untouched.
 func bindReadOnlyState(app core.App) {
 	refuse := func(e *core.RecordRequestEvent) error { return e.ForbiddenError(msgStateReadOnly, nil) }
-	app.OnRecordCreateRequest(migrations.FederationCollections...).BindFunc(refuse)
-	app.OnRecordUpdateRequest(migrations.FederationCollections...).BindFunc(refuse)
-	app.OnRecordDeleteRequest(migrations.FederationCollections...).BindFunc(refuse)
+	app.OnRecordCreateRequest(vocab.FederationCollections...).BindFunc(refuse)
+	app.OnRecordUpdateRequest(vocab.FederationCollections...).BindFunc(refuse)
+	app.OnRecordDeleteRequest(vocab.FederationCollections...).BindFunc(refuse)
 
 	federationRow := func(e *core.RecordRequestEvent) error {
 		if e.Record.GetString("channel") == outbox.ChannelFederation || e.Record.Original().GetString("channel") == outbox.ChannelFederation {

@@ -13,9 +13,10 @@ import (
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
+	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/notify"
 	"alertbutton/hooks/records"
-	"alertbutton/migrations"
 )
 
 // apply makes an accepted envelope's effects on the local copy of its alert. It reports
@@ -62,12 +63,6 @@ func involved(alert *core.Record, code string) bool {
 // createCopy stores a peer's alert here: source federation, status new, the person's
 // details from the sealed message, a timeline event and a push to the staff on duty.
 func (s *service) createCopy(tx core.App, env *protocol.Envelope, msg *message) (*core.Record, error) {
-	c, err := tx.FindCachedCollectionByNameOrId("alerts")
-	if err != nil {
-		return nil, err
-	}
-	a := core.NewRecord(c)
-	a.Id = core.GenerateDefaultRandomId() // sealing binds each value to the id
 	origin := msg.Origin
 	if _, ok := jurisdiction.ConsulateByCode(origin); !ok {
 		origin = env.Origin
@@ -76,24 +71,33 @@ func (s *service) createCopy(tx core.App, env *protocol.Envelope, msg *message) 
 	if home == "" {
 		home = origin
 	}
-	a.Set("uid", env.Alert)
-	a.Set("source", alerts.SourceFederation)
-	a.Set("kind", oneOf(msg.Kind, migrations.AlertKinds, "other"))
-	a.Set("status", alerts.StatusNew)
-	a.Set("origin_consulate", origin)
-	a.Set("home_consulate", home)
-	a.Set("target_consulate", env.Route.Target)
-	a.Set("route_basis", env.Route.Basis)
-	a.Set("county_geoid", env.Route.CountyGeoid)
-	a.Set("subject_name", msg.fullName())
-	a.Set("subject_phone", msg.Phone)
-	a.Set("subject_birth_date", msg.BirthDate)
-	a.Set("subject_language", oneOf(msg.Language, migrations.Languages, ""))
-	a.Set("location", msg.Location)
-	a.Set("note", msg.Note)
-	a.Set("facility", msg.Facility)
-	a.Set("duress", msg.Duress)
-	if err := records.Save(tx, a); err != nil {
+	event, told := alerts.EventCreated, notify.PeerRelayed
+	if env.Type == protocol.TypeTransfer {
+		event, told = alerts.EventTransferred, notify.PeerTransferred
+	}
+	a, _, err := alerts.Raise(tx, s.cfg, alerts.Draft{
+		UID:         env.Alert,
+		Source:      alerts.SourceFederation,
+		Kind:        oneOf(msg.Kind, vocab.Kinds, vocab.KindOther),
+		Actor:       actorConsulatePrefix + env.Origin,
+		SubjectName: msg.fullName(),
+		Place:       msg.Location,
+		Note:        msg.Note,
+		FreshUID:    true, // not found here just now, in this transaction
+		Copy: &alerts.Copy{
+			Origin: origin, Home: home,
+			Target: env.Route.Target, Basis: env.Route.Basis, CountyGeoid: env.Route.CountyGeoid,
+			Phone: msg.Phone, BirthDate: msg.BirthDate, Language: oneOf(msg.Language, vocab.Languages, ""),
+			Facility: msg.Facility,
+			Duress:   msg.Duress,
+			Event:    event,
+			EventData: map[string]any{
+				"raised_by": oneOf(msg.Source, vocab.Sources, ""), "from": env.Origin,
+			},
+			Tell: func(tx core.App, a *core.Record) error { return tellCopy(tx, s.cfg, a, told, msg.Duress, env.Origin) },
+		},
+	})
+	if err != nil {
 		var invalid validation.Errors
 		if errors.As(err, &invalid) {
 			return nil, refuse(http.StatusBadRequest, "federation: alert %s cannot be stored here: %v", env.Alert, err)
@@ -104,29 +108,16 @@ func (s *service) createCopy(tx core.App, env *protocol.Envelope, msg *message) 
 	if err != nil {
 		return nil, err
 	}
-	if err := clk.set(tx, env.Seq, env.Origin, stateDigest(a)); err != nil {
-		return nil, err
-	}
-	return a, s.announceCopy(tx, a, env, msg)
+	return a, clk.set(tx, env.Seq, env.Origin, stateDigest(a))
 }
 
-func (s *service) announceCopy(tx core.App, a *core.Record, env *protocol.Envelope, msg *message) error {
-	typ, m := alerts.EventCreated, notify.PeerRelayed
-	if env.Type == protocol.TypeTransfer {
-		typ, m = EventTransferred, notify.PeerTransferred
-	}
-	data := map[string]any{
-		"kind": a.GetString("kind"), "source": alerts.SourceFederation, "raised_by": oneOf(msg.Source, migrations.AlertSources, ""),
-		"from": env.Origin, "target": env.Route.Target, "basis": env.Route.Basis,
-	}
-	if err := addEvent(tx, a, typ, actorConsulatePrefix+env.Origin, false, data); err != nil {
+// tellCopy pushes a peer's copy to the staff on duty, and its duress to every staff device.
+func tellCopy(tx core.App, cfg *appliance.Config, a *core.Record, m notify.Notice, duress bool, peer string) error {
+	if err := notifyStaff(tx, cfg, a, notify.OnDuty, m, peer); err != nil {
 		return err
 	}
-	if err := notifyStaff(tx, s.cfg, a, notify.OnDuty, m, env.Origin); err != nil {
-		return err
-	}
-	if msg.Duress {
-		return notifyStaff(tx, s.cfg, a, notify.AllStaff, notify.PeerDuress, env.Origin)
+	if duress {
+		return notifyStaff(tx, cfg, a, notify.AllStaff, notify.PeerDuress, peer)
 	}
 	return nil
 }

@@ -3,8 +3,8 @@ package federation_test
 import (
 	"testing"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/apptest"
-	"alertbutton/migrations"
 )
 
 // TestMigrationDownAndUp: the federation migration undoes itself and applies again.
@@ -19,7 +19,7 @@ func TestMigrationDownAndUp(t *testing.T) {
 	}
 	check := func(present bool) {
 		t.Helper()
-		for _, name := range migrations.FederationCollections {
+		for _, name := range vocab.FederationCollections {
 			if _, err := app.FindCollectionByNameOrId(name); (err == nil) != present {
 				t.Errorf("collection %s present: %v, want %v", name, err == nil, present)
 			}

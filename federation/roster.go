@@ -12,8 +12,8 @@ import (
 
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/records"
-	"alertbutton/migrations"
 )
 
 // RootEnv names the environment variable holding the federation root public key.
@@ -41,13 +41,13 @@ func HeldRosterVersion(app core.App) (int64, error) {
 	var v int64
 	err := app.DB().NewQuery(`SELECT max(
 		(SELECT coalesce(max([[version]]), 0) FROM {{federation_rosters}}),
-		(SELECT coalesce(max([[version]]), 0) FROM {{` + migrations.RosterHighWaterTable + `}}))`).Row(&v)
+		(SELECT coalesce(max([[version]]), 0) FROM {{` + vocab.RosterHighWaterTable + `}}))`).Row(&v)
 	return v, err
 }
 
 // raiseHighWater records version as the highest roster imported.
 func raiseHighWater(app core.App, version int64) error {
-	_, err := app.DB().NewQuery(`UPDATE {{` + migrations.RosterHighWaterTable + `}}
+	_, err := app.DB().NewQuery(`UPDATE {{` + vocab.RosterHighWaterTable + `}}
 		SET [[version]] = max([[version]], {:v}) WHERE [[id]] = 1`).Bind(dbx.Params{"v": version}).Execute()
 	return err
 }

@@ -10,10 +10,10 @@ import (
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/notify"
 	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/records"
-	"alertbutton/migrations"
 )
 
 // applyState applies a peer's status, duress, facility and target when they are newer than
@@ -27,9 +27,8 @@ func (s *service) applyState(tx core.App, alert *core.Record, env *protocol.Enve
 		return nil
 	}
 	from, fromTarget, hadDuress := alert.GetString("status"), alert.GetString("target_consulate"), alert.GetBool("duress")
-	to := oneOf(msg.Status, migrations.AlertStatuses, from)
-	alert.Set("status", to)
-	stampStatus(alert, to)
+	to := oneOf(msg.Status, vocab.Statuses, from)
+	alerts.SetStatus(alert, to)
 	alert.Set("duress", hadDuress || msg.Duress) // only the person's PIN sets it, and nothing clears it
 	alert.Set("facility", msg.Facility)
 	if _, ok := jurisdiction.ConsulateByCode(env.Route.Target); ok {
@@ -41,28 +40,20 @@ func (s *service) applyState(tx core.App, alert *core.Record, env *protocol.Enve
 	if err := clk.set(tx, env.Seq, env.Origin, stateDigest(alert)); err != nil {
 		return err
 	}
-	actor := actorConsulatePrefix + env.Origin
-	if from != to {
-		if err := addEvent(tx, alert, statusEvent(env.Type), actor, false, map[string]any{"from": from, "to": to, "by": env.Origin}); err != nil {
-			return err
-		}
-		if err := alerts.AnnounceStatus(tx, s.cfg, alert, to); err != nil {
-			return err
-		}
-	}
-	if toTarget := alert.GetString("target_consulate"); toTarget != fromTarget {
-		if err := addEvent(tx, alert, EventTransferred, actor, false, map[string]any{"from": fromTarget, "to": toTarget, "by": env.Origin}); err != nil {
-			return err
-		}
+	err = alerts.RecordChange(tx, s.cfg, alert, alerts.Change{
+		Actor: actorConsulatePrefix + env.Origin, By: env.Origin,
+		From: from, To: to, StatusEvent: statusEvent(env.Type),
+		FromTarget: fromTarget, ToTarget: alert.GetString("target_consulate"),
+		Duress: !hadDuress && msg.Duress,
+	})
+	if err != nil {
+		return err
 	}
 	return s.notifyState(tx, alert, env, from != to, !hadDuress && msg.Duress)
 }
 
 func (s *service) notifyState(tx core.App, alert *core.Record, env *protocol.Envelope, changed, duress bool) error {
 	if duress {
-		if err := addEvent(tx, alert, alerts.EventDuress, actorConsulatePrefix+env.Origin, true, map[string]any{"by": env.Origin}); err != nil {
-			return err
-		}
 		return notifyStaff(tx, s.cfg, alert, notify.AllStaff, notify.PeerDuress, env.Origin)
 	}
 	switch {
@@ -84,20 +75,6 @@ func statusEvent(typ string) string {
 		return alerts.EventReleased
 	}
 	return alerts.EventStatus
-}
-
-// stampStatus sets the dates a status implies, as the advisers' workflow does.
-func stampStatus(alert *core.Record, status string) {
-	switch status {
-	case alerts.StatusAcknowledged, alerts.StatusInProgress:
-		if alert.GetDateTime("acknowledged_at").IsZero() {
-			alert.Set("acknowledged_at", nowDate())
-		}
-	case alerts.StatusResolved, alerts.StatusFalseAlarm, alerts.StatusCancelled:
-		if alert.GetDateTime("closed_at").IsZero() {
-			alert.Set("closed_at", nowDate())
-		}
-	}
 }
 
 // maxNotes keeps the advisers' notes within the sealed field's size.

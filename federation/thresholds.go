@@ -7,10 +7,10 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/notify"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/records"
-	"alertbutton/migrations"
 )
 
 // Delivery thresholds: late rows are shown to the origin's advisers, then escalated.
@@ -64,22 +64,23 @@ func (w *worker) flag(tx core.App, row *core.Record, level int) error {
 	if err != nil {
 		return nil // gone: the row is given up on when it is sent
 	}
-	data := map[string]any{"to": w.code, "attempts": row.GetInt("attempts")}
+	c := alerts.Change{Actor: "system", Relay: vocab.RelayDelayed, RelayData: map[string]any{"to": w.code, "attempts": row.GetInt("attempts")}}
 	if level == levelDelayed {
 		if alert.GetString("relay_status") == "" {
-			alert.Set("relay_status", migrations.RelayStatuses[0])
+			alert.Set("relay_status", vocab.RelayDelayed)
 			if err := records.Save(tx, alert); err != nil {
 				return err
 			}
 		}
-		return addEvent(tx, alert, EventRelayDelayed, "system", true, data)
+		return alerts.RecordChange(tx, w.r.cfg, alert, c)
 	}
-	alert.Set("relay_status", migrations.RelayStatuses[1])
+	c.Relay = vocab.RelayEscalated
+	alert.Set("relay_status", vocab.RelayEscalated)
 	alert.Set("escalation_level", max(alert.GetInt("escalation_level"), 1))
 	if err := records.Save(tx, alert); err != nil {
 		return err
 	}
-	if err := addEvent(tx, alert, EventRelayEscalated, "system", true, data); err != nil {
+	if err := alerts.RecordChange(tx, w.r.cfg, alert, c); err != nil {
 		return err
 	}
 	return notifyStaff(tx, w.r.cfg, alert, notify.AllStaff, notify.PeerUndelivered, w.code)

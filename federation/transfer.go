@@ -8,13 +8,13 @@ import (
 
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
-	"alertbutton/hooks/audit"
 	"alertbutton/hooks/outbox"
 )
 
 // transfer turns a staff change of an alert's target consulate into alert.transfer for the
 // new one (which gets the whole case) and alert.status for the others involved, in the
-// transaction of the update (the alerts hooks run it around this one).
+// transaction of the update (the alerts hooks run it around this one, and record the change
+// on the timeline).
 func (s *service) transfer(e *core.RecordRequestEvent) error {
 	from, to := e.Record.Original().GetString("target_consulate"), e.Record.GetString("target_consulate")
 	if from == to {
@@ -28,14 +28,11 @@ func (s *service) transfer(e *core.RecordRequestEvent) error {
 	if err := e.Next(); err != nil {
 		return err
 	}
-	return s.queueTransfer(e.App, e.Record, from, to, audit.Actor(e.Auth))
+	return s.queueTransfer(e.App, e.Record, from, to)
 }
 
-func (s *service) queueTransfer(app core.App, alert *core.Record, from, to, actor string) error {
+func (s *service) queueTransfer(app core.App, alert *core.Record, from, to string) error {
 	self, uid := s.cfg.Consulate.Code, alert.GetString("uid")
-	if err := addEvent(app, alert, EventTransferred, actor, false, map[string]any{"from": from, "to": to}); err != nil {
-		return err
-	}
 	if to != self {
 		if err := outbox.Federation(app, to, protocol.TypeTransfer, uid); err != nil {
 			return err

@@ -3,27 +3,15 @@ package migrations
 import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
+
+	"alertbutton/hooks/alerts/vocab"
 )
 
-// Patterns shared with the hooks that validate the same values.
-const (
-	ConsulateCodePattern = `^[a-z][a-z-]{1,38}[a-z]$`
-	PhonePattern         = `^\+[1-9][0-9]{7,14}$`
-	ZIPPattern           = `^[0-9]{5}$`
-	GeoidPattern         = `^[0-9]{5}$`
-	// AlertUIDPattern accepts a UUIDv7 (lower case) or a ULID (Crockford base32).
-	AlertUIDPattern = `^([0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|[0-7][0-9A-HJKMNP-TV-Z]{25})$`
-)
-
-// Values of the select fields, shared with the hooks.
+// Values of the select fields that only the schema uses; the shared ones are vocab's.
 var (
-	Languages     = []string{"es", "en"}
-	Disclosures   = []string{"all", "status", "none"}
-	AlertSources  = []string{"button", "family", "staff", "checkin", "walkin", "federation"}
-	AlertKinds    = []string{"detained", "at_risk", "raid", "checkin_missed", "other"}
-	AlertStatuses = []string{"new", "acknowledged", "in_progress", "resolved", "false_alarm", "cancelled"}
-	Confidences   = []string{"documented", "reported", "inferred", "approximate"}
-	StaffRoles    = []string{"it", "consul", "adviser"}
+	Disclosures = []string{"all", "status", "none"}
+	Confidences = []string{"documented", "reported", "inferred", "approximate"}
+	StaffRoles  = []string{"it", "consul", "adviser"}
 )
 
 func init() {
@@ -102,7 +90,7 @@ func consulates(core.App) (*core.Collection, error) {
 	c := core.NewBaseCollection("consulates")
 	c.ListRule, c.ViewRule = anyone, anyone
 	c.Fields.Add(
-		&core.TextField{Name: "code", Required: true, Pattern: ConsulateCodePattern, Max: 40},
+		&core.TextField{Name: "code", Required: true, Pattern: vocab.ConsulateCodePattern, Max: 40},
 		text("name", true, 200),
 		text("city", true, 100),
 		text("state", true, 2),
@@ -122,10 +110,10 @@ func jurisdictions(core.App) (*core.Collection, error) {
 	c := core.NewBaseCollection("jurisdictions")
 	c.ListRule, c.ViewRule = anyone, anyone
 	c.Fields.Add(
-		&core.TextField{Name: "county_geoid", Required: true, Pattern: GeoidPattern, Max: 5},
+		&core.TextField{Name: "county_geoid", Required: true, Pattern: vocab.GeoidPattern, Max: 5},
 		text("state", true, 2),
 		text("county_name", true, 100),
-		&core.TextField{Name: "consulate", Required: true, Pattern: ConsulateCodePattern, Max: 40},
+		&core.TextField{Name: "consulate", Required: true, Pattern: vocab.ConsulateCodePattern, Max: 40},
 		choice("confidence", true, Confidences...),
 		text("source", true, 500),
 		text("effective_from", false, 20),
@@ -147,11 +135,11 @@ func registrants(core.App) (*core.Collection, error) {
 		email.Required = false
 	}
 	c.Fields.Add(
-		&core.TextField{Name: "phone", Required: true, Pattern: PhonePattern, Max: 16},
+		&core.TextField{Name: "phone", Required: true, Pattern: vocab.PhonePattern, Max: 16},
 		text("name", true, 120),
-		choice("language", true, Languages...),
-		&core.TextField{Name: "zip", Pattern: ZIPPattern, Max: 5},
-		&core.TextField{Name: "home_consulate", Pattern: ConsulateCodePattern, Max: 40},
+		choice("language", true, vocab.Languages...),
+		&core.TextField{Name: "zip", Pattern: vocab.ZIPPattern, Max: 5},
+		&core.TextField{Name: "home_consulate", Pattern: vocab.ConsulateCodePattern, Max: 40},
 		choice("disclosure", false, Disclosures...),
 		&core.BoolField{Name: "consent", Required: true},
 		sealedText("birth_date"),
@@ -181,7 +169,7 @@ func contacts(app core.App) (*core.Collection, error) {
 		relation("registrant", reg, true, true),
 		text("name", true, 120),
 		text("relationship", false, 60),
-		choice("language", false, Languages...),
+		choice("language", false, vocab.Languages...),
 		sealedText("phone"),
 		sealedText("email"),
 		hiddenText("family_token_hash"),
@@ -202,17 +190,17 @@ func alerts(app core.App) (*core.Collection, error) {
 	own := "registrant = @request.auth.id"
 	c.ListRule, c.ViewRule = rule(own), rule(own)
 	c.Fields.Add(
-		&core.TextField{Name: "uid", Required: true, Pattern: AlertUIDPattern, Max: 36},
+		&core.TextField{Name: "uid", Required: true, Pattern: vocab.AlertUIDPattern, Max: 36},
 		relation("registrant", reg, false, false),
-		choice("source", true, AlertSources...),
-		choice("kind", true, AlertKinds...),
-		choice("status", true, AlertStatuses...),
-		&core.TextField{Name: "origin_consulate", Pattern: ConsulateCodePattern, Max: 40},
-		&core.TextField{Name: "home_consulate", Pattern: ConsulateCodePattern, Max: 40},
-		&core.TextField{Name: "target_consulate", Pattern: ConsulateCodePattern, Max: 40},
+		choice("source", true, vocab.Sources...),
+		choice("kind", true, vocab.Kinds...),
+		choice("status", true, vocab.Statuses...),
+		&core.TextField{Name: "origin_consulate", Pattern: vocab.ConsulateCodePattern, Max: 40},
+		&core.TextField{Name: "home_consulate", Pattern: vocab.ConsulateCodePattern, Max: 40},
+		&core.TextField{Name: "target_consulate", Pattern: vocab.ConsulateCodePattern, Max: 40},
 		text("route_basis", false, 40),
-		&core.TextField{Name: "county_geoid", Pattern: GeoidPattern, Max: 5},
-		&core.TextField{Name: "zip", Pattern: ZIPPattern, Max: 5},
+		&core.TextField{Name: "county_geoid", Pattern: vocab.GeoidPattern, Max: 5},
+		&core.TextField{Name: "zip", Pattern: vocab.ZIPPattern, Max: 5},
 		sealedText("subject_name"),
 		sealedText("location"),
 		sealedText("note"),
@@ -299,7 +287,7 @@ func pushSubscriptions(app core.App) (*core.Collection, error) {
 		relation("registrant", reg, false, true),
 		relation("contact", con, false, true),
 		relation("staff", su, false, true),
-		choice("language", false, Languages...),
+		choice("language", false, vocab.Languages...),
 		date("last_success"),
 		number("failures", 0, 1e9, true),
 	)

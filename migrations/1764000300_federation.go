@@ -3,22 +3,16 @@ package migrations
 import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
+
+	"alertbutton/hooks/alerts/vocab"
 )
 
 func init() {
 	m.Register(createFederation, dropFederation)
 }
 
-// FederationCollections are the federation's own collections, in creation order.
-var FederationCollections = []string{
-	"federation_inbox", "federation_nonces", "federation_rosters", "federation_peers", "federation_seq",
-}
-
-// Values of the federation's select fields.
-var (
-	PeerTrusts    = []string{"direct", "roster"}
-	RelayStatuses = []string{"delayed", "escalated"}
-)
+// PeerTrusts are the values of consulates.trust.
+var PeerTrusts = []string{"direct", "roster"}
 
 // maxEnvelope is a little over the protocol's 64 KiB envelope limit.
 const maxEnvelope = 70000
@@ -38,8 +32,8 @@ func createFederation(app core.App) error {
 }
 
 func dropFederation(app core.App) error {
-	for i := len(FederationCollections) - 1; i >= 0; i-- {
-		c, err := app.FindCollectionByNameOrId(FederationCollections[i])
+	for i := len(vocab.FederationCollections) - 1; i >= 0; i-- {
+		c, err := app.FindCollectionByNameOrId(vocab.FederationCollections[i])
 		if err != nil {
 			continue
 		}
@@ -70,10 +64,10 @@ var federationFields = map[string][]core.Field{
 	// A relayed alert that is late (relay_status) and, on a copy received from a peer, the
 	// person's details that have no registrant record here.
 	"alerts": {
-		&core.SelectField{Name: "relay_status", MaxSelect: 1, Values: RelayStatuses, Hidden: true},
+		&core.SelectField{Name: "relay_status", MaxSelect: 1, Values: vocab.RelayStatuses, Hidden: true},
 		&core.TextField{Name: "subject_phone", Max: 8000, Hidden: true},
 		&core.TextField{Name: "subject_birth_date", Max: 8000, Hidden: true},
-		&core.SelectField{Name: "subject_language", MaxSelect: 1, Values: Languages, Hidden: true},
+		&core.SelectField{Name: "subject_language", MaxSelect: 1, Values: vocab.Languages, Hidden: true},
 	},
 }
 
@@ -120,7 +114,7 @@ func federationInbox() *core.Collection {
 		text("envelope_id", true, 64),
 		text("type", true, 40),
 		text("alert", true, 64),
-		&core.TextField{Name: "origin", Required: true, Pattern: ConsulateCodePattern, Max: 40},
+		&core.TextField{Name: "origin", Required: true, Pattern: vocab.ConsulateCodePattern, Max: 40},
 		number("seq", 0, 1<<53, true),
 		&core.TextField{Name: "envelope", Required: true, Max: maxEnvelope},
 		text("signature", true, 200),
@@ -163,7 +157,7 @@ func federationRosters() *core.Collection {
 func federationPeers() *core.Collection {
 	c := core.NewBaseCollection("federation_peers")
 	c.Fields.Add(
-		&core.TextField{Name: "code", Required: true, Pattern: ConsulateCodePattern, Max: 40},
+		&core.TextField{Name: "code", Required: true, Pattern: vocab.ConsulateCodePattern, Max: 40},
 		number("queue", 0, 1<<53, true),
 		date("oldest"),
 		text("last_error", false, 500),
@@ -183,7 +177,7 @@ func federationSeq() *core.Collection {
 	c.Fields.Add(
 		text("alert", true, 64),
 		number("seq", 0, 1<<53, true),
-		&core.TextField{Name: "writer", Pattern: ConsulateCodePattern, Max: 40},
+		&core.TextField{Name: "writer", Pattern: vocab.ConsulateCodePattern, Max: 40},
 		text("state", false, 64),
 	)
 	c.Fields.Add(timestamps()...)

@@ -5,8 +5,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/apptest"
-	"alertbutton/migrations"
 )
 
 // An appliance that imported rosters before the high-water mark existed starts it at the
@@ -30,7 +30,7 @@ func TestRosterHighWaterStartsAtTheNewestRoster(t *testing.T) {
 		t.Fatal(err)
 	}
 	var v int64
-	if err := app.DB().Select("version").From(migrations.RosterHighWaterTable).Row(&v); err != nil || v != 7 {
+	if err := app.DB().Select("version").From(vocab.RosterHighWaterTable).Row(&v); err != nil || v != 7 {
 		t.Fatalf("high-water mark %d (%v), want 7", v, err)
 	}
 }

@@ -1,30 +1,34 @@
-// Package alerts raises alerts and carries them through the advisers' workflow. Every change
-// is one transaction: the alert, its timeline event and the outbox rows that tell relatives,
-// staff and peer consulates; nothing is sent from inside a request.
+// Package alerts is the alert lifecycle. Every alert is created by Raise from a Draft,
+// whatever its source (the button, a relative, a missed check-in, staff, a peer consulate);
+// SetStatus is the one rule for a status and its dates, and RecordChange records a change on
+// the timeline with its notices. Every creation and change is one transaction: the alert, its
+// timeline event and the outbox rows that tell relatives, staff and peer consulates; nothing
+// is sent from inside a request. The values it shares with the schema are in vocab.
 package alerts
 
 import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 )
 
-// Values of the alerts collection's select fields.
+// Values of the alerts collection's select fields (their one definition is vocab's).
 const (
-	StatusNew          = "new"
-	StatusAcknowledged = "acknowledged"
-	StatusInProgress   = "in_progress"
-	StatusResolved     = "resolved"
-	StatusFalseAlarm   = "false_alarm"
-	StatusCancelled    = "cancelled"
+	StatusNew          = vocab.StatusNew
+	StatusAcknowledged = vocab.StatusAcknowledged
+	StatusInProgress   = vocab.StatusInProgress
+	StatusResolved     = vocab.StatusResolved
+	StatusFalseAlarm   = vocab.StatusFalseAlarm
+	StatusCancelled    = vocab.StatusCancelled
 
-	SourceButton     = "button"
-	SourceFamily     = "family"
-	SourceStaff      = "staff"
-	SourceCheckin    = "checkin"
-	SourceWalkin     = "walkin"
-	SourceFederation = "federation"
+	SourceButton     = vocab.SourceButton
+	SourceFamily     = vocab.SourceFamily
+	SourceStaff      = vocab.SourceStaff
+	SourceCheckin    = vocab.SourceCheckin
+	SourceWalkin     = vocab.SourceWalkin
+	SourceFederation = vocab.SourceFederation
 )
 
 // Bind registers the records API hooks for staff and the append-only timeline; the alert

@@ -114,7 +114,9 @@ func TestRelativesAddedAfterThePressHearNothingOfIt(t *testing.T) {
 				t.Fatal(status, body)
 			}
 		}
-		if err := alerts.AnnounceStatus(w.app, w.cfg, apptest.Find(t, w.app, "alerts", alert.Id), alerts.StatusResolved); err != nil {
+		stored := apptest.Find(t, w.app, "alerts", alert.Id)
+		peer := alerts.Change{Actor: "consulate:fresno", By: "fresno", From: alerts.StatusInProgress, To: alerts.StatusResolved}
+		if err := alerts.RecordChange(w.app, w.cfg, stored, peer); err != nil {
 			t.Fatal(err)
 		}
 		rows := outboxFor(t, w.app, uid)[before:]

@@ -1,8 +1,6 @@
 package alerts
 
 import (
-	"slices"
-
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -11,12 +9,6 @@ import (
 	"alertbutton/hooks/notify"
 	"alertbutton/hooks/records"
 )
-
-var openStatuses = []string{StatusNew, StatusAcknowledged, StatusInProgress}
-
-func isOpen(alert *core.Record) bool {
-	return slices.Contains(openStatuses, alert.GetString("status"))
-}
 
 // A closing is what the person asks for with a PIN: cancel ("it was a mistake") or safe
 // ("I am safe / released").
@@ -60,9 +52,9 @@ func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c cl
 		if !isOpen(alert) {
 			return nil // closed already, by the person or by staff: the answer shows it
 		}
-		from, at := alert.GetString("status"), now()
-		alert.Set("status", c.status)
-		alert.Set("closed_at", at)
+		from := alert.GetString("status")
+		SetStatus(alert, c.status)
+		at := alert.GetDateTime("closed_at")
 		if err := records.Save(tx, alert); err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ func Create(cfg *appliance.Config, commits *groupcommit.Committer) func(e *core.
 		if err != nil {
 			return err
 		}
-		in := Input{
+		in := Draft{
 			UID:        b.uid(),
 			Kind:       b.kind(""),
 			Source:     SourceButton,

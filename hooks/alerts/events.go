@@ -6,25 +6,27 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/records"
 )
 
-// Timeline event types (alert_events.type).
+// Timeline event types (alert_events.type; their one definition is vocab's).
 const (
-	EventCreated           = "created"
-	EventStatus            = "status"
-	EventCancelled         = "cancelled"
-	EventReleased          = "released"
-	EventDuress            = "duress"
-	EventPinFailed         = "pin_failed"
-	EventCancelAfterDuress = "cancel_after_duress"
-	EventSafeAfterDuress   = "safe_after_duress"
-	EventAssigned          = "assigned"
-	EventFacilitySet       = "facility_set"
-	EventFacilityCleared   = "facility_cleared"
-	EventANumber           = "a_number_changed"
-	EventInternalNotes     = "internal_notes_changed"
+	EventCreated           = vocab.EventCreated
+	EventStatus            = vocab.EventStatus
+	EventCancelled         = vocab.EventCancelled
+	EventReleased          = vocab.EventReleased
+	EventDuress            = vocab.EventDuress
+	EventPinFailed         = vocab.EventPinFailed
+	EventCancelAfterDuress = vocab.EventCancelAfterDuress
+	EventSafeAfterDuress   = vocab.EventSafeAfterDuress
+	EventAssigned          = vocab.EventAssigned
+	EventFacilitySet       = vocab.EventFacilitySet
+	EventFacilityCleared   = vocab.EventFacilityCleared
+	EventANumber           = vocab.EventANumber
+	EventInternalNotes     = vocab.EventInternalNotes
+	EventTransferred       = vocab.EventTransferred
 )
 
 var errAppendOnly = errors.New("the alert timeline is append-only: its events cannot be changed or deleted")

@@ -36,7 +36,7 @@ func Report(cfg *appliance.Config, commits *groupcommit.Committer) func(e *core.
 		if err != nil {
 			return err
 		}
-		in := Input{
+		in := Draft{
 			UID:        b.uid(),
 			Kind:       b.kind("detained"),
 			Source:     SourceFamily,

@@ -89,7 +89,7 @@ func TestFamilyReportRepeatAndRefusals(t *testing.T) {
 	t.Parallel()
 	uid, _ := alerts.NewUID()
 	w := newWorld(t, "all")
-	if _, _, err := alerts.Raise(w.app, w.cfg, alerts.Input{UID: uid, Kind: "detained", Source: alerts.SourceFamily,
+	if _, _, err := alerts.Raise(w.app, w.cfg, alerts.Draft{UID: uid, Kind: "detained", Source: alerts.SourceFamily,
 		Actor: "contact:" + w.relES.Id, Registrant: w.a, Contact: w.relES}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,9 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/jsonbody"
-	"alertbutton/migrations"
 )
 
 const (
@@ -27,8 +27,8 @@ const (
 var personKinds = []string{"detained", "at_risk", "raid", "other"}
 
 var (
-	uidRE = regexp.MustCompile(migrations.AlertUIDPattern)
-	zipRE = regexp.MustCompile(migrations.ZIPPattern)
+	uidRE = regexp.MustCompile(vocab.AlertUIDPattern)
+	zipRE = regexp.MustCompile(vocab.ZIPPattern)
 	pinRE = regexp.MustCompile(`^[0-9]{4,8}$`)
 )
 

@@ -21,7 +21,7 @@ type placement struct {
 
 // place routes an alert: its point, else its ZIP code, else the registrant's, else the home
 // consulate. It never fails: an alert that cannot be placed still reaches a consulate.
-func place(app core.App, in Input, home string) placement {
+func place(app core.App, in Draft, home string) placement {
 	ix, err := jurisdiction.Default()
 	if err != nil {
 		app.Logger().Error("alerts: the county index did not load; routing to the home consulate", "error", err)

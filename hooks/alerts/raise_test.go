@@ -12,8 +12,8 @@ import (
 
 var uuidV7 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
-func button(w *world, lat, lon float64) alerts.Input {
-	return alerts.Input{
+func button(w *world, lat, lon float64) alerts.Draft {
+	return alerts.Draft{
 		Kind: "detained", Source: alerts.SourceButton, Actor: "registrant:" + w.a.Id,
 		Registrant: w.a, Lat: ptr(lat), Lon: ptr(lon), Accuracy: ptr(25), Note: secretNote,
 	}
@@ -100,21 +100,21 @@ func TestRaiseRoutesThePlace(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name                 string
-		in                   func(w *world) alerts.Input
+		in                   func(w *world) alerts.Draft
 		target, basis, geoid string
 		federation           bool
 	}{
-		{"a Fresno point goes to Fresno", func(w *world) alerts.Input { return button(w, fresnoLat, fresnoLon) }, "fresno", "location", "06019", true},
-		{"a Los Angeles point stays here", func(w *world) alerts.Input { return button(w, laLat, laLon) }, "los-angeles", "location", "06037", false},
-		{"a ZIP code when there is no point", func(w *world) alerts.Input {
+		{"a Fresno point goes to Fresno", func(w *world) alerts.Draft { return button(w, fresnoLat, fresnoLon) }, "fresno", "location", "06019", true},
+		{"a Los Angeles point stays here", func(w *world) alerts.Draft { return button(w, laLat, laLon) }, "los-angeles", "location", "06037", false},
+		{"a ZIP code when there is no point", func(w *world) alerts.Draft {
 			in := button(w, 0, 0)
 			in.Lat, in.Lon, in.ZIP = nil, nil, "93721"
 			return in
 		}, "fresno", "zip", "06019", true},
-		{"the registrant's ZIP when the point is outside the U.S.", func(w *world) alerts.Input {
+		{"the registrant's ZIP when the point is outside the U.S.", func(w *world) alerts.Draft {
 			return button(w, 19.4326, -99.1332) // Mexico City
 		}, "los-angeles", "registrant_zip", "06037", false},
-		{"the home consulate when nothing places it", func(w *world) alerts.Input {
+		{"the home consulate when nothing places it", func(w *world) alerts.Draft {
 			in := button(w, 0, 0)
 			in.Lat, in.Lon = nil, nil
 			w.a.Set("zip", "")
@@ -246,7 +246,7 @@ func TestRaiseTellsThePhoneOnlyWhenItPressedTheButton(t *testing.T) {
 func TestRaiseWalkIn(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, "all")
-	alert, created, err := alerts.Raise(w.app, w.cfg, alerts.Input{
+	alert, created, err := alerts.Raise(w.app, w.cfg, alerts.Draft{
 		Kind: "detained", Source: alerts.SourceWalkin, Actor: "staff:" + w.adviser.Id,
 		SubjectName: "Juan Pérez", Place: "Frente a la tienda",
 	})

@@ -17,21 +17,12 @@ import (
 func staffCreate(cfg *appliance.Config) func(e *core.RecordRequestEvent) error {
 	return func(e *core.RecordRequestEvent) error {
 		return inTransaction(e, func(tx core.App) error {
-			in, err := staffInput(tx, e)
+			d, err := staffDraft(tx, e)
 			if err != nil {
 				return err
 			}
-			if err := prepare(tx, cfg, e.Record, in); err != nil {
-				return err
-			}
-			if err := e.Next(); err != nil {
-				return err
-			}
-			n, err := announce(tx, cfg, e.Record, in)
-			if err != nil {
-				return err
-			}
-			return n.Write(tx)
+			_, _, err = Raise(tx, cfg, d)
+			return err
 		})
 	}
 }
@@ -47,8 +38,9 @@ func inTransaction(e *core.RecordRequestEvent, fn func(tx core.App) error) error
 	})
 }
 
-// staffInput checks what staff may set on a new alert and reads it as an Input.
-func staffInput(app core.App, e *core.RecordRequestEvent) (Input, error) {
+// staffDraft checks what staff may set on a new alert and reads it as a Draft whose record is
+// the request's, saved by PocketBase's records API (and its other hooks, the audit log's).
+func staffDraft(app core.App, e *core.RecordRequestEvent) (Draft, error) {
 	r := e.Record
 	lang := i18n.Lang(e.RequestEvent)
 	errs := validation.Errors{}
@@ -84,9 +76,12 @@ func staffInput(app core.App, e *core.RecordRequestEvent) (Input, error) {
 		fail("subject_name", "validation_required", msgSubjectName)
 	}
 	if len(errs) > 0 {
-		return Input{}, e.BadRequestError(msgInvalid.In(lang), errs)
+		return Draft{}, e.BadRequestError(msgInvalid.In(lang), errs)
 	}
-	return Input{
+	return Draft{
+		Record:      r,
+		Save:        func(core.App, *core.Record) error { return e.Next() },
+		FreshUID:    true,
 		UID:         r.GetString("uid"),
 		Kind:        r.GetString("kind"),
 		Source:      source,

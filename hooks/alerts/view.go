@@ -7,6 +7,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"alertbutton/hooks/alerts/vocab"
 )
 
 // The registrant reads their alerts only as the server projects them here: the records API
@@ -72,7 +74,7 @@ func RegistrantView(app core.App, alert *core.Record, withEvents bool) (map[stri
 			v["acknowledged_at"] = types.DateTime{}
 		}
 	}
-	if slices.Contains(openStatuses, v["status"].(string)) {
+	if slices.Contains(vocab.OpenStatuses, v["status"].(string)) {
 		for _, f := range placeFields {
 			v[f] = alert.GetString(f)
 		}

@@ -7,7 +7,6 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
-	"alertbutton/federation/protocol"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/notify"
@@ -24,16 +23,6 @@ var nextStatuses = map[string][]string{
 // lockedFields are fixed when the alert is raised.
 var lockedFields = []string{"uid", "registrant", "source", "origin_consulate"}
 
-// changes is what a staff update did that the timeline records.
-type changes struct {
-	from, to           string
-	assignedChanged    bool
-	facilityChanged    bool
-	aNumberChanged     bool
-	notesChanged       bool
-	assigned, facility string
-}
-
 // staffUpdate checks a staff update through the records API against the workflow and writes
 // its timeline events and milestone notifications in the same transaction.
 func staffUpdate(cfg *appliance.Config) func(e *core.RecordRequestEvent) error {
@@ -42,11 +31,11 @@ func staffUpdate(cfg *appliance.Config) func(e *core.RecordRequestEvent) error {
 			if err := checkUpdate(tx, e); err != nil {
 				return err
 			}
-			c := diff(cfg, e.Record)
+			c := diff(cfg, e.Record, "staff:"+e.Auth.Id)
 			if err := e.Next(); err != nil {
 				return err
 			}
-			return recordChanges(tx, cfg, e.Record, c, "staff:"+e.Auth.Id)
+			return RecordChange(tx, cfg, e.Record, c)
 		})
 	}
 }
@@ -80,34 +69,28 @@ func checkUpdate(app core.App, e *core.RecordRequestEvent) error {
 		return e.BadRequestError(msgInvalid.In(lang), errs)
 	}
 	if from != to {
-		stamp(r, to)
+		// The request set the status: stamp its dates as any change of status does.
+		r.Set("status", from)
+		SetStatus(r, to)
 	}
 	return nil
 }
 
-func stamp(r *core.Record, status string) {
-	switch status {
-	case StatusAcknowledged:
-		if r.GetDateTime("acknowledged_at").IsZero() {
-			r.Set("acknowledged_at", now())
-		}
-	case StatusResolved, StatusFalseAlarm:
-		r.Set("closed_at", now())
-	}
-}
-
 // diff compares the update with the stored alert; sealed fields are compared opened.
-func diff(cfg *appliance.Config, r *core.Record) changes {
+func diff(cfg *appliance.Config, r *core.Record, actor string) Change {
 	old := r.Original()
-	return changes{
-		from:            old.GetString("status"),
-		to:              r.GetString("status"),
-		assignedChanged: r.GetString("assigned_to") != old.GetString("assigned_to"),
-		assigned:        r.GetString("assigned_to"),
-		facilityChanged: r.GetString("facility") != old.GetString("facility"),
-		facility:        r.GetString("facility"),
-		aNumberChanged:  opened(cfg, r, "a_number") != opened(cfg, old, "a_number"),
-		notesChanged:    opened(cfg, r, "internal_notes") != opened(cfg, old, "internal_notes"),
+	return Change{
+		Actor:           actor,
+		From:            old.GetString("status"),
+		To:              r.GetString("status"),
+		FromTarget:      old.GetString("target_consulate"),
+		ToTarget:        r.GetString("target_consulate"),
+		AssignedChanged: r.GetString("assigned_to") != old.GetString("assigned_to"),
+		Assigned:        r.GetString("assigned_to"),
+		FacilityChanged: r.GetString("facility") != old.GetString("facility"),
+		Facility:        r.GetString("facility"),
+		ANumberChanged:  opened(cfg, r, "a_number") != opened(cfg, old, "a_number"),
+		NotesChanged:    opened(cfg, r, "internal_notes") != opened(cfg, old, "internal_notes"),
 	}
 }
 
@@ -117,74 +100,6 @@ func opened(cfg *appliance.Config, r *core.Record, field string) string {
 		return r.GetString(field)
 	}
 	return v
-}
-
-// recordChanges writes one event per change and the milestones the registrant and relatives
-// are told.
-func recordChanges(app core.App, cfg *appliance.Config, alert *core.Record, c changes, actor string) error {
-	if err := writeEvents(app, alert, c, actor); err != nil {
-		return err
-	}
-	n := newNotifier(app, cfg, alert, nil)
-	n.Facility = c.facility
-	n.WasClosed = !slices.Contains(openStatuses, c.from)
-	if c.from != c.to {
-		if err := statusMilestone(n, c.to); err != nil {
-			return err
-		}
-	}
-	if c.assignedChanged && c.assigned != "" {
-		if err := milestone(n, notify.Assigned, notify.LevelStatus, notify.RelativeAssigned); err != nil {
-			return err
-		}
-	}
-	if c.facilityChanged && c.facility != "" {
-		// Where the person is held: to relatives with disclosure "all" only, never to the
-		// registrant's phone.
-		if err := n.Relatives(notify.LevelAll, notify.RelativeFacility, ""); err != nil {
-			return err
-		}
-	}
-	if c.from != c.to || c.assignedChanged || c.facilityChanged {
-		return n.Peers(protocol.TypeStatus)
-	}
-	return nil
-}
-
-// writeEvents appends the update's events. On an alert under duress they are all staff-only:
-// the registrant's timeline stops at the cancellation it was shown.
-func writeEvents(app core.App, alert *core.Record, c changes, actor string) error {
-	hidden := alert.GetBool("duress")
-	type event struct {
-		typ       string
-		staffOnly bool
-		data      map[string]any
-	}
-	var events []event
-	if c.from != c.to {
-		events = append(events, event{EventStatus, hidden, map[string]any{"from": c.from, "to": c.to}})
-	}
-	if c.assignedChanged {
-		events = append(events, event{EventAssigned, hidden, map[string]any{"assigned": c.assigned != ""}})
-	}
-	if c.facilityChanged && c.facility != "" {
-		events = append(events, event{EventFacilitySet, hidden, nil})
-	}
-	if c.facilityChanged && c.facility == "" {
-		events = append(events, event{EventFacilityCleared, hidden, nil})
-	}
-	if c.aNumberChanged {
-		events = append(events, event{EventANumber, true, nil})
-	}
-	if c.notesChanged {
-		events = append(events, event{EventInternalNotes, true, nil})
-	}
-	for _, ev := range events {
-		if err := AddEvent(app, alert, ev.typ, actor, ev.staffOnly, ev.data); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func statusMilestone(n *notify.Alert, status string) error {
@@ -206,10 +121,4 @@ func milestone(n *notify.Alert, self notify.Notice, level string, rel notify.Not
 		return err
 	}
 	return n.Relatives(level, rel, "")
-}
-
-// AnnounceStatus tells the registrant and relatives of a status another consulate set on
-// this consulate's copy of the case, as an adviser's change here would.
-func AnnounceStatus(app core.App, cfg *appliance.Config, alert *core.Record, status string) error {
-	return statusMilestone(newNotifier(app, cfg, alert, nil), status)
 }

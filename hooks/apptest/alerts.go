@@ -14,7 +14,7 @@ import (
 // the phone does.
 func Raise(t testing.TB, app core.App, cfg *appliance.Config, r *core.Record, lat, lon float64, note string) *core.Record {
 	t.Helper()
-	a, created, err := alerts.Raise(app, cfg, alerts.Input{
+	a, created, err := alerts.Raise(app, cfg, alerts.Draft{
 		Kind: "detained", Source: alerts.SourceButton, Actor: "registrant:" + r.Id,
 		Registrant: r, Lat: &lat, Lon: &lon, Note: note,
 	})

@@ -11,10 +11,10 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/checkins"
 	"alertbutton/hooks/privacy"
-	"alertbutton/migrations"
 )
 
 func TestArmThroughRecordsAPI(t *testing.T) {
@@ -240,7 +240,7 @@ func TestFireReusesTheSameAlert(t *testing.T) {
 	w := newWorld(t)
 	due := time.Now().Add(time.Hour)
 	c := apptest.Checkin(t, w.app, w.a, due, "")
-	first, created, err := alerts.Raise(w.app, w.cfg, alerts.Input{
+	first, created, err := alerts.Raise(w.app, w.cfg, alerts.Draft{
 		UID: checkins.AlertUID(c), Kind: "checkin_missed", Source: alerts.SourceCheckin, Registrant: w.a,
 	})
 	if err != nil || !created {
@@ -263,7 +263,7 @@ func TestAlertUID(t *testing.T) {
 	w := newWorld(t)
 	c1 := apptest.Checkin(t, w.app, w.a, time.Now().Add(time.Hour), "")
 	c2 := apptest.Checkin(t, w.app, w.a, time.Now().Add(time.Hour), "")
-	re := regexp.MustCompile(migrations.AlertUIDPattern)
+	re := regexp.MustCompile(vocab.AlertUIDPattern)
 	u1 := checkins.AlertUID(c1)
 	if !re.MatchString(u1) || !strings.HasPrefix(u1[14:], "7") {
 		t.Errorf("%q is not a UUIDv7", u1)

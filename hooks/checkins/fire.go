@@ -76,7 +76,7 @@ func fire(app core.App, cfg *appliance.Config, id string) (fired bool, err error
 			tx.Logger().Error("checkins: the place did not open; firing without it", "checkin", c.Id, "error", err)
 			place = ""
 		}
-		alert, _, err := alerts.Raise(tx, cfg, alerts.Input{
+		alert, _, err := alerts.Raise(tx, cfg, alerts.Draft{
 			UID:        AlertUID(c),
 			Kind:       "checkin_missed",
 			Source:     alerts.SourceCheckin,

@@ -9,13 +9,13 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/i18n"
-	"alertbutton/migrations"
 )
 
 var (
-	phoneRE = regexp.MustCompile(migrations.PhonePattern)
-	zipRE   = regexp.MustCompile(migrations.ZIPPattern)
+	phoneRE = regexp.MustCompile(vocab.PhonePattern)
+	zipRE   = regexp.MustCompile(vocab.ZIPPattern)
 )
 
 var (

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/audit"
 	"alertbutton/migrations"
@@ -77,7 +78,7 @@ func auditLogID(t testing.TB, app core.App) string {
 // as the migrations left them, with their rows, and that nothing was added.
 func schemaUnchanged(t testing.TB, app *tests.TestApp) {
 	t.Helper()
-	for _, name := range append(append([]string{}, migrations.Collections...), migrations.FederationCollections...) {
+	for _, name := range append(append([]string{}, migrations.Collections...), vocab.FederationCollections...) {
 		c, err := app.FindCollectionByNameOrId(name)
 		if err != nil {
 			t.Errorf("collection %s is gone: %v", name, err)

@@ -1,0 +1,132 @@
+package alerts
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/federation/protocol"
+	"alertbutton/hooks/alerts/vocab"
+	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/notify"
+)
+
+// A Change is what one change did to an alert, as its timeline and its notices record it. Its
+// sources (an adviser's update through the records API, a peer consulate's state) differ only
+// in what they fill.
+type Change struct {
+	Actor string
+	// By is the peer consulate whose change it is, recorded on its events; a peer's change is
+	// not relayed back to the peers. "" for a change made here.
+	By string
+	// From and To are the status before and after; StatusEvent is how a change of status is
+	// recorded (EventStatus when empty; a peer's cancel or safe as the person's).
+	From, To, StatusEvent string
+	// FromTarget and ToTarget are the consulate that had the case and the one that has it.
+	FromTarget, ToTarget string
+
+	// Duress is a duress PIN this consulate learns of from the peer By (staff-only event).
+	Duress bool
+	// Relay is how the relay of the alert to a peer fell behind (vocab.RelayDelayed or
+	// RelayEscalated), RelayData its event's data (codes and counts only); "" for none.
+	Relay     string
+	RelayData map[string]any
+
+	AssignedChanged, FacilityChanged bool
+	Assigned, Facility               string
+	ANumberChanged, NotesChanged     bool
+}
+
+// RecordChange writes the change's timeline events and queues its notices: the milestones the
+// registrant and relatives are told and, for a change made here, the state for the peers. It
+// runs in the caller's transaction, after the alert is saved with the change.
+func RecordChange(tx core.App, cfg *appliance.Config, alert *core.Record, c Change) error {
+	if err := writeEvents(tx, alert, c); err != nil {
+		return err
+	}
+	n := newNotifier(tx, cfg, alert, nil)
+	n.Facility = c.Facility
+	n.WasClosed = !isOpenStatus(c.From)
+	if c.From != c.To {
+		if err := statusMilestone(n, c.To); err != nil {
+			return err
+		}
+	}
+	if c.AssignedChanged && c.Assigned != "" {
+		if err := milestone(n, notify.Assigned, notify.LevelStatus, notify.RelativeAssigned); err != nil {
+			return err
+		}
+	}
+	if c.FacilityChanged && c.Facility != "" {
+		// Where the person is held: to relatives with disclosure "all" only, never to the
+		// registrant's phone.
+		if err := n.Relatives(notify.LevelAll, notify.RelativeFacility, ""); err != nil {
+			return err
+		}
+	}
+	if c.By == "" && (c.From != c.To || c.AssignedChanged || c.FacilityChanged) {
+		return n.Peers(protocol.TypeStatus)
+	}
+	return nil
+}
+
+// writeEvents appends the change's events. On an alert under duress they are all staff-only:
+// the registrant's timeline stops at the cancellation it was shown.
+func writeEvents(app core.App, alert *core.Record, c Change) error {
+	hidden := alert.GetBool("duress")
+	type event struct {
+		typ       string
+		staffOnly bool
+		data      map[string]any
+	}
+	var events []event
+	if c.From != c.To {
+		typ := c.StatusEvent
+		if typ == "" {
+			typ = EventStatus
+		}
+		events = append(events, event{typ, hidden, c.by(map[string]any{"from": c.From, "to": c.To})})
+	}
+	if c.FromTarget != c.ToTarget {
+		events = append(events, event{EventTransferred, hidden, c.by(map[string]any{"from": c.FromTarget, "to": c.ToTarget})})
+	}
+	if c.Duress {
+		events = append(events, event{EventDuress, true, c.by(map[string]any{})})
+	}
+	if ev, ok := relayEvents[c.Relay]; ok {
+		events = append(events, event{ev, true, c.RelayData})
+	}
+	if c.AssignedChanged {
+		events = append(events, event{EventAssigned, hidden, map[string]any{"assigned": c.Assigned != ""}})
+	}
+	if c.FacilityChanged && c.Facility != "" {
+		events = append(events, event{EventFacilitySet, hidden, nil})
+	}
+	if c.FacilityChanged && c.Facility == "" {
+		events = append(events, event{EventFacilityCleared, hidden, nil})
+	}
+	if c.ANumberChanged {
+		events = append(events, event{EventANumber, true, nil})
+	}
+	if c.NotesChanged {
+		events = append(events, event{EventInternalNotes, true, nil})
+	}
+	for _, ev := range events {
+		if err := AddEvent(app, alert, ev.typ, c.Actor, ev.staffOnly, ev.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// relayEvents are the staff-only events of the relay falling behind.
+var relayEvents = map[string]string{
+	vocab.RelayDelayed:   vocab.EventRelayDelayed,
+	vocab.RelayEscalated: vocab.EventRelayEscalated,
+}
+
+// by adds the peer whose change it is to an event's data.
+func (c Change) by(data map[string]any) map[string]any {
+	if c.By != "" {
+		data["by"] = c.By
+	}
+	return data
+}

@@ -1,0 +1,23 @@
+package vocab
+
+// Timeline event types (alert_events.type).
+const (
+	EventCreated           = "created"
+	EventStatus            = "status"
+	EventCancelled         = "cancelled"
+	EventReleased          = "released"
+	EventDuress            = "duress"
+	EventPinFailed         = "pin_failed"
+	EventCancelAfterDuress = "cancel_after_duress"
+	EventSafeAfterDuress   = "safe_after_duress"
+	EventAssigned          = "assigned"
+	EventFacilitySet       = "facility_set"
+	EventFacilityCleared   = "facility_cleared"
+	EventANumber           = "a_number_changed"
+	EventInternalNotes     = "internal_notes_changed"
+	EventTransferred       = "transferred"
+	EventRelayDelayed      = "relay_delayed"
+	EventRelayEscalated    = "relay_escalated"
+	EventPinChangeRefused  = "pin_change_refused"
+	EventDeletionRequested = "deletion_requested"
+)
