@@ -14,6 +14,7 @@ import (
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/groupcommit"
+	"alertbutton/hooks/schedule"
 )
 
 // Routes.
@@ -48,8 +49,8 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// service is the federation's request side: the inbox, health and notes routes.
-type service struct {
+// Service is the federation's request side: the inbox, health and notes routes.
+type Service struct {
 	cfg   *appliance.Config
 	mu    sync.Mutex
 	clock func() time.Time
@@ -57,23 +58,25 @@ type service struct {
 	commits *groupcommit.Committer
 	// limit is the inbox's allowance per peer key.
 	limit *keyBuckets
+	// peers caches the trusted peers for the inbox and the relay.
+	peers *peerCache
+	// relay is the running relay (BindRelay), nil when none.
+	relay atomic.Pointer[Relay]
 }
 
-func (s *service) now() time.Time {
+func (s *Service) now() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.clock().UTC()
 }
 
-const storeKey = "alertbutton.federation"
-
-// Bind registers the federation's routes and hooks. The relay, which sends, is bound by
-// BindRelay, in the binary only.
-func Bind(app core.App, cfg *appliance.Config) {
-	s := &service{cfg: cfg, clock: time.Now, commits: groupcommit.Of(app), limit: newKeyBuckets(inboxRate, inboxBurst)}
-	app.Store().Set(storeKey, s)
-	bindPeerCache(app)
-	bindRetention(app)
+// Bind registers the federation's routes and hooks and its inbox retention job on sched; the
+// inbox's writes share commits. The relay, which sends, is bound by BindRelay, in the binary
+// only.
+func Bind(app core.App, cfg *appliance.Config, commits *groupcommit.Committer, sched *schedule.Scheduler) *Service {
+	s := &Service{cfg: cfg, clock: time.Now, commits: commits, limit: newKeyBuckets(inboxRate, inboxBurst)}
+	s.peers = bindPeerCache(app)
+	sched.Register(retentionJob(app))
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		// Each envelope taken is stored in federation_inbox: the request log keeps only refusals.
 		se.Router.POST(InboxPath, s.inbox).Bind(apis.SkipSuccessActivityLog())
@@ -83,26 +86,29 @@ func Bind(app core.App, cfg *appliance.Config) {
 	})
 	app.OnRecordUpdateRequest("alerts").BindFunc(s.transfer)
 	bindReadOnlyState(app)
+	return s
 }
 
-// SetClock makes the federation routes of app read now from clock (tests move it instead
-// of sleeping).
-func SetClock(app core.App, clock func() time.Time) {
-	if s, ok := app.Store().Get(storeKey).(*service); ok {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.clock = clock
-	}
+// SetClock makes the federation routes read now from clock (tests move it instead of
+// sleeping).
+func (s *Service) SetClock(clock func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock = clock
 }
+
+// Relay is the running relay, nil when none runs.
+func (s *Service) Relay() *Relay { return s.relay.Load() }
 
 // BindRelay starts the relay on OnServe and stops it on OnTerminate.
-func BindRelay(app core.App, cfg *appliance.Config) {
-	var running atomic.Pointer[Relay]
+func (s *Service) BindRelay(app core.App) {
+	running := &s.relay
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		r := NewRelay(e.App, cfg, Options{})
+		r := NewRelay(e.App, s.cfg, Options{})
+		r.peers = s.peers
 		if old := running.Swap(r); old != nil {
 			old.Stop(context.Background())
 		}

@@ -203,7 +203,7 @@ func verifyReceipt(b []byte, env *protocol.Envelope, peer *Peer, now time.Time) 
 
 // probe asks the peer whether it answers at all; it proves nothing else.
 func (w *worker) probe(ctx context.Context) bool {
-	peer, err := cachedLoadPeer(w.r.app, w.code)
+	peer, err := w.r.peers.load(w.r.app, w.code)
 	if err != nil {
 		return true // nothing to probe: let the rows say why
 	}

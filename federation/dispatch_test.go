@@ -18,6 +18,7 @@ import (
 
 	"alertbutton/federation"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 )
 
 // gate stands in front of a node: it passes requests through, answers 503 while down, and
@@ -79,7 +80,7 @@ func TestBackoffThresholdsAndDrain(t *testing.T) {
 	t.Parallel()
 	la, fresno := newNode(t, "los-angeles"), newNode(t, "fresno")
 	c := newClock()
-	federation.SetClock(fresno.app, c.Now)
+	apptest.Appliance(fresno.app).Federation.SetClock(c.Now)
 	g := newGate(t, fresno)
 	trust(t, la, fresno, g.url)
 	trust(t, fresno, la)
@@ -210,7 +211,7 @@ func TestOneBadEnvelopeHoldsNoOneUp(t *testing.T) {
 	t.Parallel()
 	la, fresno := newNode(t, "los-angeles"), newNode(t, "fresno")
 	c := newClock()
-	federation.SetClock(fresno.app, c.Now)
+	apptest.Appliance(fresno.app).Federation.SetClock(c.Now)
 	g := newGate(t, fresno)
 	g.down.Store(false)
 	trust(t, la, fresno, g.url)

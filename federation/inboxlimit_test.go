@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"alertbutton/federation"
 	"alertbutton/federation/protocol"
+	"alertbutton/hooks/apptest"
 )
 
 // TestInboxLimitsEachPeerKey: each peer key has its own allowance; past it the inbox answers
@@ -20,8 +20,8 @@ func TestInboxLimitsEachPeerKey(t *testing.T) {
 	trust(t, fresno, la)
 	trust(t, fresno, sd)
 	c := newClock()
-	federation.SetClock(fresno.app, c.Now)
-	federation.SetInboxLimit(fresno.app, 0.5, 2) // one envelope every 2 s, 2 at once
+	apptest.Appliance(fresno.app).Federation.SetClock(c.Now)
+	apptest.Appliance(fresno.app).Federation.SetInboxLimit(0.5, 2) // one envelope every 2 s, 2 at once
 
 	fromLA := func(uid string) builtEnvelope {
 		return envelopeFrom(t, la, fresno, protocol.TypeCreated, uid, 1, `{"kind":"detained","origin":"los-angeles"}`)
@@ -69,8 +69,8 @@ func TestRelayWaitsWhenThePeerAsksTo(t *testing.T) {
 	t.Parallel()
 	la, fresno := trustedPair(t)
 	c := newClock()
-	federation.SetClock(fresno.app, c.Now)
-	federation.SetInboxLimit(fresno.app, 0.5, 2) // one envelope every 2 s, 2 at once
+	apptest.Appliance(fresno.app).Federation.SetClock(c.Now)
+	apptest.Appliance(fresno.app).Federation.SetInboxLimit(0.5, 2) // one envelope every 2 s, 2 at once
 	for i := range 6 {
 		raise(t, la, newRegistrant(t, la, fmt.Sprintf("+1310555020%d", i)))
 	}

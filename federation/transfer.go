@@ -15,7 +15,7 @@ import (
 // transfer turns a staff change of an alert's target consulate into alert.transfer for the
 // new one (which gets the whole case) and alert.status for the others involved, in the
 // transaction of the update (the alerts hooks run it around this one).
-func (s *service) transfer(e *core.RecordRequestEvent) error {
+func (s *Service) transfer(e *core.RecordRequestEvent) error {
 	from, to := e.Record.Original().GetString("target_consulate"), e.Record.GetString("target_consulate")
 	if from == to {
 		return e.Next()
@@ -31,7 +31,7 @@ func (s *service) transfer(e *core.RecordRequestEvent) error {
 	return s.queueTransfer(e.App, e.Record, from, to, audit.Actor(e.Auth))
 }
 
-func (s *service) queueTransfer(app core.App, alert *core.Record, from, to, actor string) error {
+func (s *Service) queueTransfer(app core.App, alert *core.Record, from, to, actor string) error {
 	self, uid := s.cfg.Consulate.Code, alert.GetString("uid")
 	if err := addEvent(app, alert, EventTransferred, actor, false, map[string]any{"from": from, "to": to}); err != nil {
 		return err

@@ -14,8 +14,10 @@ import (
 	"alertbutton/hooks/checkins"
 	"alertbutton/hooks/directory"
 	"alertbutton/hooks/family"
+	"alertbutton/hooks/groupcommit"
 	"alertbutton/hooks/limits"
 	"alertbutton/hooks/outbox"
+	"alertbutton/hooks/pace"
 	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/queries"
 	"alertbutton/hooks/registrants"
@@ -27,20 +29,40 @@ import (
 	"alertbutton/hooks/web"
 )
 
-// Appliance is one consulate's appliance: the PocketBase app and what it was started with.
+// Appliance is one consulate's appliance: the PocketBase app, what it was started with, and
+// the services its packages share. Each package is handed what it needs by Bind; none looks
+// a service up.
 type Appliance struct {
 	core.App
 	Config *appliance.Config
+
+	// Commits groups the writes of the alert routes, the push dispatcher, the audit of
+	// realtime messages and the federation inbox, which share SQLite's one writer.
+	Commits *groupcommit.Committer
+	// Guard limits new alerts per credential, PIN and password tries, and admission.
+	Guard *limits.Guard
+	// Pace holds the answers whose timing must tell nothing.
+	Pace *pace.Pace
+
+	// Made by Bind.
+	Scheduler  *schedule.Scheduler
+	Federation *federation.Service
 }
 
 // New returns the appliance of app, configured by cfg; Bind and BindRelay wire it.
 func New(app core.App, cfg *appliance.Config) *Appliance {
-	return &Appliance{App: app, Config: cfg}
+	return &Appliance{
+		App:     app,
+		Config:  cfg,
+		Commits: groupcommit.New(app),
+		Guard:   limits.NewGuard(),
+		Pace:    pace.New(),
+	}
 }
 
-// BindRelay starts the federation relay, which sends, on serve (the binary only).
+// BindRelay starts the federation relay, which sends, on serve (the binary only); Bind first.
 func (a *Appliance) BindRelay() {
-	federation.BindRelay(a.App, a.Config)
+	a.Federation.BindRelay(a.App)
 }
 
 // Bind binds every hook and route of the appliance.
@@ -52,17 +74,17 @@ func (a *Appliance) Bind() {
 	backup.Bind(app, func() []age.Recipient { return cfg.BackupRecipients })
 	directory.Bind(app, cfg)
 	privacy.Bind(app, cfg)
-	audit.Bind(app)
+	audit.Bind(app, a.Commits)
 	staff.Bind(app)
 	queries.Bind(app)
-	registrants.Bind(app, cfg)
+	registrants.Bind(app, cfg, a.Pace)
 	subscriptions.Bind(app, cfg)
 	family.Bind(app, cfg)
-	alerts.Bind(app, cfg)
-	limits.Bind(app)
+	alerts.Bind(app, cfg, a.Commits, a.Pace)
+	limits.Bind(app, a.Guard)
 	checkins.Bind(app)
-	schedule.Bind(app, cfg)
-	outbox.Bind(app, cfg)
-	federation.Bind(app, cfg)
+	a.Scheduler = schedule.Bind(app, cfg, a.Guard)
+	outbox.Bind(app, cfg, a.Commits)
+	a.Federation = federation.Bind(app, cfg, a.Commits, a.Scheduler)
 	web.Bind(app)
 }

@@ -11,6 +11,7 @@ import (
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/family"
 	"alertbutton/hooks/groupcommit"
+	"alertbutton/hooks/pace"
 )
 
 // Values of the alerts collection's select fields.
@@ -32,16 +33,15 @@ const (
 
 // Bind registers the alert routes (the registrant's only way to read alerts), the records API
 // hooks for staff and the append-only timeline.
-func Bind(app core.App, cfg *appliance.Config) {
-	commits := groupcommit.Of(app)
+func Bind(app core.App, cfg *appliance.Config, commits *groupcommit.Committer, p *pace.Pace) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		// A press is recorded by the alert and its timeline; PocketBase's request log would
 		// add a row per press and cost 5% of the CPU in a surge. Refused presses are logged.
 		se.Router.POST("/api/alertbutton/alerts", createRoute(cfg, commits)).Bind(apis.SkipSuccessActivityLog())
 		se.Router.GET("/api/alertbutton/alerts", listRoute)
 		se.Router.GET("/api/alertbutton/alerts/{uid}", viewRoute)
-		se.Router.POST("/api/alertbutton/alerts/{uid}/cancel", pinRoute(cfg, cancelling))
-		se.Router.POST("/api/alertbutton/alerts/{uid}/safe", pinRoute(cfg, releasing))
+		se.Router.POST("/api/alertbutton/alerts/{uid}/cancel", pinRoute(cfg, p, cancelling))
+		se.Router.POST("/api/alertbutton/alerts/{uid}/safe", pinRoute(cfg, p, releasing))
 		se.Router.POST(family.Path+"/alerts", familyRoute(cfg, commits)) // the token in family.Header
 		se.Router.POST(family.Path+"/{token}/alerts", familyRoute(cfg, commits))
 		return se.Next()

@@ -33,14 +33,14 @@ func pinLock(alertID string) *sync.Mutex {
 // same instant (pace); only the staff learn the difference. The PIN keeps whoever holds a
 // seized phone from closing the case; wrong PINs on both routes count toward one limit per
 // alert.
-func pinRoute(cfg *appliance.Config, c closing) func(e *core.RequestEvent) error {
+func pinRoute(cfg *appliance.Config, p *pace.Pace, c closing) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		alert, pin, err := pinRequest(e)
 		if err != nil {
 			return err
 		}
 		// Either PIN answers at the same instant, though each writes other rows.
-		defer pace.Hold(e)()
+		defer p.Hold(e)()
 		mu := pinLock(alert.Id)
 		mu.Lock()
 		defer mu.Unlock()

@@ -13,6 +13,7 @@ import (
 
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/limits"
 	"alertbutton/hooks/privacy"
 )
 
@@ -23,7 +24,7 @@ const batch = 500
 // it fired. Each one fires in its own transaction (status, alert, timeline and notifications
 // together), and its alert uid derives from the check-in, so a retry or a second scheduler
 // never raises a second alert. One that fails does not hold back the others.
-func FireDue(app core.App, cfg *appliance.Config, now time.Time) (int, error) {
+func FireDue(app core.App, cfg *appliance.Config, g *limits.Guard, now time.Time) (int, error) {
 	var due []*core.Record
 	err := app.RecordQuery("checkins").
 		AndWhere(dbx.HashExp{"status": StatusArmed}).
@@ -37,7 +38,7 @@ func FireDue(app core.App, cfg *appliance.Config, now time.Time) (int, error) {
 	fired := 0
 	var errs []error
 	for _, c := range due {
-		allowed, undo := allowFiring(app, c)
+		allowed, undo := allowFiring(g, c)
 		if !allowed {
 			app.Logger().Warn("checkins: held back by the new-alerts limit; fired on a later run", "checkin", c.Id)
 			continue

@@ -26,8 +26,6 @@ const (
 	NewAlertsPerFamilyLink = 3
 )
 
-const storeKey = "alertbutton.limits"
-
 var msgTooMany = i18n.Text{
 	ES: "Demasiadas alertas nuevas en poco tiempo. Intente de nuevo en {n} segundos. Si está en peligro, llame a la línea de protección 24/7: +1 520 623 7874.",
 	EN: "Too many new alerts in a short time. Try again in {n} seconds. If you are in danger, call the 24/7 protection line: +1 520 623 7874.",
@@ -77,10 +75,8 @@ func (g *Guard) now() time.Time {
 	return g.clock()
 }
 
-// Bind limits the alert routes of app and the routes that run bcrypt.
-func Bind(app core.App) {
-	g := NewGuard()
-	app.Store().Set(storeKey, g)
+// Bind limits the alert routes of app and the routes that run bcrypt with g.
+func Bind(app core.App, g *Guard) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
 			Func:     g.Raising.middleware,
@@ -90,12 +86,6 @@ func Bind(app core.App) {
 		se.Router.BindFunc(g.attempts)
 		return se.Next()
 	})
-}
-
-// Of returns the guard Bind gave app, nil if none.
-func Of(app core.App) *Guard {
-	g, _ := app.Store().Get(storeKey).(*Guard)
-	return g
 }
 
 // TooMany answers 429 in PocketBase's error shape, with Retry-After and a message in the

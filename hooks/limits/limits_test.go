@@ -17,7 +17,6 @@ import (
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/family"
-	"alertbutton/hooks/limits"
 )
 
 type world struct {
@@ -32,7 +31,7 @@ func newWorld(t testing.TB) *world {
 	t.Helper()
 	app, _ := apptest.New(t, "los-angeles")
 	w := &world{app: app, now: time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC), phone: 3105550000}
-	limits.Of(app).SetClock(func() time.Time { return w.now })
+	apptest.Appliance(app).Guard.SetClock(func() time.Time { return w.now })
 	w.h = handler(t, app)
 	return w
 }
@@ -290,7 +289,7 @@ func testNewAlertsPerFamilyLink(t *testing.T, viaHeader bool) {
 func TestBusyAnswers503ThenTheRetryIsStored(t *testing.T) {
 	w := newWorld(t)
 	_, tokenES := w.registrant(t, "es")
-	gate := limits.Of(w.app).Raising
+	gate := apptest.Appliance(w.app).Guard.Raising
 	gate.SetWait(0, 0)
 	release := gate.Fill()
 
@@ -318,7 +317,7 @@ func TestBusyAnswers503ThenTheRetryIsStored(t *testing.T) {
 func TestBusyWithAFullQueueAnswersAtOnce(t *testing.T) {
 	w := newWorld(t)
 	_, token := w.registrant(t, "en")
-	gate := limits.Of(w.app).Raising
+	gate := apptest.Appliance(w.app).Guard.Raising
 	gate.SetWait(0, time.Minute)
 	defer gate.Fill()()
 

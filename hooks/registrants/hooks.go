@@ -7,10 +7,11 @@ import (
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/pace"
 )
 
 // Bind registers the registrants' checks, defaults, PIN route and account deletion.
-func Bind(app core.App, cfg *appliance.Config) {
+func Bind(app core.App, cfg *appliance.Config, p *pace.Pace) {
 	bindCredentials(app) // first: staff are refused before any other check
 	app.OnRecordCreate("registrants").BindFunc(func(e *core.RecordEvent) error {
 		setDefaults(e.Record, cfg)
@@ -28,9 +29,9 @@ func Bind(app core.App, cfg *appliance.Config) {
 	})
 	bindEnumeration(app, cfg)
 	app.OnRecordDelete("registrants").BindFunc(forgetPerson)
-	bindDeletion(app)
+	bindDeletion(app, p)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST("/api/alertbutton/pins", setPins)
+		se.Router.POST("/api/alertbutton/pins", func(e *core.RequestEvent) error { return setPins(p, e) })
 		se.Router.GET("/api/alertbutton/pins", pinsState)
 		se.Router.POST("/api/alertbutton/registrants/{id}/recovery-code", issueRecoveryCode)
 		se.Router.POST("/api/alertbutton/recovery", recoverAccount)

@@ -35,7 +35,7 @@ type pinsBody struct {
 // person's alerts is open they cannot change, whatever PIN is given (a seized phone must not
 // make a new cancel PIN), and the answer is the wrong PIN's. The duress PIN answers like the
 // cancel PIN and changes nothing. Staff see every attempt made during an open case.
-func setPins(e *core.RequestEvent) error {
+func setPins(p *pace.Pace, e *core.RequestEvent) error {
 	lang := i18n.Lang(e)
 	if e.Auth == nil || e.Auth.Collection().Name != "registrants" {
 		return e.UnauthorizedError(msgSignIn.In(lang), nil)
@@ -48,7 +48,7 @@ func setPins(e *core.RequestEvent) error {
 		return e.BadRequestError(msgPinFormat.In(lang), errs)
 	}
 	// Every PIN, with a case open or not, answers at the same instant.
-	defer pace.Hold(e)()
+	defer p.Hold(e)()
 	id := e.Auth.Id
 	set, err := pins.IsSet(e.App, id)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/schedule"
 )
@@ -16,7 +17,7 @@ func TestTheAuditHeadIsSignedDaily(t *testing.T) {
 	w := newWorld(t)
 	audit.Append(w.app, audit.Entry{Actor: "system", Action: "test"})
 	now := time.Date(2026, 12, 3, 7, 55, 0, 0, time.UTC)
-	s := schedule.New(w.app, w.cfg)
+	s := apptest.Appliance(w.app).Scheduler
 	s.Clock = func() time.Time { return now }
 	var out bytes.Buffer
 	s.Out = &out
