@@ -163,7 +163,7 @@ func (w *worker) deliver(ctx context.Context, peer *Peer, row *core.Record, now 
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(protocol.HeaderEnvelopeSignature, row.GetString("signature"))
 	cfg := w.r.cfg
-	if err := protocol.SignRequest(req, body, protocol.KeyID(cfg.Consulate.Code, cfg.Keys.SigningKey()), cfg.Keys.Signer(), now); err != nil {
+	if err := protocol.SignRequest(req, body, protocol.KeyID(cfg.Consulate.Code, cfg.Keys().SigningKey()), cfg.Keys().Signer(), now); err != nil {
 		return refused, err
 	}
 	res, err := w.r.opts.Client.Do(req)

@@ -137,7 +137,7 @@ func (s *Service) verifyOrigin(app core.App, env *protocol.Envelope, body []byte
 
 // open reads the sealed message.
 func (s *Service) open(env *protocol.Envelope) (*message, error) {
-	plain, err := protocol.Open(env, s.cfg.Keys.SealPrivate())
+	plain, err := protocol.Open(env, s.cfg.Keys().SealPrivate())
 	if err != nil {
 		return nil, refuse(http.StatusBadRequest, "federation: the sealed content does not open with %s's seal key (was it sealed to an old key?): %v", s.cfg.Consulate.Code, err)
 	}
@@ -153,7 +153,7 @@ func (s *Service) open(env *protocol.Envelope) (*message, error) {
 // transaction holding it has committed. The receipt is signed before the write, so that the
 // one writer does not wait for the signature; a duplicate gets its stored receipt instead.
 func (s *Service) accept(v protocol.Verified, env *protocol.Envelope, body []byte, sig string, msg *message, now time.Time) ([]byte, error) {
-	signed, err := protocol.NewReceipt(env, s.cfg.Consulate.Code, s.cfg.Keys.Signer(), now)
+	signed, err := protocol.NewReceipt(env, s.cfg.Consulate.Code, s.cfg.Keys().Signer(), now)
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func TestInboxLimitsEachPeerKey(t *testing.T) {
 	for range 5 {
 		status, _ := post(t, fresno.url, forged.body, forged.sig, func(r *http.Request) {
 			signedBy(t, sd, forged.body, 0)(r)
-			r.Header.Set(protocol.HeaderKeyID, protocol.KeyID(la.code, la.cfg.Keys.SigningKey()))
+			r.Header.Set(protocol.HeaderKeyID, protocol.KeyID(la.code, la.cfg.Keys().SigningKey()))
 		})
 		if status != http.StatusUnauthorized {
 			t.Fatalf("a request signed by another key under los-angeles's key id: %d", status)

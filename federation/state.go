@@ -126,7 +126,7 @@ func (s *Service) addNote(tx core.App, alert *core.Record, env *protocol.Envelop
 
 // appendNote adds entry to the alert's internal notes, dropping the oldest text past maxNotes.
 func appendNote(s *Service, alert *core.Record, entry string) error {
-	notes, err := privacy.Open(s.cfg.Sealer, alert, "internal_notes")
+	notes, err := privacy.Open(s.cfg.Sealer(), alert, "internal_notes")
 	if err != nil {
 		return err
 	}

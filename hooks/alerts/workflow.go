@@ -110,7 +110,7 @@ func diff(cfg *appliance.Config, r *core.Record) changes {
 }
 
 func opened(cfg *appliance.Config, r *core.Record, field string) string {
-	v, err := privacy.Open(cfg.Sealer, r, field)
+	v, err := privacy.Open(cfg.Sealer(), r, field)
 	if err != nil {
 		return r.GetString(field)
 	}

@@ -163,7 +163,7 @@ func TestFireDue(t *testing.T) {
 		alert.GetString("kind") != "checkin_missed" || alert.GetString("registrant") != w.a.Id || alert.GetString("status") != alerts.StatusNew {
 		t.Errorf("alert %v", alert.FieldsData())
 	}
-	if loc, err := privacy.Open(w.cfg.Sealer, alert, "location"); err != nil || loc != secretPlace {
+	if loc, err := privacy.Open(w.cfg.Sealer(), alert, "location"); err != nil || loc != secretPlace {
 		t.Errorf("alert location %q %v, want the check-in's place", loc, err)
 	}
 	if alert.GetString("location") == secretPlace {

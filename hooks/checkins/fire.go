@@ -70,7 +70,7 @@ func fire(app core.App, cfg *appliance.Config, id string) (fired bool, err error
 		if err != nil {
 			return err
 		}
-		place, err := privacy.Open(cfg.Sealer, c, "place")
+		place, err := privacy.Open(cfg.Sealer(), c, "place")
 		if err != nil {
 			// The alert matters more than the place: raise it without.
 			tx.Logger().Error("checkins: the place did not open; firing without it", "checkin", c.Id, "error", err)

@@ -82,7 +82,7 @@ func NewDispatcher(app core.App, cfg *appliance.Config, opts Options) *Dispatche
 		app:      app,
 		cfg:      cfg,
 		opts:     opts,
-		sender:   push.NewSender(cfg.Keys.VAPIDPublicKey(), cfg.Keys.VAPIDPrivateKey(), vapidSubject(app, cfg), opts.Client),
+		sender:   push.NewSender(cfg.Keys().VAPIDPublicKey(), cfg.Keys().VAPIDPrivateKey(), vapidSubject(app, cfg), opts.Client),
 		commits:  opts.Commits,
 		sweep:    sweepEvery,
 		owner:    processID,

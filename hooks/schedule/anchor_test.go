@@ -29,10 +29,10 @@ func TestTheAuditHeadIsSignedDaily(t *testing.T) {
 		t.Fatalf("%v: %q", err, out.String())
 	}
 	seq, hash, _ := audit.Head(w.app)
-	if a.Seq != seq || a.Hash != hash || a.Key != w.cfg.Keys.SigningKey() || !a.Time.Equal(now) {
+	if a.Seq != seq || a.Hash != hash || a.Key != w.cfg.Keys().SigningKey() || !a.Time.Equal(now) {
 		t.Errorf("signed %+v, head is %d %s", a, seq, hash)
 	}
-	if err := audit.CheckAnchor(w.app, a, w.cfg.Keys.Signer().Public().(ed25519.PublicKey)); err != nil {
+	if err := audit.CheckAnchor(w.app, a, w.cfg.Keys().Signer().Public().(ed25519.PublicKey)); err != nil {
 		t.Error(err)
 	}
 }
