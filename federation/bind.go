@@ -49,7 +49,8 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Service is the federation's request side: the inbox, health and notes routes.
+// Service is one appliance's federation: the inbox, health and notes routes, the peer cache
+// they share with the relay, and the running relay.
 type Service struct {
 	cfg   *appliance.Config
 	mu    sync.Mutex
@@ -102,21 +103,20 @@ func (s *Service) Relay() *Relay { return s.relay.Load() }
 
 // BindRelay starts the relay on OnServe and stops it on OnTerminate.
 func (s *Service) BindRelay(app core.App) {
-	running := &s.relay
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
 		r := NewRelay(e.App, s.cfg, Options{})
 		r.peers = s.peers
-		if old := running.Swap(r); old != nil {
+		if old := s.relay.Swap(r); old != nil {
 			old.Stop(context.Background())
 		}
 		r.Start()
 		return nil
 	})
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		if r := running.Swap(nil); r != nil {
+		if r := s.relay.Swap(nil); r != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 			defer cancel()
 			r.Stop(ctx)
