@@ -21,7 +21,7 @@ import (
 
 // apply makes an accepted envelope's effects on the local copy of its alert. It reports
 // false for an envelope held until its alert arrives (a status that overtook the alert).
-func (s *service) apply(tx core.App, env *protocol.Envelope, msg *message) (bool, error) {
+func (s *Service) apply(tx core.App, env *protocol.Envelope, msg *message) (bool, error) {
 	alert, err := alerts.FindByUID(tx, env.Alert)
 	if errors.Is(err, sql.ErrNoRows) {
 		if env.Type != protocol.TypeCreated && env.Type != protocol.TypeTransfer {
@@ -42,7 +42,7 @@ func (s *service) apply(tx core.App, env *protocol.Envelope, msg *message) (bool
 	return true, s.applyTo(tx, alert, env, msg)
 }
 
-func (s *service) applyTo(tx core.App, alert *core.Record, env *protocol.Envelope, msg *message) error {
+func (s *Service) applyTo(tx core.App, alert *core.Record, env *protocol.Envelope, msg *message) error {
 	switch env.Type {
 	case protocol.TypeCreated:
 		return nil // held here already
@@ -62,7 +62,7 @@ func involved(alert *core.Record, code string) bool {
 
 // createCopy stores a peer's alert here: source federation, status new, the person's
 // details from the sealed message, a timeline event and a push to the staff on duty.
-func (s *service) createCopy(tx core.App, env *protocol.Envelope, msg *message) (*core.Record, error) {
+func (s *Service) createCopy(tx core.App, env *protocol.Envelope, msg *message) (*core.Record, error) {
 	origin := msg.Origin
 	if _, ok := jurisdiction.ConsulateByCode(origin); !ok {
 		origin = env.Origin
@@ -124,7 +124,7 @@ func tellCopy(tx core.App, cfg *appliance.Config, a *core.Record, m notify.Notic
 
 // applyHeld applies, in seq order, the envelopes that reached this appliance before their
 // alert did.
-func (s *service) applyHeld(tx core.App, alert *core.Record) error {
+func (s *Service) applyHeld(tx core.App, alert *core.Record) error {
 	var rows []*core.Record
 	err := tx.RecordQuery("federation_inbox").
 		Where(dbx.HashExp{"alert": alert.GetString("uid"), "applied": false}).

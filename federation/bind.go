@@ -13,6 +13,7 @@ import (
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/groupcommit"
+	"alertbutton/hooks/schedule"
 )
 
 // Routes.
@@ -47,8 +48,9 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// service is the federation's request side: the inbox, health and notes routes.
-type service struct {
+// Service is one appliance's federation: the inbox, health and notes routes, the peer cache
+// they share with the relay, and the running relay.
+type Service struct {
 	cfg   *appliance.Config
 	mu    sync.Mutex
 	clock func() time.Time
@@ -56,15 +58,17 @@ type service struct {
 	commits *groupcommit.Committer
 	// limit is the inbox's allowance per peer key.
 	limit *keyBuckets
+	// peers caches the trusted peers for the inbox and the relay.
+	peers *peerCache
+	// relay is the running relay (BindRelay), nil when none.
+	relay atomic.Pointer[Relay]
 }
 
-func (s *service) now() time.Time {
+func (s *Service) now() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.clock().UTC()
 }
-
-const storeKey = "alertbutton.federation"
 
 // Handlers are the federation's routes, declared with the appliance's others in
 // server/routes.go.
@@ -74,44 +78,50 @@ type Handlers struct {
 	Notes  func(e *core.RequestEvent) error // POST NotesPath, for advisers and consuls
 }
 
-// Bind registers the federation's hooks and returns its routes. The relay, which sends, is
-// bound by BindRelay, in the binary only.
-func Bind(app core.App, cfg *appliance.Config) Handlers {
-	s := &service{cfg: cfg, clock: time.Now, commits: groupcommit.Of(app), limit: newKeyBuckets(inboxRate, inboxBurst)}
-	app.Store().Set(storeKey, s)
-	bindPeerCache(app)
-	bindRetention(app)
+// Bind registers the federation's hooks and its inbox retention job on sched; the inbox's
+// writes share commits. Its routes are s.Handlers(); the relay, which sends, is bound by
+// BindRelay, in the binary only.
+func Bind(app core.App, cfg *appliance.Config, commits *groupcommit.Committer, sched *schedule.Scheduler) *Service {
+	s := &Service{cfg: cfg, clock: time.Now, commits: commits, limit: newKeyBuckets(inboxRate, inboxBurst)}
+	s.peers = bindPeerCache(app)
+	sched.Register(retentionJob(app))
 	app.OnRecordUpdateRequest("alerts").BindFunc(s.transfer)
 	bindReadOnlyState(app)
+	return s
+}
+
+// Handlers returns the federation's routes.
+func (s *Service) Handlers() Handlers {
 	return Handlers{Inbox: s.inbox, Health: s.health, Notes: s.notes}
 }
 
-// SetClock makes the federation routes of app read now from clock (tests move it instead
-// of sleeping).
-func SetClock(app core.App, clock func() time.Time) {
-	if s, ok := app.Store().Get(storeKey).(*service); ok {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.clock = clock
-	}
+// SetClock makes the federation routes read now from clock (tests move it instead of
+// sleeping).
+func (s *Service) SetClock(clock func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock = clock
 }
 
+// Relay is the running relay, nil when none runs.
+func (s *Service) Relay() *Relay { return s.relay.Load() }
+
 // BindRelay starts the relay on OnServe and stops it on OnTerminate.
-func BindRelay(app core.App, cfg *appliance.Config) {
-	var running atomic.Pointer[Relay]
+func (s *Service) BindRelay(app core.App) {
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		r := NewRelay(e.App, cfg, Options{})
-		if old := running.Swap(r); old != nil {
+		r := NewRelay(e.App, s.cfg, Options{})
+		r.peers = s.peers
+		if old := s.relay.Swap(r); old != nil {
 			old.Stop(context.Background())
 		}
 		r.Start()
 		return nil
 	})
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		if r := running.Swap(nil); r != nil {
+		if r := s.relay.Swap(nil); r != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 			defer cancel()
 			r.Stop(ctx)

@@ -100,7 +100,7 @@ func seal(app core.App, cfg *appliance.Config, row *core.Record, peer *Peer, typ
 	if err != nil {
 		return err
 	}
-	sig, err := protocol.SignEnvelope(body, cfg.Keys.Signer())
+	sig, err := protocol.SignEnvelope(body, cfg.Keys().Signer())
 	if err != nil {
 		return err
 	}

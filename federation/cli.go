@@ -41,7 +41,7 @@ func keysCommand(app core.App, cfg *appliance.Config) *cobra.Command {
 			}
 			out, _ := json.Marshal(PublicKeys{
 				Code: cfg.Consulate.Code, URL: url,
-				SigningKey: cfg.Keys.SigningKey(), SealKey: cfg.Keys.SealKey(),
+				SigningKey: cfg.Keys().SigningKey(), SealKey: cfg.Keys().SealKey(),
 			})
 			fmt.Fprintln(cmd.OutOrStdout(), string(out))
 			return nil

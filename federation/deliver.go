@@ -163,7 +163,7 @@ func (w *worker) deliver(ctx context.Context, peer *Peer, row *core.Record, now 
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(protocol.HeaderEnvelopeSignature, row.GetString("signature"))
 	cfg := w.r.cfg
-	if err := protocol.SignRequest(req, body, protocol.KeyID(cfg.Consulate.Code, cfg.Keys.SigningKey()), cfg.Keys.Signer(), now); err != nil {
+	if err := protocol.SignRequest(req, body, protocol.KeyID(cfg.Consulate.Code, cfg.Keys().SigningKey()), cfg.Keys().Signer(), now); err != nil {
 		return refused, err
 	}
 	res, err := w.r.opts.Client.Do(req)
@@ -203,7 +203,7 @@ func verifyReceipt(b []byte, env *protocol.Envelope, peer *Peer, now time.Time) 
 
 // probe asks the peer whether it answers at all; it proves nothing else.
 func (w *worker) probe(ctx context.Context) bool {
-	peer, err := cachedLoadPeer(w.r.app, w.code)
+	peer, err := w.r.peers.load(w.r.app, w.code)
 	if err != nil {
 		return true // nothing to probe: let the rows say why
 	}

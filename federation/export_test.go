@@ -25,22 +25,21 @@ const InFlight = inFlight
 // BuildChunk is how many alerts' rows a worker builds in one transaction.
 const BuildChunk = buildChunk
 
-// LoadPeerCachedAt is LoadPeer through app's peer cache, at the time now.
-func LoadPeerCachedAt(app core.App, code string, now time.Time) (*Peer, error) {
-	c := app.Store().Get(peerCacheKey).(*peerCache)
-	return c.load(app, code, now)
+// LoadPeerCachedAt is LoadPeer through the service's peer cache, at the time now.
+func (s *Service) LoadPeerCachedAt(app core.App, code string, now time.Time) (*Peer, error) {
+	return s.peers.loadAt(app, code, now)
 }
 
 // MaxPeerAge is how long a cached peer is used without a change in this process.
 const MaxPeerAge = maxPeerAge
 
-// InboxWaiting is how many envelopes wait at app's inbox for the writer.
-func InboxWaiting(app core.App) int {
-	return app.Store().Get(storeKey).(*service).commits.Queued()
+// InboxWaiting is how many envelopes wait at the inbox for the writer.
+func (s *Service) InboxWaiting() int {
+	return s.commits.Queued()
 }
 
-// SetInboxLimit gives app's inbox an allowance of rate envelopes a second and burst at once
+// SetInboxLimit gives the inbox an allowance of rate envelopes a second and burst at once
 // per peer key.
-func SetInboxLimit(app core.App, rate float64, burst int) {
-	app.Store().Get(storeKey).(*service).limit = newKeyBuckets(rate, burst)
+func (s *Service) SetInboxLimit(rate float64, burst int) {
+	s.limit = newKeyBuckets(rate, burst)
 }

@@ -100,7 +100,7 @@ func TestTransfer(t *testing.T) {
 	if moved.GetString("target_consulate") != "san-diego" || moved.GetString("origin_consulate") != "los-angeles" || moved.GetString("source") != alerts.SourceFederation {
 		t.Fatalf("san-diego's copy: %v", moved.FieldsData())
 	}
-	if name, _ := privacy.Open(sd.cfg.Sealer, moved, "subject_name"); name != secretName {
+	if name, _ := privacy.Open(sd.cfg.Sealer(), moved, "subject_name"); name != secretName {
 		t.Errorf("san-diego's copy names %q", name)
 	}
 	if len(apptest.Events(t, sd.app, moved.Id, federation.EventTransferred)) != 1 {
@@ -144,7 +144,7 @@ func TestNotes(t *testing.T) {
 	}
 	runOnce(t, p.fresno.relay(nil))
 	a := alertAt(t, p.la, p.uid)
-	notes, _ := privacy.Open(p.la.cfg.Sealer, a, "internal_notes")
+	notes, _ := privacy.Open(p.la.cfg.Sealer(), a, "internal_notes")
 	if !strings.Contains(notes, note) || !strings.Contains(notes, "[Fresno,") {
 		t.Fatalf("los-angeles's notes: %q", notes)
 	}

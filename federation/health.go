@@ -26,7 +26,7 @@ type PeerHealth struct {
 
 // health is GET /api/federation/v1/health (superusers): every trusted peer and every peer
 // with rows to send.
-func (s *service) health(e *core.RequestEvent) error {
+func (s *Service) health(e *core.RequestEvent) error {
 	peers, err := Health(e.App, s.now())
 	if err != nil {
 		return e.InternalServerError("", err)

@@ -52,7 +52,7 @@ func trust(t *testing.T, a, b *node, url ...string) {
 	if len(url) > 0 {
 		u = url[0]
 	}
-	if err := federation.AddPeer(a.app, a.code, b.code, u, b.cfg.Keys.SigningKey(), b.cfg.Keys.SealKey(), time.Now()); err != nil {
+	if err := federation.AddPeer(a.app, a.code, b.code, u, b.cfg.Keys().SigningKey(), b.cfg.Keys().SealKey(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -184,8 +184,8 @@ func builtRow(t *testing.T, n *node, target string) *core.Record {
 // signedBy signs an inbox request with n's key, created at now+offset.
 func signedBy(t *testing.T, n *node, body []byte, offset time.Duration) func(*http.Request) {
 	return func(r *http.Request) {
-		keyID := protocol.KeyID(n.code, n.cfg.Keys.SigningKey())
-		if err := protocol.SignRequest(r, body, keyID, n.cfg.Keys.Signer(), time.Now().Add(offset)); err != nil {
+		keyID := protocol.KeyID(n.code, n.cfg.Keys().SigningKey())
+		if err := protocol.SignRequest(r, body, keyID, n.cfg.Keys().Signer(), time.Now().Add(offset)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -193,7 +193,7 @@ func signedBy(t *testing.T, n *node, body []byte, offset time.Duration) func(*ht
 
 func pubKey(t *testing.T, n *node) ed25519.PublicKey {
 	t.Helper()
-	return n.cfg.Keys.Signer().Public().(ed25519.PublicKey)
+	return n.cfg.Keys().Signer().Public().(ed25519.PublicKey)
 }
 
 // dbxPushTo selects the outbox push rows to a staff member's devices.
@@ -230,14 +230,14 @@ func envelopeFrom(t *testing.T, from, dest *node, typ, uid string, seq int64, pl
 		Origin: from.code, Destination: dest.code, Seq: seq, CreatedAt: time.Now().UTC(),
 		Route: protocol.Route{Target: dest.code, Home: from.code},
 	}
-	if err := protocol.Seal(env, []byte(plain), dest.cfg.Keys.SealKey()); err != nil {
+	if err := protocol.Seal(env, []byte(plain), dest.cfg.Keys().SealKey()); err != nil {
 		t.Fatal(err)
 	}
 	body, err := protocol.Marshal(env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sig, _ := protocol.SignEnvelope(body, from.cfg.Keys.Signer())
+	sig, _ := protocol.SignEnvelope(body, from.cfg.Keys().Signer())
 	return builtEnvelope{body, sig}
 }
 

@@ -33,7 +33,7 @@ var errReplay = errors.New("federation: replayed request: this nonce was already
 // inbox is POST /api/federation/v1/inbox: a peer delivers one envelope, signed by its origin,
 // in a request signed by the peer. The envelope and its effects are stored in one
 // transaction and answered with a signed receipt; a duplicate gets the stored receipt back.
-func (s *service) inbox(e *core.RequestEvent) error {
+func (s *Service) inbox(e *core.RequestEvent) error {
 	body, err := io.ReadAll(io.LimitReader(e.Request.Body, protocol.MaxEnvelopeSize+1))
 	if err != nil {
 		return s.refused(e, refuse(http.StatusBadRequest, "federation: reading the body: %v", err))
@@ -42,7 +42,7 @@ func (s *service) inbox(e *core.RequestEvent) error {
 		return s.refused(e, refuse(http.StatusBadRequest, "federation: the body is more than %d bytes", protocol.MaxEnvelopeSize))
 	}
 	now := s.now()
-	v, err := protocol.VerifyRequest(e.Request, body, requestKey(e.App, now), now, protocol.Window)
+	v, err := protocol.VerifyRequest(e.Request, body, s.requestKey(e.App, now), now, protocol.Window)
 	if err != nil {
 		return s.refused(e, err)
 	}
@@ -58,7 +58,7 @@ func (s *service) inbox(e *core.RequestEvent) error {
 		return s.refused(e, refuse(http.StatusBadRequest, "federation: this is %s; the envelope is for %s", s.cfg.Consulate.Code, env.Destination))
 	}
 	sig := e.Request.Header.Get(protocol.HeaderEnvelopeSignature)
-	if err := verifyOrigin(e.App, env, body, sig); err != nil {
+	if err := s.verifyOrigin(e.App, env, body, sig); err != nil {
 		return s.refused(e, err)
 	}
 	msg, err := s.open(env)
@@ -74,7 +74,7 @@ func (s *service) inbox(e *core.RequestEvent) error {
 
 // refused answers a refusal: 400 for what is not in the wire format or not for this
 // consulate, 401 for what does not prove who sent it, now.
-func (s *service) refused(e *core.RequestEvent, err error) error {
+func (s *Service) refused(e *core.RequestEvent, err error) error {
 	status := http.StatusUnauthorized
 	var r *refusal
 	switch {
@@ -94,13 +94,13 @@ func (s *service) refused(e *core.RequestEvent, err error) error {
 }
 
 // requestKey finds the key that signed a request: a current, unrevoked key of a trusted peer.
-func requestKey(app core.App, now time.Time) func(string) (ed25519.PublicKey, error) {
+func (s *Service) requestKey(app core.App, now time.Time) func(string) (ed25519.PublicKey, error) {
 	return func(keyID string) (ed25519.PublicKey, error) {
 		code, key, err := protocol.ParseKeyID(keyID)
 		if err != nil {
 			return nil, err
 		}
-		peer, err := cachedLoadPeer(app, code)
+		peer, err := s.peers.load(app, code)
 		if errors.Is(err, ErrNotTrusted) {
 			return nil, fmt.Errorf("%w: %s is not a trusted peer", protocol.ErrUnknownKey, code)
 		}
@@ -120,8 +120,8 @@ func requestKey(app core.App, now time.Time) func(string) (ed25519.PublicKey, er
 
 // verifyOrigin checks the envelope's signature by its origin, with the keys the origin
 // held when it created the envelope.
-func verifyOrigin(app core.App, env *protocol.Envelope, body []byte, sig string) error {
-	peer, err := cachedLoadPeer(app, env.Origin)
+func (s *Service) verifyOrigin(app core.App, env *protocol.Envelope, body []byte, sig string) error {
+	peer, err := s.peers.load(app, env.Origin)
 	if errors.Is(err, ErrNotTrusted) {
 		return fmt.Errorf("%w: the origin %s is not a trusted peer", protocol.ErrUnknownKey, env.Origin)
 	}
@@ -136,8 +136,8 @@ func verifyOrigin(app core.App, env *protocol.Envelope, body []byte, sig string)
 }
 
 // open reads the sealed message.
-func (s *service) open(env *protocol.Envelope) (*message, error) {
-	plain, err := protocol.Open(env, s.cfg.Keys.SealPrivate())
+func (s *Service) open(env *protocol.Envelope) (*message, error) {
+	plain, err := protocol.Open(env, s.cfg.Keys().SealPrivate())
 	if err != nil {
 		return nil, refuse(http.StatusBadRequest, "federation: the sealed content does not open with %s's seal key (was it sealed to an old key?): %v", s.cfg.Consulate.Code, err)
 	}
@@ -152,8 +152,8 @@ func (s *service) open(env *protocol.Envelope) (*message, error) {
 // arrive together share one transaction (groupcommit); each is answered only once the
 // transaction holding it has committed. The receipt is signed before the write, so that the
 // one writer does not wait for the signature; a duplicate gets its stored receipt instead.
-func (s *service) accept(v protocol.Verified, env *protocol.Envelope, body []byte, sig string, msg *message, now time.Time) ([]byte, error) {
-	signed, err := protocol.NewReceipt(env, s.cfg.Consulate.Code, s.cfg.Keys.Signer(), now)
+func (s *Service) accept(v protocol.Verified, env *protocol.Envelope, body []byte, sig string, msg *message, now time.Time) ([]byte, error) {
+	signed, err := protocol.NewReceipt(env, s.cfg.Consulate.Code, s.cfg.Keys().Signer(), now)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ type arrival struct {
 
 // store stores one envelope and its effects in tx and returns the receipt; a duplicate
 // gets the stored receipt back.
-func (s *service) store(tx core.App, a *arrival) ([]byte, error) {
+func (s *Service) store(tx core.App, a *arrival) ([]byte, error) {
 	if err := useNonce(tx, a.v.KeyID, a.v.Nonce); err != nil {
 		return nil, err
 	}

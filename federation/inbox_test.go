@@ -40,7 +40,7 @@ func TestInboxRefusals(t *testing.T) {
 	// not trust (san-diego), carried by los-angeles.
 	uid := row.GetString("alert")
 	toSD := envelopeRow(t, la, "san-diego", protocol.TypeCreated, uid)
-	federation.AddPeer(la.app, la.code, "fresno", fresno.url, fresno.cfg.Keys.SigningKey(), sd.cfg.Keys.SealKey(), time.Now())
+	federation.AddPeer(la.app, la.code, "fresno", fresno.url, fresno.cfg.Keys().SigningKey(), sd.cfg.Keys().SealKey(), time.Now())
 	wrongSeal := envelopeRow(t, la, "fresno", protocol.TypeCreated, uid)
 	trust(t, la, fresno)
 	fromSD := sdEnvelope(t, sd, fresno, "0195f3a4-0000-7000-8000-abcdefabcdef")

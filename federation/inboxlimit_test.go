@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"alertbutton/federation"
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/apptest"
 )
@@ -21,8 +20,8 @@ func TestInboxLimitsEachPeerKey(t *testing.T) {
 	trust(t, fresno, la)
 	trust(t, fresno, sd)
 	c := apptest.NewClock(time.Now())
-	federation.SetClock(fresno.app, c.Now)
-	federation.SetInboxLimit(fresno.app, 0.5, 2) // one envelope every 2 s, 2 at once
+	apptest.Appliance(fresno.app).Federation.SetClock(c.Now)
+	apptest.Appliance(fresno.app).Federation.SetInboxLimit(0.5, 2) // one envelope every 2 s, 2 at once
 
 	fromLA := func(uid string) builtEnvelope {
 		return envelopeFrom(t, la, fresno, protocol.TypeCreated, uid, 1, `{"kind":"detained","origin":"los-angeles"}`)
@@ -35,7 +34,7 @@ func TestInboxLimitsEachPeerKey(t *testing.T) {
 	for range 5 {
 		status, _ := post(t, fresno.url, forged.body, forged.sig, func(r *http.Request) {
 			signedBy(t, sd, forged.body, 0)(r)
-			r.Header.Set(protocol.HeaderKeyID, protocol.KeyID(la.code, la.cfg.Keys.SigningKey()))
+			r.Header.Set(protocol.HeaderKeyID, protocol.KeyID(la.code, la.cfg.Keys().SigningKey()))
 		})
 		if status != http.StatusUnauthorized {
 			t.Fatalf("a request signed by another key under los-angeles's key id: %d", status)
@@ -70,8 +69,8 @@ func TestRelayWaitsWhenThePeerAsksTo(t *testing.T) {
 	t.Parallel()
 	la, fresno := trustedPair(t)
 	c := apptest.NewClock(time.Now())
-	federation.SetClock(fresno.app, c.Now)
-	federation.SetInboxLimit(fresno.app, 0.5, 2) // one envelope every 2 s, 2 at once
+	apptest.Appliance(fresno.app).Federation.SetClock(c.Now)
+	apptest.Appliance(fresno.app).Federation.SetInboxLimit(0.5, 2) // one envelope every 2 s, 2 at once
 	for i := range 6 {
 		raise(t, la, newRegistrant(t, la, fmt.Sprintf("+1310555020%d", i)))
 	}

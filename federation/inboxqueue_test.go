@@ -10,8 +10,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
-	"alertbutton/federation"
 	"alertbutton/federation/protocol"
+	"alertbutton/hooks/apptest"
 )
 
 // TestInboxStoresArrivalsTogether: envelopes that arrive while another is being stored
@@ -44,7 +44,7 @@ func TestInboxStoresArrivalsTogether(t *testing.T) {
 		}
 		entered <- struct{}{}
 		deadline := time.Now().Add(10 * time.Second)
-		for federation.InboxWaiting(fresno.app) < want && time.Now().Before(deadline) {
+		for apptest.Appliance(fresno.app).Federation.InboxWaiting() < want && time.Now().Before(deadline) {
 			runtime.Gosched()
 		}
 		return e.Next()

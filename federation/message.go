@@ -54,7 +54,7 @@ func caseMessage(app core.App, cfg *appliance.Config, alert *core.Record) (*mess
 	m.Origin = alert.GetString("origin_consulate")
 	var err error
 	open := func(r *core.Record, field string) string {
-		v, oerr := privacy.Open(cfg.Sealer, r, field)
+		v, oerr := privacy.Open(cfg.Sealer(), r, field)
 		if oerr != nil && err == nil {
 			err = oerr
 		}

@@ -24,7 +24,7 @@ const maxNote = 2000
 // for the advisers of the other consulates that hold the alert. It is sealed to each of
 // them at once, so the outbox never holds its text; a copy goes into the alert's internal
 // notes here.
-func (s *service) notes(e *core.RequestEvent) error {
+func (s *Service) notes(e *core.RequestEvent) error {
 	var body struct {
 		Note string `json:"note"`
 	}
@@ -55,7 +55,7 @@ func (s *service) notes(e *core.RequestEvent) error {
 	return e.JSON(http.StatusCreated, map[string]any{"alert": alert.GetString("uid"), "to": codes})
 }
 
-func (s *service) sendNote(tx core.App, alertID string, codes []string, note, actor string) error {
+func (s *Service) sendNote(tx core.App, alertID string, codes []string, note, actor string) error {
 	alert, err := tx.FindRecordById("alerts", alertID)
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (s *service) sendNote(tx core.App, alertID string, codes []string, note, ac
 }
 
 // peersOf are the other consulates that hold the alert.
-func (s *service) peersOf(alert *core.Record) []string {
+func (s *Service) peersOf(alert *core.Record) []string {
 	var codes []string
 	for _, f := range []string{"target_consulate", "home_consulate", "origin_consulate"} {
 		code := alert.GetString(f)

@@ -125,8 +125,6 @@ func decodeKey(s string, size int) ([]byte, bool) {
 // CLI against the same data) is not seen by this one's hooks.
 const maxPeerAge = 5 * time.Second
 
-const peerCacheKey = "alertbutton.federation.peers"
-
 // peerCache holds the trusted peers as LoadPeer read them, so that the inbox and the relay
 // do not read and decode a consulates row for every envelope. Saving or deleting any
 // consulates row in this process empties it.
@@ -141,25 +139,24 @@ type cachedPeer struct {
 	loaded time.Time
 }
 
-// bindPeerCache gives app a peer cache, emptied after every change to consulates.
-func bindPeerCache(app core.App) {
+// bindPeerCache returns a peer cache for app, emptied after every change to consulates.
+func bindPeerCache(app core.App) *peerCache {
 	c := &peerCache{peers: map[string]cachedPeer{}}
-	app.Store().Set(peerCacheKey, c)
 	records.OnCommittedChange(app, "consulates", c.empty)
+	return c
 }
 
-// cachedLoadPeer is LoadPeer through app's peer cache (straight from the database when app
-// has none). The peer returned is shared: read it, never change it. Inside a transaction
-// that may change the peer, use LoadPeer.
-func cachedLoadPeer(app core.App, code string) (*Peer, error) {
-	c, _ := app.Store().Get(peerCacheKey).(*peerCache)
+// load is LoadPeer through the cache (straight from the database when c is nil). The peer
+// returned is shared: read it, never change it. Inside a transaction that may change the
+// peer, use LoadPeer.
+func (c *peerCache) load(app core.App, code string) (*Peer, error) {
 	if c == nil {
 		return LoadPeer(app, code)
 	}
-	return c.load(app, code, time.Now())
+	return c.loadAt(app, code, time.Now())
 }
 
-func (c *peerCache) load(app core.App, code string, now time.Time) (*Peer, error) {
+func (c *peerCache) loadAt(app core.App, code string, now time.Time) (*Peer, error) {
 	c.mu.Lock()
 	p, ok := c.peers[code]
 	gen := c.gen

@@ -224,7 +224,7 @@ func TestLostAnswersSentAgain(t *testing.T) {
 	t.Parallel()
 	la, fresno := newNode(t, "los-angeles"), newNode(t, "fresno")
 	c := apptest.NewClock(time.Now())
-	federation.SetClock(fresno.app, c.Now)
+	apptest.Appliance(fresno.app).Federation.SetClock(c.Now)
 	w := newWatcher(t, fresno)
 	w.lose[protocol.TypeStatus] = true
 	trust(t, la, fresno, w.url)
@@ -275,7 +275,7 @@ func TestPeerCache(t *testing.T) {
 	now := time.Now()
 	load := func(at time.Time) string {
 		t.Helper()
-		p, err := federation.LoadPeerCachedAt(la.app, "fresno", at)
+		p, err := apptest.Appliance(la.app).Federation.LoadPeerCachedAt(la.app, "fresno", at)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -300,7 +300,7 @@ func TestPeerCache(t *testing.T) {
 	if err := federation.RemovePeer(la.app, "fresno"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := federation.LoadPeerCachedAt(la.app, "fresno", now.Add(federation.MaxPeerAge)); err == nil {
+	if _, err := apptest.Appliance(la.app).Federation.LoadPeerCachedAt(la.app, "fresno", now.Add(federation.MaxPeerAge)); err == nil {
 		t.Fatal("a removed peer is still trusted through the cache")
 	}
 }

@@ -37,6 +37,8 @@ type Relay struct {
 	app  core.App
 	cfg  *appliance.Config
 	opts Options
+	// peers caches the trusted peers (the service's); nil reads them from the database.
+	peers *peerCache
 
 	randMu sync.Mutex
 

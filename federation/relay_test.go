@@ -46,11 +46,11 @@ func TestRelayOnceAndStatusBack(t *testing.T) {
 		if strings.Contains(copy.GetString(field), want) {
 			t.Errorf("%s is stored in clear at fresno", field)
 		}
-		if got, _ := privacy.Open(fresno.cfg.Sealer, copy, field); got != want {
+		if got, _ := privacy.Open(fresno.cfg.Sealer(), copy, field); got != want {
 			t.Errorf("%s opens to %q, want %q", field, got, want)
 		}
 	}
-	if loc, _ := privacy.Open(fresno.cfg.Sealer, copy, "location"); !strings.Contains(loc, "36.7378") {
+	if loc, _ := privacy.Open(fresno.cfg.Sealer(), copy, "location"); !strings.Contains(loc, "36.7378") {
 		t.Errorf("location %q", loc)
 	}
 	if n := len(apptest.Events(t, fresno.app, copy.Id, alerts.EventCreated)); n != 1 {

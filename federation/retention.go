@@ -22,17 +22,17 @@ const defaultInboxKeep = 30 * 24 * time.Hour
 // pruneBatch is how many rows one statement of the retention empties.
 const pruneBatch = 1000
 
-// bindRetention runs the inbox's retention every night with the other jobs, in the
+// retentionJob runs the inbox's retention every night with the other jobs, in the
 // consulate's time zone.
-func bindRetention(app core.App) {
-	schedule.Register(app, schedule.Job{Name: JobInboxRetention, Schedule: "0 40 3 * * *", Run: func(now time.Time) (int, error) {
+func retentionJob(app core.App) schedule.Job {
+	return schedule.Job{Name: JobInboxRetention, Schedule: "0 40 3 * * *", Run: func(now time.Time) (int, error) {
 		keep, envErr := schedule.EnvDays(EnvInboxDays)
 		if keep == 0 {
 			keep = defaultInboxKeep
 		}
 		n, err := PruneInbox(app, now, keep)
 		return n, errors.Join(err, envErr)
-	}})
+	}}
 }
 
 // PruneInbox empties the body, signature and receipt of the envelopes applied longer ago than

@@ -8,7 +8,7 @@ import (
 
 	"alertbutton/federation"
 	"alertbutton/federation/protocol"
-	"alertbutton/hooks/schedule"
+	"alertbutton/hooks/apptest"
 )
 
 // TestInboxRetentionLeavesTombstones: the nightly job empties the envelopes applied more than
@@ -23,7 +23,7 @@ func TestInboxRetentionLeavesTombstones(t *testing.T) {
 	deliver(t, la, fresno, created)
 	deliver(t, la, fresno, held)
 
-	s := schedule.New(fresno.app, fresno.cfg)
+	s := apptest.Appliance(fresno.app).Scheduler
 	run := func(after time.Duration) int {
 		t.Helper()
 		s.Clock = func() time.Time { return time.Now().Add(after) }

@@ -18,7 +18,7 @@ import (
 
 // applyState applies a peer's status, duress, facility and target when they are newer than
 // the state held here (last writer wins by seq); an older state changes nothing.
-func (s *service) applyState(tx core.App, alert *core.Record, env *protocol.Envelope, msg *message) error {
+func (s *Service) applyState(tx core.App, alert *core.Record, env *protocol.Envelope, msg *message) error {
 	clk, err := loadClock(tx, env.Alert)
 	if err != nil {
 		return err
@@ -52,7 +52,7 @@ func (s *service) applyState(tx core.App, alert *core.Record, env *protocol.Enve
 	return s.notifyState(tx, alert, env, from != to, !hadDuress && msg.Duress)
 }
 
-func (s *service) notifyState(tx core.App, alert *core.Record, env *protocol.Envelope, changed, duress bool) error {
+func (s *Service) notifyState(tx core.App, alert *core.Record, env *protocol.Envelope, changed, duress bool) error {
 	if duress {
 		return notifyStaff(tx, s.cfg, alert, notify.AllStaff, notify.PeerDuress, env.Origin)
 	}
@@ -81,7 +81,7 @@ func statusEvent(typ string) string {
 const maxNotes = 5000
 
 // addNote appends a peer's note to the alert's internal notes (sealed, staff only).
-func (s *service) addNote(tx core.App, alert *core.Record, env *protocol.Envelope, msg *message) error {
+func (s *Service) addNote(tx core.App, alert *core.Record, env *protocol.Envelope, msg *message) error {
 	text := strings.TrimSpace(msg.Text)
 	if text == "" {
 		return nil
@@ -104,8 +104,8 @@ func (s *service) addNote(tx core.App, alert *core.Record, env *protocol.Envelop
 }
 
 // appendNote adds entry to the alert's internal notes, dropping the oldest text past maxNotes.
-func appendNote(s *service, alert *core.Record, entry string) error {
-	notes, err := privacy.Open(s.cfg.Sealer, alert, "internal_notes")
+func appendNote(s *Service, alert *core.Record, entry string) error {
+	notes, err := privacy.Open(s.cfg.Sealer(), alert, "internal_notes")
 	if err != nil {
 		return err
 	}

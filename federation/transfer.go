@@ -15,7 +15,7 @@ import (
 // new one (which gets the whole case) and alert.status for the others involved, in the
 // transaction of the update (the alerts hooks run it around this one, and record the change
 // on the timeline).
-func (s *service) transfer(e *core.RecordRequestEvent) error {
+func (s *Service) transfer(e *core.RecordRequestEvent) error {
 	from, to := e.Record.Original().GetString("target_consulate"), e.Record.GetString("target_consulate")
 	if from == to {
 		return e.Next()
@@ -31,7 +31,7 @@ func (s *service) transfer(e *core.RecordRequestEvent) error {
 	return s.queueTransfer(e.App, e.Record, from, to)
 }
 
-func (s *service) queueTransfer(app core.App, alert *core.Record, from, to string) error {
+func (s *Service) queueTransfer(app core.App, alert *core.Record, from, to string) error {
 	self, uid := s.cfg.Consulate.Code, alert.GetString("uid")
 	if to != self {
 		if err := outbox.Federation(app, to, protocol.TypeTransfer, uid); err != nil {

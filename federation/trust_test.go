@@ -95,7 +95,7 @@ func TestKeyRotation(t *testing.T) {
 
 	_, newKey, _ := ed25519.GenerateKey(rand.Reader)
 	newPub := base64.RawURLEncoding.EncodeToString(newKey.Public().(ed25519.PublicKey))
-	if err := federation.AddPeer(fresno.app, "fresno", "los-angeles", la.url, newPub, la.cfg.Keys.SealKey(), time.Now()); err != nil {
+	if err := federation.AddPeer(fresno.app, "fresno", "los-angeles", la.url, newPub, la.cfg.Keys().SealKey(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	after := envelopeRowAt(t, la, "fresno", protocol.TypeStatus, before.GetString("alert"), time.Now().Add(time.Minute))
@@ -111,7 +111,7 @@ func TestKeyRotation(t *testing.T) {
 	if status, answer := post(t, fresno.url, body, before.GetString("signature"), signAs(t, "los-angeles", newKey, body, 0)); status != 200 {
 		t.Errorf("an envelope signed with the old key before the rotation: %d %s", status, answer)
 	}
-	err := federation.AddPeer(fresno.app, "fresno", "los-angeles", la.url, la.cfg.Keys.SigningKey(), la.cfg.Keys.SealKey(), time.Now())
+	err := federation.AddPeer(fresno.app, "fresno", "los-angeles", la.url, la.cfg.Keys().SigningKey(), la.cfg.Keys().SealKey(), time.Now())
 	if err == nil || !strings.Contains(err.Error(), "retired") {
 		t.Errorf("a retired key was trusted again: %v", err)
 	}
@@ -124,8 +124,8 @@ func rosterFor(t *testing.T, version int64, revoked []string, nodes ...*node) []
 	r := protocol.Roster{Version: version}
 	for i, n := range nodes {
 		e := protocol.RosterEntry{
-			Code: n.code, URL: n.url, SealKey: n.cfg.Keys.SealKey(),
-			SigningKeys: []protocol.RosterKey{{Key: n.cfg.Keys.SigningKey(), NotBefore: time.Now().Add(-time.Hour).UTC()}},
+			Code: n.code, URL: n.url, SealKey: n.cfg.Keys().SealKey(),
+			SigningKeys: []protocol.RosterKey{{Key: n.cfg.Keys().SigningKey(), NotBefore: time.Now().Add(-time.Hour).UTC()}},
 		}
 		if i == 0 {
 			e.RevokedKeys = revoked
@@ -214,7 +214,7 @@ func TestRosterRevokedKey(t *testing.T) {
 	trust(t, la, fresno)
 	_, root, _ := ed25519.GenerateKey(rand.Reader)
 	var r protocol.Roster
-	json.Unmarshal(rosterFor(t, 1, []string{la.cfg.Keys.SigningKey()}, la, fresno), &r)
+	json.Unmarshal(rosterFor(t, 1, []string{la.cfg.Keys().SigningKey()}, la, fresno), &r)
 	r.IssuedAt = time.Now()
 	signed, err := protocol.SignRoster(&r, root)
 	if err != nil {

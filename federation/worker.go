@@ -123,7 +123,7 @@ func (w *worker) pass(ctx context.Context, now time.Time, up bool) (bool, error)
 		return false, w.report(now, false)
 	}
 	full := len(rows) == batch
-	peer, err := cachedLoadPeer(w.r.app, w.code)
+	peer, err := w.r.peers.load(w.r.app, w.code)
 	if err != nil {
 		for _, row := range rows {
 			w.refuse(row, err, now)

@@ -13,8 +13,10 @@ import (
 	"alertbutton/hooks/backup"
 	"alertbutton/hooks/checkins"
 	"alertbutton/hooks/directory"
+	"alertbutton/hooks/groupcommit"
 	"alertbutton/hooks/limits"
 	"alertbutton/hooks/outbox"
+	"alertbutton/hooks/pace"
 	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/queries"
 	"alertbutton/hooks/records"
@@ -25,20 +27,40 @@ import (
 	"alertbutton/hooks/storage"
 )
 
-// Appliance is one consulate's appliance: the PocketBase app and what it was started with.
+// Appliance is one consulate's appliance: the PocketBase app, what it was started with, and
+// the services its packages share. Each package is handed what it needs by Bind; none looks
+// a service up.
 type Appliance struct {
 	core.App
 	Config *appliance.Config
+
+	// Commits groups the writes of the alert routes, the push dispatcher, the audit of
+	// realtime messages and the federation inbox, which share SQLite's one writer.
+	Commits *groupcommit.Committer
+	// Guard limits new alerts per credential, PIN and password tries, and admission.
+	Guard *limits.Guard
+	// Pace holds the answers whose timing must tell nothing.
+	Pace *pace.Pace
+
+	// Made by Bind.
+	Scheduler  *schedule.Scheduler
+	Federation *federation.Service
 }
 
 // New returns the appliance of app, configured by cfg; Bind and BindRelay wire it.
 func New(app core.App, cfg *appliance.Config) *Appliance {
-	return &Appliance{App: app, Config: cfg}
+	return &Appliance{
+		App:     app,
+		Config:  cfg,
+		Commits: groupcommit.New(app),
+		Guard:   limits.NewGuard(),
+		Pace:    pace.New(),
+	}
 }
 
-// BindRelay starts the federation relay, which sends, on serve (the binary only).
+// BindRelay starts the federation relay, which sends, on serve (the binary only); Bind first.
 func (a *Appliance) BindRelay() {
-	federation.BindRelay(a.App, a.Config)
+	a.Federation.BindRelay(a.App)
 }
 
 // Bind binds every hook of the appliance and declares its routes (routes.go).
@@ -51,15 +73,14 @@ func (a *Appliance) Bind() {
 	backup.Bind(app, func() []age.Recipient { return cfg.BackupRecipients })
 	directory.Bind(app)
 	privacy.Bind(app, cfg)
-	audit.Bind(app)
+	audit.Bind(app, a.Commits)
 	staff.Bind(app)
 	queries.Bind(app)
-	registrants.Bind(app, cfg)
+	registrants.Bind(app, cfg, a.Pace)
 	alerts.Bind(app, cfg)
-	limits.Bind(app)
 	checkins.Bind(app)
-	schedule.Bind(app, cfg)
-	outbox.Bind(app, cfg)
-	fed := federation.Bind(app, cfg)
-	a.bindRoutes(fed)
+	a.Scheduler = schedule.Bind(app, cfg, a.Guard)
+	outbox.Bind(app, cfg, a.Commits)
+	a.Federation = federation.Bind(app, cfg, a.Commits, a.Scheduler)
+	a.bindRoutes()
 }

@@ -13,7 +13,6 @@ import (
 	"alertbutton/hooks/checkins"
 	"alertbutton/hooks/directory"
 	"alertbutton/hooks/family"
-	"alertbutton/hooks/groupcommit"
 	"alertbutton/hooks/limits"
 	"alertbutton/hooks/registrants"
 	"alertbutton/hooks/staff"
@@ -41,9 +40,9 @@ var pocketBaseRefused = map[string]func(e *core.RequestEvent) error{
 }
 
 // bindRoutes declares the appliance's routes when it serves.
-func (a *Appliance) bindRoutes(fed federation.Handlers) {
+func (a *Appliance) bindRoutes() {
 	a.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		a.routes(se.Router, fed)
+		a.routes(se.Router, a.Federation.Handlers())
 		return se.Next()
 	})
 }
@@ -63,7 +62,7 @@ func refuse(routes map[string]func(e *core.RequestEvent) error) *hook.Handler[*c
 
 // routes declares every route of the appliance, each with who it is for and its limits.
 func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.Handlers) {
-	cfg, guard, commits := a.Config, limits.Of(a.App), groupcommit.Of(a.App)
+	cfg, guard, commits, pace := a.Config, a.Guard, a.Commits, a.Pace
 
 	// Every request, PocketBase's own routes included (the admin UI uses the same API).
 	r.Bind(refuse(pocketBaseRefused), staff.Policy(), family.Redactor(), guard.TriesByPattern(pocketBaseTries))
@@ -83,10 +82,10 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 		Bind(guard.Admission(), guard.RegistrantAlerts(), apis.SkipSuccessActivityLog())
 	person.GET("/alerts", alerts.List)
 	person.GET("/alerts/{uid}", alerts.View)
-	person.POST("/alerts/{uid}/cancel", alerts.Cancel(cfg)).Bind(guard.Tries(limits.SignedIn))
-	person.POST("/alerts/{uid}/safe", alerts.Safe(cfg)).Bind(guard.Tries(limits.SignedIn))
+	person.POST("/alerts/{uid}/cancel", alerts.Cancel(cfg, pace)).Bind(guard.Tries(limits.SignedIn))
+	person.POST("/alerts/{uid}/safe", alerts.Safe(cfg, pace)).Bind(guard.Tries(limits.SignedIn))
 	person.GET("/pins", registrants.PINsState)
-	person.POST("/pins", registrants.SetPINs).Bind(guard.Tries(limits.SignedIn))
+	person.POST("/pins", registrants.SetPINs(pace)).Bind(guard.Tries(limits.SignedIn))
 	person.POST("/contacts/{id}/family-link", family.IssueLink(cfg))
 	person.POST("/checkins/{id}/done", checkins.Done)
 

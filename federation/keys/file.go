@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-
-	"alertbutton/hooks/secretfile"
 )
 
 // keySpec describes one kind of key file.
@@ -38,7 +36,7 @@ func loadOrCreate[K any](path string, spec keySpec[K]) (K, error) {
 		return zero, fmt.Errorf("keys: encode %s key: %w", spec.what, err)
 	}
 	data := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-	if err := secretfile.WriteNew(path, data); err != nil {
+	if err := WriteSecret(path, data); err != nil {
 		return zero, fmt.Errorf("keys: write %s: %w", path, err)
 	}
 	return key, nil
@@ -47,8 +45,8 @@ func loadOrCreate[K any](path string, spec keySpec[K]) (K, error) {
 func readKey[K any](path string, spec keySpec[K]) (K, error) {
 	var zero K
 
-	data, err := secretfile.Read(path)
-	if secretfile.IsMissing(err) {
+	data, err := ReadSecret(path)
+	if IsMissing(err) {
 		return zero, err
 	}
 	if err != nil {

@@ -6,8 +6,6 @@ import (
 
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/apptest"
-	"alertbutton/hooks/limits"
-	"alertbutton/hooks/pace"
 	"alertbutton/hooks/pins"
 )
 
@@ -21,9 +19,9 @@ func BenchmarkPINAnswerTime(b *testing.B) {
 	if err := pins.Store(w.app, w.a.Id, cancelHash, duressHash); err != nil {
 		b.Fatal(err)
 	}
-	pace.Of(w.app).Set(0, time.Now, time.Sleep) // the real floor, slept out
+	apptest.Appliance(w.app).Pace.Set(0, time.Now, time.Sleep) // the real floor, slept out
 	now := time.Now()
-	limits.Of(w.app).SetClock(func() time.Time { return now })
+	apptest.Appliance(w.app).Guard.SetClock(func() time.Time { return now })
 	h := apptest.Handler(b, w.app)
 	times := map[string][]time.Duration{}
 	for range b.N * 11 {

@@ -31,25 +31,29 @@ func pinLock(alertID string) *sync.Mutex {
 
 // Cancel is POST /api/alertbutton/alerts/{uid}/cancel {"pin"}, for a registrant: "false
 // alarm", as pinRoute.
-func Cancel(cfg *appliance.Config) func(e *core.RequestEvent) error { return pinRoute(cfg, cancelling) }
+func Cancel(cfg *appliance.Config, p *pace.Pace) func(e *core.RequestEvent) error {
+	return pinRoute(cfg, p, cancelling)
+}
 
 // Safe is POST /api/alertbutton/alerts/{uid}/safe {"pin"}, for a registrant: "I am safe", as
 // pinRoute.
-func Safe(cfg *appliance.Config) func(e *core.RequestEvent) error { return pinRoute(cfg, releasing) }
+func Safe(cfg *appliance.Config, p *pace.Pace) func(e *core.RequestEvent) error {
+	return pinRoute(cfg, p, releasing)
+}
 
 // pinRoute is POST /api/alertbutton/alerts/{uid}/cancel and /safe {"pin"}: with the cancel
 // PIN it closes the caller's alert as c asks. The duress PIN answers exactly the same, at the
 // same instant (pace); only the staff learn the difference. The PIN keeps whoever holds a
 // seized phone from closing the case; wrong PINs on both routes count toward one limit per
 // alert.
-func pinRoute(cfg *appliance.Config, c closing) func(e *core.RequestEvent) error {
+func pinRoute(cfg *appliance.Config, p *pace.Pace, c closing) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		alert, pin, err := pinRequest(e)
 		if err != nil {
 			return err
 		}
 		// Either PIN answers at the same instant, though each writes other rows.
-		defer pace.Hold(e)()
+		defer p.Hold(e)()
 		mu := pinLock(alert.Id)
 		mu.Lock()
 		defer mu.Unlock()

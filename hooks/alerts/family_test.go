@@ -63,7 +63,7 @@ func TestFamilyReportRaisesForTheRegistrant(t *testing.T) {
 		alert.GetString("route_basis") != "registrant_zip" {
 		t.Errorf("stored %v", alert.FieldsData())
 	}
-	if loc, _ := w.cfg.Sealer.Open(alert.Id, "location", alert.GetString("location")); loc != "Calle 5" {
+	if loc, _ := w.cfg.Sealer().Open(alert.Id, "location", alert.GetString("location")); loc != "Calle 5" {
 		t.Errorf("location = %q", loc)
 	}
 	ev, _ := w.app.FindFirstRecordByData("alert_events", "alert", alert.Id)

@@ -22,7 +22,7 @@ func TestFullPathThroughARealPushService(t *testing.T) {
 	w.cfg.PushHosts = push.HostList{svc.Host(), "127.0.0.1"}
 	srv := apptest.Serve(t, w.app) // serving starts the outbox dispatcher
 
-	body := svc.SubscribeJSON(t, w.cfg.Keys.VAPIDPublicKey())
+	body := svc.SubscribeJSON(t, w.cfg.Keys().VAPIDPublicKey())
 	sub, err := push.ParseSubscription(body, w.cfg.PushHosts)
 	if err != nil {
 		t.Fatal(err)

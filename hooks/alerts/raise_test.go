@@ -73,7 +73,7 @@ func TestRaiseFillsTheAlert(t *testing.T) {
 			t.Errorf("%s is stored as %q, want it sealed", f, v)
 		}
 	}
-	loc, err := w.cfg.Sealer.Open(stored.Id, "location", stored.GetString("location"))
+	loc, err := w.cfg.Sealer().Open(stored.Id, "location", stored.GetString("location"))
 	if err != nil || loc != `{"accuracy":25,"lat":34.0522,"lon":-118.2437}` {
 		t.Errorf("location opens to %q (%v)", loc, err)
 	}

@@ -95,7 +95,7 @@ func diff(cfg *appliance.Config, r *core.Record, actor string) Change {
 }
 
 func opened(cfg *appliance.Config, r *core.Record, field string) string {
-	v, err := privacy.Open(cfg.Sealer, r, field)
+	v, err := privacy.Open(cfg.Sealer(), r, field)
 	if err != nil {
 		return r.GetString(field)
 	}

@@ -1,24 +1,36 @@
 package appliance
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"os"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"alertbutton/federation/keys"
 	"alertbutton/hooks/seal"
 )
 
+// loadSecretsPriority runs the loading of the keys last among the bootstrap hooks, right
+// around PocketBase's own bootstrap.
+const loadSecretsPriority = math.MaxInt
+
 // Bind loads the appliance's keys once the data directory exists, and on serve refuses a
 // public address without --public-url (before PocketBase binds it), claims the directory
 // for this consulate and names the app after it.
 func Bind(app core.App, cfg *Config) {
-	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return cfg.LoadSecrets(e.App)
+	// Innermost: the keys are loaded as soon as PocketBase has made the data directory, before
+	// the code any other bootstrap hook runs after it.
+	app.OnBootstrap().Bind(&hook.Handler[*core.BootstrapEvent]{
+		Priority: loadSecretsPriority,
+		Func: func(e *core.BootstrapEvent) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return cfg.LoadSecrets(e.App)
+		},
 	})
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		if e.Server != nil { // nil when a test serves the router in process
@@ -36,7 +48,27 @@ func Bind(app core.App, cfg *Config) {
 	})
 }
 
-// LoadSecrets loads (or makes, on first start) the keys and the sealing key.
+// errNoSecrets is a read of the keys before bootstrap loaded them: a wiring bug.
+var errNoSecrets = errors.New("appliance: the keys were read before bootstrap loaded them (LoadSecrets)")
+
+// Keys are the appliance's web push and federation keys; they panic before LoadSecrets.
+func (c *Config) Keys() *keys.Keys {
+	if c.keys == nil {
+		panic(errNoSecrets)
+	}
+	return c.keys
+}
+
+// Sealer seals and opens personal fields; it panics before LoadSecrets.
+func (c *Config) Sealer() *seal.Sealer {
+	if c.sealer == nil {
+		panic(errNoSecrets)
+	}
+	return c.sealer
+}
+
+// LoadSecrets loads (or makes, on first start) the keys and the sealing key. Bind calls it at
+// bootstrap, before any hook runs.
 func (c *Config) LoadSecrets(app core.App) error {
 	k, err := keys.LoadOrCreate(app.DataDir())
 	if err != nil {
@@ -53,7 +85,7 @@ func (c *Config) LoadSecrets(app core.App) error {
 	if err != nil {
 		return err
 	}
-	c.Keys, c.Sealer = k, sealer
+	c.keys, c.sealer = k, sealer
 	return nil
 }
 

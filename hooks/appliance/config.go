@@ -22,7 +22,11 @@ import (
 // Version is the appliance's version, reported by /api/alertbutton/info.
 var Version = "0.1.0"
 
-// Config is what serve was started with.
+// Config is what the appliance was started with, complete in two explicit stages: Resolve
+// fills the fields from the flags and the data directory before PocketBase bootstraps (serve's
+// PublicURL on loopback excepted: see checkPublicURL); LoadSecrets loads the keys at bootstrap,
+// before any hook runs. Keys and Sealer panic when read before LoadSecrets, so that code
+// reading them too early fails at start instead of running without them.
 type Config struct {
 	Consulate jurisdiction.Consulate
 	// PublicURL starts every link the appliance builds: --public-url, or, serving on loopback
@@ -34,9 +38,9 @@ type Config struct {
 	// (--backup-recipients FILE and $ALERTBUTTON_BACKUP_RECIPIENTS); none refuses backups.
 	BackupRecipients []age.Recipient
 
-	// Loaded at bootstrap from the data directory (or the environment).
-	Keys   *keys.Keys
-	Sealer *seal.Sealer
+	// Loaded at bootstrap from the data directory (or the environment): see LoadSecrets.
+	keys   *keys.Keys
+	sealer *seal.Sealer
 
 	// Raw flag values; the fields above are resolved from them.
 	code             string

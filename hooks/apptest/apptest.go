@@ -37,20 +37,32 @@ func New(t testing.TB, code string) (*tests.TestApp, *appliance.Config) {
 	return app, cfg
 }
 
-// Bind binds every hook of the appliance to app, with cfg (New does it all).
-func Bind(app *tests.TestApp, cfg *appliance.Config) {
-	server.New(app, cfg).Bind()
-	noPaceSleep(app)
-	configs.Store(app, cfg)
+// Bind binds every hook of the appliance to app, with cfg (New does it all), and returns the
+// appliance.
+func Bind(app *tests.TestApp, cfg *appliance.Config) *server.Appliance {
+	a := server.New(app, cfg)
+	a.Bind()
+	noPaceSleep(a.Pace)
+	appliances.Store(app, a)
+	return a
 }
 
-var configs sync.Map
+var appliances sync.Map
+
+// Appliance returns the appliance value of an app made by New or Bind: its services (the
+// guard, the pace, the scheduler, the federation) and their test clocks.
+func Appliance(app core.App) *server.Appliance {
+	a, _ := appliances.Load(app)
+	s, _ := a.(*server.Appliance)
+	return s
+}
 
 // ConfigOf returns the config of an app made by New (e.g. inside a Run setup).
 func ConfigOf(app core.App) *appliance.Config {
-	cfg, _ := configs.Load(app)
-	c, _ := cfg.(*appliance.Config)
-	return c
+	if a := Appliance(app); a != nil {
+		return a.Config
+	}
+	return nil
 }
 
 // NewBare returns a migrated test app with no appliance hooks bound.

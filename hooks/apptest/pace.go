@@ -14,17 +14,18 @@ import (
 // noPaceSleep keeps test apps from sleeping out the pace floor (up to seconds under the race
 // detector) on every PIN or deletion answer; the floor is still computed and held to, on a
 // clock that does not wait. Tests of the floor set their own (FakePace).
-func noPaceSleep(app core.App) {
-	pace.Of(app).Set(time.Second, time.Now, func(time.Duration) {})
+func noPaceSleep(p *pace.Pace) {
+	p.Set(time.Second, time.Now, func(time.Duration) {})
 }
 
-// PaceClock is a fake clock for pace.Of(app): it moves only when the pace sleeps.
+// PaceClock is a fake clock for an appliance's pace: it moves only when the pace sleeps.
 type PaceClock struct{ *Clock }
 
-// FakePace makes app hold answers for floor on a clock that moves only when it sleeps.
+// FakePace makes app (made by New) hold answers for floor on a clock that moves only when it
+// sleeps.
 func FakePace(app core.App, floor time.Duration) *PaceClock {
 	c := &PaceClock{NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
-	pace.Of(app).Set(floor, c.Now, c.Add)
+	Appliance(app).Pace.Set(floor, c.Now, c.Add)
 	return c
 }
 

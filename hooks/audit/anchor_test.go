@@ -22,7 +22,7 @@ func TestAnchorFindsALogRewrittenWithTheKey(t *testing.T) {
 	for _, id := range []string{"a", "b", "c"} {
 		audit.Append(w.app, audit.Entry{Actor: "staff:x", Action: "view", Collection: "registrants", RecordID: id})
 	}
-	a, err := audit.SignHead(w.app, cfg.Keys.Signer(), time.Now())
+	a, err := audit.SignHead(w.app, cfg.Keys().Signer(), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/federation/keys"
+	"alertbutton/hooks/groupcommit"
 )
 
 // PersonalCollections are the collections whose every staff read and write is audited.
@@ -17,7 +18,7 @@ var PersonalCollections = []string{"registrants", "contacts", "alerts", "alert_e
 var errAppendOnly = errors.New("the audit log is append-only: its rows cannot be changed or deleted")
 
 // Bind keeps the log append-only and records staff access to personal data.
-func Bind(app core.App) {
+func Bind(app core.App, commits *groupcommit.Committer) {
 	app.OnRecordUpdate("audit_log").BindFunc(func(*core.RecordEvent) error { return errAppendOnly })
 	app.OnRecordDelete("audit_log").BindFunc(func(*core.RecordEvent) error { return errAppendOnly })
 
@@ -39,7 +40,7 @@ func Bind(app core.App) {
 		}
 		return Append(e.App, Entry{Actor: Actor(e.Auth), Action: "subscribe", Collection: "realtime"})
 	})
-	app.OnRealtimeMessageSend().BindFunc(auditDelivery)
+	app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error { return auditDelivery(commits, e) })
 }
 
 // Actor names who acted, by id only.

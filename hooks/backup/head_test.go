@@ -46,7 +46,7 @@ func TestBackupHoldsTheSignedAuditHead(t *testing.T) {
 	if a.Seq != seq || a.Hash != hash {
 		t.Errorf("the backup's head is %d %s, the log's %d %s", a.Seq, a.Hash, seq, hash)
 	}
-	if err := audit.CheckAnchor(app, a, cfg.Keys.Signer().Public().(ed25519.PublicKey)); err != nil {
+	if err := audit.CheckAnchor(app, a, cfg.Keys().Signer().Public().(ed25519.PublicKey)); err != nil {
 		t.Error(err)
 	}
 	db, err := dbx.Open("sqlite", filepath.Join(dir, "data.db")+"?mode=ro")

@@ -13,6 +13,7 @@ import (
 
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/limits"
 	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/records"
 )
@@ -24,7 +25,7 @@ const batch = 500
 // it fired. Each one fires in its own transaction (status, alert, timeline and notifications
 // together), and its alert uid derives from the check-in, so a retry or a second scheduler
 // never raises a second alert. One that fails does not hold back the others.
-func FireDue(app core.App, cfg *appliance.Config, now time.Time) (int, error) {
+func FireDue(app core.App, cfg *appliance.Config, g *limits.Guard, now time.Time) (int, error) {
 	var due []*core.Record
 	err := app.RecordQuery("checkins").
 		AndWhere(dbx.HashExp{"status": StatusArmed}).
@@ -38,7 +39,7 @@ func FireDue(app core.App, cfg *appliance.Config, now time.Time) (int, error) {
 	fired := 0
 	var errs []error
 	for _, c := range due {
-		allowed, undo := allowFiring(app, c)
+		allowed, undo := allowFiring(g, c)
 		if !allowed {
 			app.Logger().Warn("checkins: held back by the new-alerts limit; fired on a later run", "checkin", c.Id)
 			continue
@@ -70,7 +71,7 @@ func fire(app core.App, cfg *appliance.Config, id string) (fired bool, err error
 		if err != nil {
 			return err
 		}
-		place, err := privacy.Open(cfg.Sealer, c, "place")
+		place, err := privacy.Open(cfg.Sealer(), c, "place")
 		if err != nil {
 			// The alert matters more than the place: raise it without.
 			tx.Logger().Error("checkins: the place did not open; firing without it", "checkin", c.Id, "error", err)

@@ -43,8 +43,7 @@ func armWithinLimit(e *core.RecordRequestEvent) error {
 // allowFiring counts a timer's alert against its owner's new alerts a minute, as a press of
 // the button would count; undo takes it back when the timer raised nothing. A timer held back
 // stays armed and fires on a later run.
-func allowFiring(app core.App, c *core.Record) (ok bool, undo func()) {
-	g := limits.Of(app)
+func allowFiring(g *limits.Guard, c *core.Record) (ok bool, undo func()) {
 	if g == nil {
 		return true, func() {}
 	}

@@ -34,8 +34,8 @@ func Info(cfg *appliance.Config) func(e *core.RequestEvent) error {
 		c := cfg.Consulate
 		return e.JSON(http.StatusOK, infoJSON{
 			Consulate:      consulateJSON{Code: c.Code, Name: c.Name, City: c.City, State: c.State},
-			VAPIDPublicKey: cfg.Keys.VAPIDPublicKey(),
-			Federation:     federationJSON{SigningKey: cfg.Keys.SigningKey(), SealKey: cfg.Keys.SealKey()},
+			VAPIDPublicKey: cfg.Keys().VAPIDPublicKey(),
+			Federation:     federationJSON{SigningKey: cfg.Keys().SigningKey(), SealKey: cfg.Keys().SealKey()},
 			Version:        appliance.Version,
 		})
 	}

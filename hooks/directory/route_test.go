@@ -141,8 +141,8 @@ func TestInfo(t *testing.T) {
 		ExpectedStatus: 200,
 		ExpectedContent: []string{
 			`"consulate":{"code":"fresno","name":"Consulado de México en Fresno","city":"Fresno","state":"CA"}`,
-			`"vapidPublicKey":"` + cfg.Keys.VAPIDPublicKey() + `"`,
-			`"federation":{"signingKey":"` + cfg.Keys.SigningKey() + `","sealKey":"` + cfg.Keys.SealKey() + `"}`,
+			`"vapidPublicKey":"` + cfg.Keys().VAPIDPublicKey() + `"`,
+			`"federation":{"signingKey":"` + cfg.Keys().SigningKey() + `","sealKey":"` + cfg.Keys().SealKey() + `"}`,
 			`"version":"`,
 		},
 		TestAppFactory: func(testing.TB) *tests.TestApp { return app },

@@ -143,7 +143,7 @@ func TestRelativeSubscribesAndIsTold(t *testing.T) {
 		cfg := apptest.ConfigOf(app)
 		cfg.PushHosts = push.HostList{svc.Host()}
 		_, contact, token := linked(t, app, "en")
-		body := svc.SubscribeJSON(t, cfg.Keys.VAPIDPublicKey())
+		body := svc.SubscribeJSON(t, cfg.Keys().VAPIDPublicKey())
 		sub, _ = push.ParseSubscription(body, cfg.PushHosts)
 		s.URL = family.Path + "/subscriptions"
 		s.Headers = map[string]string{family.Header: token}

@@ -33,19 +33,12 @@ type write struct {
 	done chan struct{}
 }
 
-// New returns a Committer writing through app, which must not be a transaction's app.
+// New returns a Committer writing through app, which must not be a transaction's app. The
+// appliance makes one (server.Appliance.Commits): the alert routes, the push dispatcher, the
+// audit of realtime messages and the federation inbox share it, so that their writes share
+// commits as they share SQLite's one writer.
 func New(app core.App) *Committer {
 	return &Committer{app: app}
-}
-
-const storeKey = "alertbutton.groupcommit"
-
-// Of returns app's Committer, made at the first call: the alert routes, the push
-// dispatcher and the federation inbox share it, so that their writes share commits as
-// they share SQLite's one writer. app must not be a transaction's app.
-func Of(app core.App) *Committer {
-	c, _ := app.Store().GetOrSet(storeKey, func() any { return New(app) }).(*Committer)
-	return c
 }
 
 // Run runs fn in a transaction, maybe with other writes, and returns once that transaction

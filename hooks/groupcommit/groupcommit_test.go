@@ -184,13 +184,3 @@ func waitQueued(t *testing.T, c *groupcommit.Committer, n int) {
 		runtime.Gosched()
 	}
 }
-
-func TestOneCommitterPerApp(t *testing.T) {
-	app, other := newApp(t), newApp(t)
-	if groupcommit.Of(app) != groupcommit.Of(app) {
-		t.Fatal("two committers for one app")
-	}
-	if groupcommit.Of(app) == groupcommit.Of(other) {
-		t.Fatal("two apps share a committer")
-	}
-}

@@ -26,8 +26,6 @@ const (
 	NewAlertsPerFamilyLink = 3
 )
 
-const storeKey = "alertbutton.limits"
-
 var msgTooMany = i18n.Text{
 	ES: "Demasiadas alertas nuevas en poco tiempo. Intente de nuevo en {n} segundos. Si está en peligro, llame a la línea de protección 24/7: +1 520 623 7874.",
 	EN: "Too many new alerts in a short time. Try again in {n} seconds. If you are in danger, call the 24/7 protection line: +1 520 623 7874.",
@@ -77,12 +75,6 @@ func (g *Guard) now() time.Time {
 	return g.clock()
 }
 
-// Bind gives app its guard; server/routes.go binds the guard's middlewares on the routes
-// they limit.
-func Bind(app core.App) {
-	app.Store().Set(storeKey, NewGuard())
-}
-
 // Admission serves the alert routes within the gate's places (Gate). It runs before
 // PocketBase loads the auth token, so a request turned away costs next to nothing.
 func (g *Guard) Admission() *hook.Handler[*core.RequestEvent] {
@@ -91,12 +83,6 @@ func (g *Guard) Admission() *hook.Handler[*core.RequestEvent] {
 		Func:     g.Raising.middleware,
 		Priority: apis.DefaultLoadAuthTokenMiddlewarePriority - 1,
 	}
-}
-
-// Of returns the guard Bind gave app, nil if none.
-func Of(app core.App) *Guard {
-	g, _ := app.Store().Get(storeKey).(*Guard)
-	return g
 }
 
 // TooMany answers 429 in PocketBase's error shape, with Retry-After and a message in the

@@ -17,7 +17,6 @@ import (
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/family"
-	"alertbutton/hooks/limits"
 )
 
 type world struct {
@@ -31,7 +30,7 @@ func newWorld(t testing.TB) *world {
 	t.Helper()
 	app, _ := apptest.New(t, "los-angeles")
 	w := &world{app: app, now: time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC), phone: 3105550000}
-	limits.Of(app).SetClock(func() time.Time { return w.now })
+	apptest.Appliance(app).Guard.SetClock(func() time.Time { return w.now })
 	w.h = apptest.Handler(t, app)
 	return w
 }
@@ -257,7 +256,7 @@ func TestBusyAnswers503ThenTheRetryIsStored(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	_, tokenES := w.registrant(t, "es")
-	gate := limits.Of(w.app).Raising
+	gate := apptest.Appliance(w.app).Guard.Raising
 	gate.SetWait(0, 0)
 	release := gate.Fill()
 
@@ -286,7 +285,7 @@ func TestBusyWithAFullQueueAnswersAtOnce(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	_, token := w.registrant(t, "en")
-	gate := limits.Of(w.app).Raising
+	gate := apptest.Appliance(w.app).Guard.Raising
 	gate.SetWait(0, time.Minute)
 	defer gate.Fill()()
 

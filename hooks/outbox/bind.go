@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/groupcommit"
 )
 
 // drainTimeout bounds how long shutdown waits for sends in flight; a send cut short is
@@ -16,13 +17,13 @@ const drainTimeout = 10 * time.Second
 
 // Bind starts the dispatcher on OnServe and stops it (draining in-flight sends, bounded)
 // on OnTerminate, before PocketBase closes the database.
-func Bind(app core.App, cfg *appliance.Config) {
+func Bind(app core.App, cfg *appliance.Config, commits *groupcommit.Committer) {
 	var running atomic.Pointer[Dispatcher]
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		d := NewDispatcher(e.App, cfg, Options{})
+		d := NewDispatcher(e.App, cfg, Options{Commits: commits})
 		if old := running.Swap(d); old != nil {
 			stop(old)
 		}

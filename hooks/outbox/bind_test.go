@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/apptest"
+	"alertbutton/hooks/groupcommit"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/push"
 	"alertbutton/hooks/push/pushtest"
@@ -18,7 +19,7 @@ func TestBindSendsWhileServing(t *testing.T) {
 	svc := pushtest.Start(t)
 	cfg.PushHosts = push.HostList{svc.Host()}
 	sub, rec := subscribe(t, app, cfg, svc, svc.Host())
-	outbox.Bind(app, cfg)
+	outbox.Bind(app, cfg, groupcommit.New(app))
 
 	queuePush(t, app, rec.Id, payload(1))
 	if err := app.OnServe().Trigger(&core.ServeEvent{App: app}); err != nil {

@@ -35,6 +35,9 @@ type Options struct {
 	Client  *http.Client     // for push services; default: a 20 s timeout; see pushClient
 	Rand    *rand.Rand       // backoff jitter; default: the global source
 	TTL     time.Duration    // how long push services keep a message; default push.DefaultTTL
+	// Commits is the appliance's committer, which the sends' outcomes share with the other
+	// writers; default: one of the dispatcher's own (tests).
+	Commits *groupcommit.Committer
 }
 
 // Dispatcher sends the outbox's push and e-mail rows with a bounded pool of workers.
@@ -70,14 +73,17 @@ func NewDispatcher(app core.App, cfg *appliance.Config, opts Options) *Dispatche
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Commits == nil {
+		opts.Commits = groupcommit.New(app)
+	}
 	opts.Client = pushClient(opts.Client, opts.Workers)
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Dispatcher{
 		app:      app,
 		cfg:      cfg,
 		opts:     opts,
-		sender:   push.NewSender(cfg.Keys.VAPIDPublicKey(), cfg.Keys.VAPIDPrivateKey(), vapidSubject(app, cfg), opts.Client),
-		commits:  groupcommit.Of(app),
+		sender:   push.NewSender(cfg.Keys().VAPIDPublicKey(), cfg.Keys().VAPIDPrivateKey(), vapidSubject(app, cfg), opts.Client),
+		commits:  opts.Commits,
 		sweep:    sweepEvery,
 		owner:    processID,
 		slots:    make(chan struct{}, opts.Workers),

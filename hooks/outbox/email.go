@@ -25,7 +25,7 @@ func (d *Dispatcher) sendEmail(row *core.Record) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	addr, err := privacy.Open(d.cfg.Sealer, contact, "email")
+	addr, err := privacy.Open(d.cfg.Sealer(), contact, "email")
 	if err != nil {
 		return false, d.dead(row, "the contact's e-mail address cannot be opened with the current data key")
 	}

@@ -98,7 +98,7 @@ func saveSubscription(t *testing.T, app core.App, sub push.Subscription) *core.R
 // stores it with its endpoint on host (the service itself, or a proxy in front of it).
 func subscribe(t *testing.T, app core.App, cfg *appliance.Config, svc *pushtest.Service, host string) (push.Subscription, *core.Record) {
 	t.Helper()
-	sub := svc.Subscribe(t, cfg.Keys.VAPIDPublicKey())
+	sub := svc.Subscribe(t, cfg.Keys().VAPIDPublicKey())
 	stored := sub
 	stored.Endpoint = strings.Replace(sub.Endpoint, svc.Host(), host, 1)
 	return sub, saveSubscription(t, app, stored)

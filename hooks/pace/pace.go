@@ -20,9 +20,7 @@ import (
 // Bcrypts is the floor in bcrypt comparisons.
 const Bcrypts = 10
 
-const storeKey = "alertbutton.pace"
-
-// Pace is one app's floor and the clock it waits on.
+// Pace is one appliance's floor and the clock it waits on.
 type Pace struct {
 	mu    sync.Mutex
 	floor time.Duration // 0: Measured()
@@ -30,11 +28,9 @@ type Pace struct {
 	sleep func(time.Duration)
 }
 
-// Of returns app's pace: the measured floor on the real clock unless a test set another.
-func Of(app core.App) *Pace {
-	return app.Store().GetOrSet(storeKey, func() any {
-		return &Pace{now: time.Now, sleep: time.Sleep}
-	}).(*Pace)
+// New returns a pace holding answers for the measured floor on the real clock.
+func New() *Pace {
+	return &Pace{now: time.Now, sleep: time.Sleep}
 }
 
 // Set makes p hold answers for floor (0: Measured) on the clock now and sleep; tests set a
@@ -55,14 +51,14 @@ func (p *Pace) get() (time.Duration, func() time.Time, func(time.Duration)) {
 // until then, and so does the returned wait, which the route defers so that an error it
 // returns (written after it) waits too:
 //
-//	defer pace.Hold(e)()
+//	defer p.Hold(e)()
 //
 // Inside a transaction (a batch request) it holds nothing: the writer would wait with it.
-func Hold(e *core.RequestEvent) (wait func()) {
+func (p *Pace) Hold(e *core.RequestEvent) (wait func()) {
 	if e.App.IsTransactional() {
 		return func() {}
 	}
-	floor, now, sleep := Of(e.App).get()
+	floor, now, sleep := p.get()
 	start := now()
 	if floor == 0 {
 		floor = Measured()

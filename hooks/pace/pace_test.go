@@ -8,7 +8,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/apptest"
-	"alertbutton/hooks/pace"
 )
 
 // A request inside a transaction (a batch) is not held: SQLite's one writer would wait too.
@@ -16,13 +15,14 @@ func TestNothingIsHeldInsideATransaction(t *testing.T) {
 	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	slept := time.Duration(0)
-	pace.Of(app).Set(time.Second, time.Now, func(d time.Duration) { slept += d })
+	p := apptest.Appliance(app).Pace
+	p.Set(time.Second, time.Now, func(d time.Duration) { slept += d })
 	for _, inTx := range []bool{false, true} {
 		slept = 0
 		run := func(a core.App) error {
 			e := &core.RequestEvent{App: a}
 			e.Response = httptest.NewRecorder()
-			wait := pace.Hold(e)
+			wait := p.Hold(e)
 			e.NoContent(204)
 			wait()
 			return nil

@@ -30,7 +30,7 @@ func sealedCollections() []string {
 func Bind(app core.App, cfg *appliance.Config) {
 	names := sealedCollections()
 	sealOnWrite := func(e *core.RecordEvent) error {
-		restore, err := sealRecord(cfg.Sealer, e.Record)
+		restore, err := sealRecord(cfg.Sealer(), e.Record)
 		if err != nil {
 			return err
 		}
@@ -44,7 +44,7 @@ func Bind(app core.App, cfg *appliance.Config) {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		showSealed(cfg.Sealer, e.Record, mayRead(e.RequestInfo, e.Record))
+		showSealed(cfg.Sealer(), e.Record, mayRead(e.RequestInfo, e.Record))
 		return nil
 	})
 }

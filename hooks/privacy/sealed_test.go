@@ -61,7 +61,7 @@ func TestSealedValueCannotBeWrittenDirectly(t *testing.T) {
 	app, cfg := apptest.New(t, "los-angeles")
 	a := newRegistrant(t, app, "+13105550102")
 	b := newRegistrant(t, app, "+13105550103")
-	stolen, _ := cfg.Sealer.Seal(a.Id, "address", "x")
+	stolen, _ := cfg.Sealer().Seal(a.Id, "address", "x")
 	b.Set("address", stolen)
 	if err := app.Save(b); err == nil {
 		t.Fatal("a sealed value copied from another record was accepted")

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"alertbutton/hooks/apptest"
-	"alertbutton/hooks/limits"
-	"alertbutton/hooks/pace"
 	"alertbutton/hooks/pins"
 )
 
@@ -17,9 +15,9 @@ import (
 func BenchmarkAnswerTimeWithAnOpenCase(b *testing.B) {
 	app, _ := apptest.New(b, "los-angeles")
 	h := apptest.Handler(b, app)
-	pace.Of(app).Set(0, time.Now, time.Sleep) // the real floor, slept out
+	apptest.Appliance(app).Pace.Set(0, time.Now, time.Sleep) // the real floor, slept out
 	now := time.Now()
-	limits.Of(app).SetClock(func() time.Time { return now })
+	apptest.Appliance(app).Guard.SetClock(func() time.Time { return now })
 	cancelHash, _ := pins.Hash("1234")
 	duressHash, _ := pins.Hash("9876")
 	times := map[string][]time.Duration{}

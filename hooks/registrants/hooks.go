@@ -7,11 +7,12 @@ import (
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/pace"
 )
 
 // Bind registers the registrants' checks, defaults and account deletion; their routes are
 // declared in server/routes.go.
-func Bind(app core.App, cfg *appliance.Config) {
+func Bind(app core.App, cfg *appliance.Config, p *pace.Pace) {
 	bindCredentials(app) // first: staff are refused before any other check
 	app.OnRecordCreate("registrants").BindFunc(func(e *core.RecordEvent) error {
 		setDefaults(e.Record, cfg)
@@ -29,7 +30,7 @@ func Bind(app core.App, cfg *appliance.Config) {
 	})
 	bindEnumeration(app, cfg)
 	app.OnRecordDelete("registrants").BindFunc(forgetPerson)
-	bindDeletion(app)
+	bindDeletion(app, p)
 }
 
 // setDefaults fills what a registrant does not choose on the first screen.

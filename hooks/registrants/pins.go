@@ -34,7 +34,11 @@ type pinsBody struct {
 // person's alerts is open they cannot change, whatever PIN is given (a seized phone must not
 // make a new cancel PIN), and the answer is the wrong PIN's. The duress PIN answers like the
 // cancel PIN and changes nothing. Staff see every attempt made during an open case.
-func SetPINs(e *core.RequestEvent) error {
+func SetPINs(p *pace.Pace) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error { return setPINs(p, e) }
+}
+
+func setPINs(p *pace.Pace, e *core.RequestEvent) error {
 	lang := i18n.Lang(e)
 	var body pinsBody
 	if err := jsonbody.Decode(e, lang, jsonbody.Small, &body); err != nil {
@@ -44,7 +48,7 @@ func SetPINs(e *core.RequestEvent) error {
 		return e.BadRequestError(msgPinFormat.In(lang), errs)
 	}
 	// Every PIN, with a case open or not, answers at the same instant.
-	defer pace.Hold(e)()
+	defer p.Hold(e)()
 	id := e.Auth.Id
 	set, err := pins.IsSet(e.App, id)
 	if err != nil {

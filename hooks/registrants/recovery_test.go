@@ -79,7 +79,7 @@ func TestRecoveryCode(t *testing.T) {
 	defer registrants.SetClock(func() time.Time { return clock })()
 	s := serve(t)
 	limitsAt := clock
-	limits.Of(s.app).SetClock(func() time.Time { return limitsAt })
+	apptest.Appliance(s.app).Guard.SetClock(func() time.Time { return limitsAt })
 	a := register(t, s.app, "+13105550171")
 	if err := pins.Store(s.app, a.Id, "$2a$04$cancel", "$2a$04$duress"); err != nil {
 		t.Fatal(err)

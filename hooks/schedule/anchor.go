@@ -16,7 +16,7 @@ import (
 // machine) and to the app log. Whoever keeps a line can later check the log against it
 // (GET /api/alertbutton/audit/verify?anchor=LINE).
 func AnchorAudit(app core.App, cfg *appliance.Config, out io.Writer, now time.Time) (int, error) {
-	a, err := audit.SignHead(app, cfg.Keys.Signer(), now)
+	a, err := audit.SignHead(app, cfg.Keys().Signer(), now)
 	if err != nil {
 		return 0, err
 	}

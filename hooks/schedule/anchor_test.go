@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/schedule"
 )
@@ -17,7 +18,7 @@ func TestTheAuditHeadIsSignedDaily(t *testing.T) {
 	w := newWorld(t)
 	audit.Append(w.app, audit.Entry{Actor: "system", Action: "test"})
 	now := time.Date(2026, 12, 3, 7, 55, 0, 0, time.UTC)
-	s := schedule.New(w.app, w.cfg)
+	s := apptest.Appliance(w.app).Scheduler
 	s.Clock = func() time.Time { return now }
 	var out bytes.Buffer
 	s.Out = &out
@@ -29,10 +30,10 @@ func TestTheAuditHeadIsSignedDaily(t *testing.T) {
 		t.Fatalf("%v: %q", err, out.String())
 	}
 	seq, hash, _ := audit.Head(w.app)
-	if a.Seq != seq || a.Hash != hash || a.Key != w.cfg.Keys.SigningKey() || !a.Time.Equal(now) {
+	if a.Seq != seq || a.Hash != hash || a.Key != w.cfg.Keys().SigningKey() || !a.Time.Equal(now) {
 		t.Errorf("signed %+v, head is %d %s", a, seq, hash)
 	}
-	if err := audit.CheckAnchor(w.app, a, w.cfg.Keys.Signer().Public().(ed25519.PublicKey)); err != nil {
+	if err := audit.CheckAnchor(w.app, a, w.cfg.Keys().Signer().Public().(ed25519.PublicKey)); err != nil {
 		t.Error(err)
 	}
 }

@@ -5,42 +5,32 @@ import (
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/limits"
 )
-
-const storeKey = "alertbutton.schedule"
 
 var msgServerOwned = i18n.Text{
 	ES: "El programador escribe esta colección; no se edita a mano.",
 	EN: "The scheduler writes this collection; it is not edited by hand.",
 }
 
-// Bind starts the scheduler once the server serves and stops it, draining the running jobs,
-// before PocketBase closes the database.
-func Bind(app core.App, cfg *appliance.Config) {
+// Bind returns app's scheduler, which starts once the server serves and stops, draining the
+// running jobs, before PocketBase closes the database.
+func Bind(app core.App, cfg *appliance.Config, guard *limits.Guard) *Scheduler {
+	s := New(app, cfg, guard)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		s := New(e.App, cfg)
+		stop(e.App, s) // served again (tests): start afresh
 		settings, err := SettingsFromEnv()
 		if err != nil {
 			e.App.Logger().Error(err.Error())
 		}
 		s.Settings = settings
-		if old := Of(e.App); old != nil {
-			stop(e.App, old)
-		}
-		if err := s.Start(); err != nil {
-			return err
-		}
-		e.App.Store().Set(storeKey, s)
-		return nil
+		return s.Start()
 	})
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		if s := Of(e.App); s != nil {
-			stop(e.App, s)
-			e.App.Store().Remove(storeKey)
-		}
+		stop(e.App, s)
 		return e.Next()
 	})
 	refuse := func(e *core.RecordRequestEvent) error {
@@ -49,11 +39,6 @@ func Bind(app core.App, cfg *appliance.Config) {
 	app.OnRecordCreateRequest("jobs").BindFunc(refuse)
 	app.OnRecordUpdateRequest("jobs").BindFunc(refuse)
 	app.OnRecordDeleteRequest("jobs").BindFunc(refuse)
-}
-
-// Of returns the app's running scheduler, nil when it does not serve.
-func Of(app core.App) *Scheduler {
-	s, _ := app.Store().Get(storeKey).(*Scheduler)
 	return s
 }
 

@@ -29,13 +29,13 @@ type Job struct {
 // Jobs are the scheduler's jobs. Check-ins fire within 10 seconds of their time, so within
 // the 30 promised; escalation runs between them; the nightly jobs run when offices are shut.
 func (s *Scheduler) Jobs() []Job {
-	return append(s.own(), registered(s.app)...)
+	return append(s.own(), s.extra...)
 }
 
 func (s *Scheduler) own() []Job {
 	return []Job{
 		{JobFireCheckins, "*/10 * * * * *", func(now time.Time) (int, error) {
-			return checkins.FireDue(s.app, s.cfg, now)
+			return checkins.FireDue(s.app, s.cfg, s.guard, now)
 		}},
 		{JobEscalateAlerts, "5/10 * * * * *", func(now time.Time) (int, error) {
 			return Escalate(s.app, s.cfg, now)
@@ -52,18 +52,10 @@ func (s *Scheduler) own() []Job {
 	}
 }
 
-const registeredKey = "alertbutton.schedule.registered"
-
 // Register adds another package's job (the federation's, which this package cannot import)
-// to app's scheduler: it runs and is recorded like the others. Register before serve.
-func Register(app core.App, j Job) {
-	jobs, _ := app.Store().Get(registeredKey).([]Job)
-	app.Store().Set(registeredKey, append(jobs[:len(jobs):len(jobs)], j))
-}
-
-func registered(app core.App) []Job {
-	jobs, _ := app.Store().Get(registeredKey).([]Job)
-	return jobs
+// to s: it runs and is recorded like the others. Register before serve.
+func (s *Scheduler) Register(j Job) {
+	s.extra = append(s.extra, j)
 }
 
 // RunJob runs the named job now, as the cron would, and records the run.

@@ -19,6 +19,7 @@ import (
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/records"
+	"alertbutton/hooks/limits"
 )
 
 // drainTimeout bounds how long shutdown waits for running jobs; each job works in
@@ -33,23 +34,27 @@ type Scheduler struct {
 	// Out receives the daily signed audit head: standard output, unless a test reads it.
 	Out io.Writer
 
-	app core.App
-	cfg *appliance.Config
-	loc *time.Location
+	app   core.App
+	cfg   *appliance.Config
+	guard *limits.Guard // counts fired check-ins as new alerts; nil: not counted
+	loc   *time.Location
+	extra []Job // other packages' jobs (Register)
 
 	mu      sync.Mutex
 	cron    *cron.Cron
 	entries map[string]cron.EntryID
 }
 
-// New returns a stopped scheduler for app with the default settings.
-func New(app core.App, cfg *appliance.Config) *Scheduler {
+// New returns a stopped scheduler for app with the default settings; guard limits the
+// alerts fired check-ins raise as it limits the button's.
+func New(app core.App, cfg *appliance.Config, guard *limits.Guard) *Scheduler {
 	return &Scheduler{
 		Clock:    time.Now,
 		Out:      os.Stdout,
 		Settings: DefaultSettings(),
 		app:      app,
 		cfg:      cfg,
+		guard:    guard,
 		loc:      Location(cfg.Consulate),
 	}
 }

@@ -22,12 +22,12 @@ var jobNames = []string{schedule.JobFireCheckins, schedule.JobEscalateAlerts, sc
 func TestSchedulerFollowsServeAndTerminate(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	if schedule.Of(w.app) != nil {
-		t.Fatal("a scheduler before serve")
+	s := apptest.Appliance(w.app).Scheduler
+	if s.Running() {
+		t.Fatal("a scheduler running before serve")
 	}
 	h := apptest.Handler(t, w.app)
-	s := schedule.Of(w.app)
-	if s == nil || !s.Running() {
+	if !s.Running() {
 		t.Fatal("serve did not start the scheduler")
 	}
 	if s.Location().String() != "America/Los_Angeles" {
@@ -71,7 +71,7 @@ func TestSchedulerFollowsServeAndTerminate(t *testing.T) {
 	if err := w.app.OnTerminate().Trigger(&core.TerminateEvent{App: w.app}); err != nil {
 		t.Fatal(err)
 	}
-	if s.Running() || schedule.Of(w.app) != nil {
+	if s.Running() {
 		t.Error("terminate did not stop the scheduler")
 	}
 }
@@ -80,7 +80,7 @@ func TestJobRunsAreRecorded(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	now := time.Now().Add(2 * time.Hour).UTC().Truncate(time.Millisecond)
-	s := schedule.New(w.app, w.cfg)
+	s := apptest.Appliance(w.app).Scheduler
 	s.Clock = func() time.Time { return now }
 
 	good := apptest.Checkin(t, w.app, w.a, now.Add(-time.Hour), "")
@@ -131,7 +131,7 @@ func TestJobRunsAreRecorded(t *testing.T) {
 func TestEveryJobRuns(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	s := schedule.New(w.app, w.cfg)
+	s := apptest.Appliance(w.app).Scheduler
 	s.Clock = func() time.Time { return time.Now().Add(400 * day) }
 	a := raise(t, w, laLat, laLon)
 	for _, name := range jobNames {

@@ -12,7 +12,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"alertbutton/hooks/secretfile"
+	"alertbutton/federation/keys"
 )
 
 // KeyFile is where the generated data key lives, relative to the data
@@ -86,8 +86,8 @@ func keyFileWarning(path, envName string) string {
 }
 
 func readKeyFile(path string) ([]byte, error) {
-	data, err := secretfile.Read(path)
-	if secretfile.IsMissing(err) {
+	data, err := keys.ReadSecret(path)
+	if keys.IsMissing(err) {
 		return nil, err
 	}
 	if err != nil {
@@ -105,7 +105,7 @@ func readKeyFile(path string) ([]byte, error) {
 func createKeyFile(path string) ([]byte, error) {
 	key := make([]byte, 32)
 	rand.Read(key)
-	if err := secretfile.WriteNew(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n")); err != nil {
+	if err := keys.WriteSecret(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n")); err != nil {
 		return nil, fmt.Errorf("seal: write %s: %w", path, err)
 	}
 	return key, nil

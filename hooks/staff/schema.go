@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -17,8 +18,6 @@ const msgSchema = "The schema belongs to the appliance's migrations: no one chan
 
 var errSchemaLocked = errors.New(msgSchema)
 
-const schemaLockKey = "alertbutton.staff.schemaLocked"
-
 // bindSchemaLock refuses every collection change through the API and, once the appliance
 // serves, every collection change made by any other code in the process: migrations ran
 // before serve (apis.Serve runs them first) or run in their own process.
@@ -31,12 +30,13 @@ func bindSchemaLock(app core.App) {
 		return e.ForbiddenError(msgSchema, nil)
 	})
 
+	var serving atomic.Bool
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.App.Store().Set(schemaLockKey, true)
+		serving.Store(true)
 		return se.Next()
 	})
 	locked := func(e *core.CollectionEvent) error {
-		if e.App.Store().Has(schemaLockKey) {
+		if serving.Load() {
 			return errSchemaLocked
 		}
 		return e.Next()

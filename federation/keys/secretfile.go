@@ -1,6 +1,8 @@
-// Package secretfile reads and writes the files that hold this appliance's secrets: private
-// to the service account (0600 in a 0700 directory), never overwritten, synced to disk.
-package secretfile
+package keys
+
+// The files that hold this appliance's secrets (these keys and the sealing key of hooks/seal)
+// are private to the service account (0600 in a 0700 directory), never overwritten, synced to
+// disk.
 
 import (
 	"errors"
@@ -11,9 +13,9 @@ import (
 	"runtime"
 )
 
-// Read returns the file's bytes, an error wrapping fs.ErrNotExist when it is missing, or an
+// ReadSecret returns the file's bytes, an error wrapping fs.ErrNotExist when it is missing, or an
 // error saying how to fix its permissions when group or others could read it.
-func Read(path string) ([]byte, error) {
+func ReadSecret(path string) ([]byte, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -25,13 +27,13 @@ func Read(path string) ([]byte, error) {
 	return os.ReadFile(path)
 }
 
-// IsMissing tells whether err from Read means the file does not exist yet.
+// IsMissing tells whether err from ReadSecret means the file does not exist yet.
 func IsMissing(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 
-// WriteNew writes data to a new file (never over an existing one) with mode 0600, creating
+// WriteSecret writes data to a new file (never over an existing one) with mode 0600, creating
 // its directory with 0700, and syncs file and directory, so a power loss right after the first
 // start cannot lose a key that is already in use.
-func WriteNew(path string, data []byte) error {
+func WriteSecret(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
