@@ -1,12 +1,13 @@
 package outbox_test
 
 import (
+	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
-	"github.com/pocketbase/pocketbase/tools/security"
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/apptest"
@@ -14,9 +15,12 @@ import (
 	"alertbutton/hooks/push"
 )
 
+// phones gives each registrant newContact saves a phone of its own (random digits repeat).
+var phones atomic.Int64
+
 func newContact(t *testing.T, app core.App, email, lang string) *core.Record {
 	t.Helper()
-	owner := apptest.Registrant(t, app, "+13105550"+security.RandomStringWithAlphabet(3, "0123456789"), apptest.Fields{"name": "Ana López"})
+	owner := apptest.Registrant(t, app, fmt.Sprintf("+1310555%04d", phones.Add(1)), apptest.Fields{"name": "Ana López"})
 	return apptest.Contact(t, app, owner, apptest.Fields{"name": "Juan López", "language": lang, "email": email})
 }
 
