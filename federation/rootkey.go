@@ -12,6 +12,7 @@ import (
 	"os"
 	"time"
 
+	"alertbutton/federation/keys"
 	"alertbutton/federation/protocol"
 )
 
@@ -26,20 +27,9 @@ func NewRootKey(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	data := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	if err := keys.WriteSecret(path, data); err != nil {
 		return "", fmt.Errorf("root key: %w (an existing key is never overwritten)", err)
-	}
-	err = pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der})
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return "", fmt.Errorf("root key: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(pub), nil
 }
