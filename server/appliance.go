@@ -43,6 +43,8 @@ type Appliance struct {
 	Pace *pace.Pace
 
 	// Made by Bind.
+	// Directory routes alerts: the jurisdictions rows, kept in memory.
+	Directory  *directory.Table
 	Scheduler  *schedule.Scheduler
 	Federation *federation.Service
 }
@@ -71,16 +73,16 @@ func (a *Appliance) Bind() {
 	storage.Bind(app)
 	requests.Bind(app)
 	backup.Bind(app, func() []age.Recipient { return cfg.BackupRecipients })
-	directory.Bind(app)
+	a.Directory = directory.Bind(app)
 	privacy.Bind(app, cfg)
 	audit.Bind(app, a.Commits)
 	staff.Bind(app)
 	queries.Bind(app)
 	registrants.Bind(app, cfg, a.Pace)
-	alerts.Bind(app, cfg)
+	alerts.Bind(app, cfg, a.Directory)
 	checkins.Bind(app)
-	a.Scheduler = schedule.Bind(app, cfg, a.Guard)
+	a.Scheduler = schedule.Bind(app, cfg, a.Directory, a.Guard)
 	outbox.Bind(app, cfg, a.Commits)
-	a.Federation = federation.Bind(app, cfg, a.Commits, a.Scheduler)
+	a.Federation = federation.Bind(app, cfg, a.Directory, a.Commits, a.Scheduler)
 	a.bindRoutes()
 }
