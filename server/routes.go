@@ -8,7 +8,6 @@ import (
 
 	"alertbutton/federation"
 	"alertbutton/hooks/alerts"
-	"alertbutton/hooks/audit"
 	"alertbutton/hooks/backup"
 	"alertbutton/hooks/checkins"
 	"alertbutton/hooks/directory"
@@ -62,7 +61,7 @@ func refuse(routes map[string]func(e *core.RequestEvent) error) *hook.Handler[*c
 
 // routes declares every route of the appliance, each with who it is for and its limits.
 func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.Handlers) {
-	cfg, dir, guard, commits, pace := a.Config, a.Directory, a.Guard, a.Commits, a.Pace
+	cfg, dir, guard, commits, pace, log := a.Config, a.Directory, a.Guard, a.Commits, a.Pace, a.Audit
 
 	// Every request, PocketBase's own routes included (the admin UI uses the same API).
 	r.Bind(refuse(pocketBaseRefused), staff.Policy(), family.Redactor(), guard.TriesByPattern(pocketBaseTries))
@@ -70,7 +69,7 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	api := r.Group("/api/alertbutton")
 	api.GET("/info", directory.Info(cfg))
 	api.GET("/route", dir.RouteOf)
-	api.POST("/recovery", registrants.Recover).Bind(guard.Tries(limits.RegistrantIdentity("phone")))
+	api.POST("/recovery", registrants.Recover(log)).Bind(guard.Tries(limits.RegistrantIdentity("phone")))
 	api.POST("/push/subscriptions", subscriptions.Subscribe(cfg)) // a registrant or staff
 	api.DELETE("/push/subscriptions", subscriptions.Unsubscribe)
 
@@ -85,7 +84,7 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	person.POST("/alerts/{uid}/cancel", alerts.Cancel(cfg, pace)).Bind(guard.Tries(limits.SignedIn))
 	person.POST("/alerts/{uid}/safe", alerts.Safe(cfg, pace)).Bind(guard.Tries(limits.SignedIn))
 	person.GET("/pins", registrants.PINsState)
-	person.POST("/pins", registrants.SetPINs(pace)).Bind(guard.Tries(limits.SignedIn))
+	person.POST("/pins", registrants.SetPINs(pace, log)).Bind(guard.Tries(limits.SignedIn))
 	person.POST("/contacts/{id}/family-link", family.IssueLink(cfg))
 	person.POST("/checkins/{id}/done", checkins.Done)
 
@@ -102,9 +101,9 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	relative.POST("/{token}/alerts", alerts.Report(cfg, dir, commits)).Bind(guard.FamilyAlerts())
 
 	// The consulate's staff; the cases are the advisers' and consuls'.
-	api.GET("/audit/verify", audit.VerifyRoute).Bind(requireStaff())
+	api.GET("/audit/verify", log.VerifyRoute).Bind(requireStaff())
 	cases := api.Group("").Bind(requireCaseStaff())
-	cases.POST("/registrants/{id}/recovery-code", registrants.IssueRecoveryCode)
+	cases.POST("/registrants/{id}/recovery-code", registrants.IssueRecoveryCode(log))
 	cases.POST("/federation/alerts/{uid}/notes", fed.Notes)
 
 	// Peer consulates. Each envelope taken is stored in federation_inbox: the request log
