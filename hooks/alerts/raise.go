@@ -20,9 +20,9 @@ import (
 // rows that announce it, in one transaction (the caller's, when app is one). It is the only
 // way an alert is created. When an alert with d.UID exists already it is returned unchanged
 // with created false, so a phone that retries after a lost answer never raises a second alert
-// (unless d.FreshUID). An empty d.UID gets a new UUIDv7. dir routes an alert its source did not
-// route (see place). Show the alert to a person only
-// through apis.EnrichRecord, which applies what they may see.
+// (unless d.FreshUID). An empty d.UID gets a new UUIDv7; dir routes an alert its source did
+// not route (see place). Show the alert to a person only through apis.EnrichRecord, which
+// applies what they may see.
 func Raise(app core.App, cfg *appliance.Config, dir *directory.Table, d Draft) (alert *core.Record, created bool, err error) {
 	return raise(app, cfg, dir, d, app.RunInTransaction)
 }
