@@ -75,7 +75,7 @@ func (s *Service) createCopy(tx core.App, env *protocol.Envelope, msg *message) 
 	if env.Type == protocol.TypeTransfer {
 		event, told = alerts.EventTransferred, notify.PeerTransferred
 	}
-	a, _, err := alerts.Raise(tx, s.cfg, alerts.Draft{
+	a, _, err := alerts.Raise(tx, s.cfg, s.dir, alerts.Draft{
 		UID:         env.Alert,
 		Source:      alerts.SourceFederation,
 		Kind:        oneOf(msg.Kind, vocab.Kinds, vocab.KindOther),

@@ -12,6 +12,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/audit"
+	"alertbutton/hooks/directory"
 	"alertbutton/hooks/groupcommit"
 	"alertbutton/hooks/schedule"
 )
@@ -51,7 +53,11 @@ func (o Options) withDefaults() Options {
 // Service is one appliance's federation: the inbox, health and notes routes, the peer cache
 // they share with the relay, and the running relay.
 type Service struct {
-	cfg   *appliance.Config
+	cfg *appliance.Config
+	// dir routes alerts; a peer's copy comes routed, but goes through the one Raise.
+	dir *directory.Table
+	// audit keeps the notes staff send.
+	audit *audit.Log
 	mu    sync.Mutex
 	clock func() time.Time
 	// commits groups the inbox's writes: envelopes arriving together share a commit.
@@ -79,10 +85,10 @@ type Handlers struct {
 }
 
 // Bind registers the federation's hooks and its inbox retention job on sched; the inbox's
-// writes share commits. Its routes are s.Handlers(); the relay, which sends, is bound by
+// writes share commits, its copies are raised with dir, and its notes are kept in log. Its routes are s.Handlers(); the relay, which sends, is bound by
 // BindRelay, in the binary only.
-func Bind(app core.App, cfg *appliance.Config, commits *groupcommit.Committer, sched *schedule.Scheduler) *Service {
-	s := &Service{cfg: cfg, clock: time.Now, commits: commits, limit: newKeyBuckets(inboxRate, inboxBurst)}
+func Bind(app core.App, cfg *appliance.Config, dir *directory.Table, log *audit.Log, commits *groupcommit.Committer, sched *schedule.Scheduler) *Service {
+	s := &Service{cfg: cfg, dir: dir, audit: log, clock: time.Now, commits: commits, limit: newKeyBuckets(inboxRate, inboxBurst)}
 	s.peers = bindPeerCache(app)
 	sched.Register(retentionJob(app))
 	app.OnRecordUpdateRequest("alerts").BindFunc(s.transfer)

@@ -189,7 +189,7 @@ func TestDownPeerDoesNotSlowOthers(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	lat, lon := 32.7157, -117.1611
-	a, _, err := alerts.Raise(la.app, la.cfg, alerts.Draft{Kind: "raid", Source: alerts.SourceButton, Registrant: reg, Lat: &lat, Lon: &lon})
+	a, _, err := alerts.Raise(la.app, la.cfg, apptest.Directory(la.app), alerts.Draft{Kind: "raid", Source: alerts.SourceButton, Registrant: reg, Lat: &lat, Lon: &lon})
 	if err != nil || a.GetString("target_consulate") != "san-diego" {
 		t.Fatalf("san diego alert: %v %v", a, err)
 	}

@@ -80,7 +80,7 @@ func (s *Service) sendNote(tx core.App, alertID string, codes []string, note, ac
 	if err := records.Save(tx, alert); err != nil {
 		return err
 	}
-	if err := audit.Append(tx, audit.Entry{Actor: actor, Action: "federation_note", Collection: "alerts", RecordID: alert.Id}); err != nil {
+	if err := s.audit.Append(tx, audit.Entry{Actor: actor, Action: "federation_note", Collection: "alerts", RecordID: alert.Id}); err != nil {
 		return err
 	}
 	return addEvent(tx, alert, EventNoteSent, actor, true, map[string]any{"to": codes})

@@ -13,8 +13,10 @@ func init() {
 
 // startKeyedAudit appends the row from which the audit chain is keyed. The rows before it
 // keep their plain SHA-256 hashes, pinned by this row's prev_hash (see audit.ActionKeyed).
+// It opens the log itself, keyed from the data's sealing key: a migration runs without the
+// appliance.
 func startKeyedAudit(app core.App) error {
-	return audit.StartKeyedChain(app)
+	return audit.Open(app).StartKeyedChain(app)
 }
 
 // keepKeyedAudit leaves the row: the log is append-only, and removing it would break the

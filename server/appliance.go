@@ -41,8 +41,13 @@ type Appliance struct {
 	Guard *limits.Guard
 	// Pace holds the answers whose timing must tell nothing.
 	Pace *pace.Pace
+	// Audit is the audit log, keyed from the sealing key: every package that appends to it
+	// is handed this one.
+	Audit *audit.Log
 
 	// Made by Bind.
+	// Directory routes alerts: the jurisdictions rows, kept in memory.
+	Directory  *directory.Table
 	Scheduler  *schedule.Scheduler
 	Federation *federation.Service
 }
@@ -55,6 +60,7 @@ func New(app core.App, cfg *appliance.Config) *Appliance {
 		Commits: groupcommit.New(app),
 		Guard:   limits.NewGuard(),
 		Pace:    pace.New(),
+		Audit:   audit.Open(app),
 	}
 }
 
@@ -71,16 +77,16 @@ func (a *Appliance) Bind() {
 	storage.Bind(app)
 	requests.Bind(app)
 	backup.Bind(app, func() []age.Recipient { return cfg.BackupRecipients })
-	directory.Bind(app)
+	a.Directory = directory.Bind(app)
 	privacy.Bind(app, cfg)
-	audit.Bind(app, a.Commits)
-	staff.Bind(app)
+	audit.Bind(app, a.Audit, a.Commits)
+	staff.Bind(app, a.Audit)
 	queries.Bind(app)
-	registrants.Bind(app, cfg, a.Pace)
-	alerts.Bind(app, cfg)
+	registrants.Bind(app, cfg, a.Pace, a.Audit)
+	alerts.Bind(app, cfg, a.Directory)
 	checkins.Bind(app)
-	a.Scheduler = schedule.Bind(app, cfg, a.Guard)
+	a.Scheduler = schedule.Bind(app, cfg, a.Directory, a.Guard)
 	outbox.Bind(app, cfg, a.Commits)
-	a.Federation = federation.Bind(app, cfg, a.Commits, a.Scheduler)
+	a.Federation = federation.Bind(app, cfg, a.Directory, a.Audit, a.Commits, a.Scheduler)
 	a.bindRoutes()
 }

@@ -8,7 +8,6 @@ import (
 
 	"alertbutton/federation"
 	"alertbutton/hooks/alerts"
-	"alertbutton/hooks/audit"
 	"alertbutton/hooks/backup"
 	"alertbutton/hooks/checkins"
 	"alertbutton/hooks/directory"
@@ -62,15 +61,15 @@ func refuse(routes map[string]func(e *core.RequestEvent) error) *hook.Handler[*c
 
 // routes declares every route of the appliance, each with who it is for and its limits.
 func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.Handlers) {
-	cfg, guard, commits, pace := a.Config, a.Guard, a.Commits, a.Pace
+	cfg, dir, guard, commits, pace, log := a.Config, a.Directory, a.Guard, a.Commits, a.Pace, a.Audit
 
 	// Every request, PocketBase's own routes included (the admin UI uses the same API).
 	r.Bind(refuse(pocketBaseRefused), staff.Policy(), family.Redactor(), guard.TriesByPattern(pocketBaseTries))
 
 	api := r.Group("/api/alertbutton")
 	api.GET("/info", directory.Info(cfg))
-	api.GET("/route", directory.RouteOf)
-	api.POST("/recovery", registrants.Recover).Bind(guard.Tries(limits.RegistrantIdentity("phone")))
+	api.GET("/route", dir.RouteOf)
+	api.POST("/recovery", registrants.Recover(log)).Bind(guard.Tries(limits.RegistrantIdentity("phone")))
 	api.POST("/push/subscriptions", subscriptions.Subscribe(cfg)) // a registrant or staff
 	api.DELETE("/push/subscriptions", subscriptions.Unsubscribe)
 
@@ -78,14 +77,14 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	// PocketBase's request log would add a row per press and cost 5% of the CPU in a surge.
 	// Refused presses are logged.
 	person := api.Group("").Bind(requireRegistrant())
-	person.POST("/alerts", alerts.Create(cfg, commits)).
+	person.POST("/alerts", alerts.Create(cfg, dir, commits)).
 		Bind(guard.Admission(), guard.RegistrantAlerts(), apis.SkipSuccessActivityLog())
 	person.GET("/alerts", alerts.List)
 	person.GET("/alerts/{uid}", alerts.View)
 	person.POST("/alerts/{uid}/cancel", alerts.Cancel(cfg, pace)).Bind(guard.Tries(limits.SignedIn))
 	person.POST("/alerts/{uid}/safe", alerts.Safe(cfg, pace)).Bind(guard.Tries(limits.SignedIn))
 	person.GET("/pins", registrants.PINsState)
-	person.POST("/pins", registrants.SetPINs(pace)).Bind(guard.Tries(limits.SignedIn))
+	person.POST("/pins", registrants.SetPINs(pace, log)).Bind(guard.Tries(limits.SignedIn))
 	person.POST("/contacts/{id}/family-link", family.IssueLink(cfg))
 	person.POST("/checkins/{id}/done", checkins.Done)
 
@@ -95,16 +94,16 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	relative.GET("", family.Page(cfg))
 	relative.POST("/subscriptions", family.Subscribe(cfg))
 	relative.DELETE("/subscriptions", family.Unsubscribe)
-	relative.POST("/alerts", alerts.Report(cfg, commits)).Bind(guard.Admission(), guard.FamilyAlerts())
+	relative.POST("/alerts", alerts.Report(cfg, dir, commits)).Bind(guard.Admission(), guard.FamilyAlerts())
 	relative.GET("/{token}", family.Page(cfg))
 	relative.POST("/{token}/subscriptions", family.Subscribe(cfg))
 	relative.DELETE("/{token}/subscriptions", family.Unsubscribe)
-	relative.POST("/{token}/alerts", alerts.Report(cfg, commits)).Bind(guard.FamilyAlerts())
+	relative.POST("/{token}/alerts", alerts.Report(cfg, dir, commits)).Bind(guard.FamilyAlerts())
 
 	// The consulate's staff; the cases are the advisers' and consuls'.
-	api.GET("/audit/verify", audit.VerifyRoute).Bind(requireStaff())
+	api.GET("/audit/verify", log.VerifyRoute).Bind(requireStaff())
 	cases := api.Group("").Bind(requireCaseStaff())
-	cases.POST("/registrants/{id}/recovery-code", registrants.IssueRecoveryCode)
+	cases.POST("/registrants/{id}/recovery-code", registrants.IssueRecoveryCode(log))
 	cases.POST("/federation/alerts/{uid}/notes", fed.Notes)
 
 	// Peer consulates. Each envelope taken is stored in federation_inbox: the request log

@@ -87,7 +87,7 @@ func newWorld(t testing.TB) *world {
 	}
 	w.event = evs[0]
 	w.adviser, w.consul, w.it = w.staff("adviser"), w.staff("consul"), w.staff("it")
-	if err := audit.Append(app, audit.Entry{Actor: "system", Action: "test"}); err != nil {
+	if err := apptest.Audit(app).Append(app, audit.Entry{Actor: "system", Action: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	_, w.peerKey, _ = ed25519.GenerateKey(rand.Reader)
@@ -178,7 +178,7 @@ func (w *world) fresh(collection string) (target *core.Record, owner *core.Recor
 	case core.CollectionNameSuperusers:
 		return w.staff("adviser"), nil
 	case "audit_log":
-		audit.Append(w.app, audit.Entry{Actor: "system", Action: "test"})
+		apptest.Audit(w.app).Append(w.app, audit.Entry{Actor: "system", Action: "test"})
 		rows, _ := w.app.FindRecordsByFilter("audit_log", "", "-seq", 1, 0)
 		return rows[0], nil
 	}

@@ -12,6 +12,7 @@ import (
 
 	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/directory"
 )
 
 // Values of the alerts collection's select fields (their one definition is vocab's).
@@ -33,11 +34,11 @@ const (
 
 // Bind registers the records API hooks for staff and the append-only timeline; the alert
 // routes (the registrant's only way to read alerts) are declared in server/routes.go.
-func Bind(app core.App, cfg *appliance.Config) {
+func Bind(app core.App, cfg *appliance.Config, dir *directory.Table) {
 	// Outermost (priority -1), so that the other request hooks (the audit log's) write
 	// inside the same transaction.
 	app.OnRecordCreateRequest("alerts").Bind(&hook.Handler[*core.RecordRequestEvent]{
-		Func: staffCreate(cfg), Priority: -1,
+		Func: staffCreate(cfg, dir), Priority: -1,
 	})
 	app.OnRecordUpdateRequest("alerts").Bind(&hook.Handler[*core.RecordRequestEvent]{
 		Func: staffUpdate(cfg), Priority: -1,

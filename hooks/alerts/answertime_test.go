@@ -27,7 +27,7 @@ func BenchmarkPINAnswerTime(b *testing.B) {
 	for range b.N * 11 {
 		for _, pin := range []string{cancelPIN, duressPIN} {
 			now = now.Add(time.Hour) // past the attempts limit
-			alert, _, err := alerts.Raise(w.app, w.cfg, alerts.Draft{
+			alert, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), alerts.Draft{
 				Kind: "detained", Source: alerts.SourceButton, Actor: "registrant:" + w.a.Id,
 				Registrant: w.a, Lat: ptr(laLat), Lon: ptr(laLon),
 			})

@@ -20,7 +20,7 @@ import (
 func raised(t testing.TB, lat, lon float64) (*world, *core.Record) {
 	t.Helper()
 	w := newWorld(t, "all")
-	alert, _, err := alerts.Raise(w.app, w.cfg, button(w, lat, lon))
+	alert, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), button(w, lat, lon))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,13 +8,14 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/directory"
 	"alertbutton/hooks/groupcommit"
 	"alertbutton/hooks/i18n"
 )
 
 // Create is the alert button: POST /api/alertbutton/alerts, for a registrant.
 // commits groups the writes of alerts raised at the same moment into one transaction.
-func Create(cfg *appliance.Config, commits *groupcommit.Committer) func(e *core.RequestEvent) error {
+func Create(cfg *appliance.Config, dir *directory.Table, commits *groupcommit.Committer) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		b, err := readBody(e, i18n.Lang(e), buttonFields...)
 		if err != nil {
@@ -33,7 +34,7 @@ func Create(cfg *appliance.Config, commits *groupcommit.Committer) func(e *core.
 		if err := b.err(e); err != nil {
 			return err
 		}
-		alert, created, err := raise(e.App, cfg, in, commits.Run)
+		alert, created, err := raise(e.App, cfg, dir, in, commits.Run)
 		if err != nil {
 			return saveFailed(e, err)
 		}

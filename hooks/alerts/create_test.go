@@ -73,7 +73,7 @@ func raiseAs(t testing.TB, w *world, uid string) {
 	t.Helper()
 	in := button(w, laLat, laLon)
 	in.UID, in.Kind, in.ZIP = uid, "raid", "90012"
-	if _, created, err := alerts.Raise(w.app, w.cfg, in); err != nil || !created {
+	if _, created, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), in); err != nil || !created {
 		t.Fatal(created, err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/directory"
 )
 
 // A Draft is an alert to create, as its source knows it. Every alert is created by Raise from
@@ -91,7 +92,7 @@ func locationText(d Draft) string {
 }
 
 // prepare fills what the server decides: ids, status, the consulates and the route.
-func prepare(app core.App, cfg *appliance.Config, a *core.Record, d Draft) error {
+func prepare(app core.App, cfg *appliance.Config, dir *directory.Table, a *core.Record, d Draft) error {
 	if a.Id == "" {
 		// Sealing binds each value to the record id, so the id exists before the first write.
 		a.Id = core.GenerateDefaultRandomId()
@@ -128,7 +129,7 @@ func prepare(app core.App, cfg *appliance.Config, a *core.Record, d Draft) error
 		}
 		return nil
 	}
-	r := place(app, d, home)
+	r := place(app, dir, d, home)
 	a.Set("target_consulate", r.consulate)
 	a.Set("route_basis", r.basis)
 	a.Set("county_geoid", r.geoid)

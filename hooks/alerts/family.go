@@ -7,6 +7,7 @@ import (
 
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/directory"
 	"alertbutton/hooks/family"
 	"alertbutton/hooks/groupcommit"
 	"alertbutton/hooks/i18n"
@@ -15,7 +16,7 @@ import (
 // Report is a relative's report, "my relative was detained":
 // POST /api/alertbutton/family/alerts, the token in family.Header (or in the path, from pages
 // cached before: /api/alertbutton/family/{token}/alerts).
-func Report(cfg *appliance.Config, commits *groupcommit.Committer) func(e *core.RequestEvent) error {
+func Report(cfg *appliance.Config, dir *directory.Table, commits *groupcommit.Committer) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		contact, err := family.ContactByToken(e.App, family.Token(e))
 		if err != nil && !errors.Is(err, family.ErrUnknownToken) {
@@ -49,7 +50,7 @@ func Report(cfg *appliance.Config, commits *groupcommit.Committer) func(e *core.
 		if err := b.err(e); err != nil {
 			return err
 		}
-		alert, created, err := raise(e.App, cfg, in, commits.Run)
+		alert, created, err := raise(e.App, cfg, dir, in, commits.Run)
 		if err != nil {
 			return saveFailed(e, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/apptest"
 )
 
 func familyURL(token string) string { return "/api/alertbutton/family/" + token + "/alerts" }
@@ -89,7 +90,7 @@ func TestFamilyReportRepeatAndRefusals(t *testing.T) {
 	t.Parallel()
 	uid, _ := alerts.NewUID()
 	w := newWorld(t, "all")
-	if _, _, err := alerts.Raise(w.app, w.cfg, alerts.Draft{UID: uid, Kind: "detained", Source: alerts.SourceFamily,
+	if _, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), alerts.Draft{UID: uid, Kind: "detained", Source: alerts.SourceFamily,
 		Actor: "contact:" + w.relES.Id, Registrant: w.a, Contact: w.relES}); err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func BenchmarkRaiseNotices(b *testing.B) {
 	var times []time.Duration
 	for b.Loop() {
 		start := time.Now()
-		_, _, err := alerts.Raise(w.app, w.cfg, alerts.Draft{
+		_, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), alerts.Draft{
 			Kind: "detained", Source: alerts.SourceButton, Actor: "registrant:" + w.a.Id,
 			Registrant: w.a, Lat: ptr(fresnoLat), Lon: ptr(fresnoLon),
 		})
@@ -33,7 +33,7 @@ func BenchmarkRaiseNotices(b *testing.B) {
 // its event and queue its notices to the registrant and the relatives.
 func BenchmarkAnnounceStatus(b *testing.B) {
 	w := newWorld(b, "all")
-	alert, _, err := alerts.Raise(w.app, w.cfg, alerts.Draft{
+	alert, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), alerts.Draft{
 		Kind: "detained", Source: alerts.SourceButton, Actor: "registrant:" + w.a.Id,
 		Registrant: w.a, Lat: ptr(laLat), Lon: ptr(laLon),
 	})

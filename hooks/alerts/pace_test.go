@@ -20,7 +20,7 @@ func TestEitherPINAnswersAtTheFloor(t *testing.T) {
 	h := apptest.Handler(t, w.app)
 	for _, route := range []string{"cancel", "safe"} {
 		for _, pin := range []string{cancelPIN, duressPIN, wrongPIN} {
-			alert, _, err := alerts.Raise(w.app, w.cfg, button(w, laLat, laLon))
+			alert, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), button(w, laLat, laLon))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -21,7 +21,7 @@ type placement struct {
 
 // place routes an alert: its point, else its ZIP code, else the registrant's, else the home
 // consulate. It never fails: an alert that cannot be placed still reaches a consulate.
-func place(app core.App, in Draft, home string) placement {
+func place(app core.App, dir *directory.Table, in Draft, home string) placement {
 	ix, err := jurisdiction.Default()
 	if err != nil {
 		app.Logger().Error("alerts: the county index did not load; routing to the home consulate", "error", err)
@@ -29,34 +29,34 @@ func place(app core.App, in Draft, home string) placement {
 	}
 	if in.Lat != nil && in.Lon != nil {
 		if county, err := ix.CountyAt(*in.Lat, *in.Lon); err == nil {
-			if p, ok := resolve(app, county, directory.BasisLocation, ""); ok {
+			if p, ok := resolve(app, dir, county, directory.BasisLocation, ""); ok {
 				return p
 			}
 		}
 	}
 	if in.ZIP != "" {
-		if p, ok := resolveZIP(app, ix, in.ZIP, directory.BasisZIP); ok {
+		if p, ok := resolveZIP(app, dir, ix, in.ZIP, directory.BasisZIP); ok {
 			return p
 		}
 	}
 	if in.Registrant != nil && in.Registrant.GetString("zip") != "" {
-		if p, ok := resolveZIP(app, ix, in.Registrant.GetString("zip"), BasisRegistrantZIP); ok {
+		if p, ok := resolveZIP(app, dir, ix, in.Registrant.GetString("zip"), BasisRegistrantZIP); ok {
 			return p
 		}
 	}
 	return placement{consulate: home, basis: BasisHome}
 }
 
-func resolveZIP(app core.App, ix *jurisdiction.Index, zip, basis string) (placement, bool) {
+func resolveZIP(app core.App, dir *directory.Table, ix *jurisdiction.Index, zip, basis string) (placement, bool) {
 	county, err := ix.CountyForZIP(zip)
 	if err != nil {
 		return placement{}, false
 	}
-	return resolve(app, county, basis, zip)
+	return resolve(app, dir, county, basis, zip)
 }
 
-func resolve(app core.App, county jurisdiction.County, basis, zip string) (placement, bool) {
-	r, err := directory.Resolve(app, county, basis)
+func resolve(app core.App, dir *directory.Table, county jurisdiction.County, basis, zip string) (placement, bool) {
+	r, err := dir.Resolve(app, county, basis)
 	if err != nil {
 		app.Logger().Warn("alerts: the county's consulate is unknown; placing the alert another way", "county", county.Geoid, "error", err)
 		return placement{}, false

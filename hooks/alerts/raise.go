@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/directory"
 	"alertbutton/hooks/records"
 )
 
@@ -19,17 +20,18 @@ import (
 // rows that announce it, in one transaction (the caller's, when app is one). It is the only
 // way an alert is created. When an alert with d.UID exists already it is returned unchanged
 // with created false, so a phone that retries after a lost answer never raises a second alert
-// (unless d.FreshUID). An empty d.UID gets a new UUIDv7. Show the alert to a person only
-// through apis.EnrichRecord, which applies what they may see.
-func Raise(app core.App, cfg *appliance.Config, d Draft) (alert *core.Record, created bool, err error) {
-	return raise(app, cfg, d, app.RunInTransaction)
+// (unless d.FreshUID). An empty d.UID gets a new UUIDv7; dir routes an alert its source did
+// not route (see place). Show the alert to a person only through apis.EnrichRecord, which
+// applies what they may see.
+func Raise(app core.App, cfg *appliance.Config, dir *directory.Table, d Draft) (alert *core.Record, created bool, err error) {
+	return raise(app, cfg, dir, d, app.RunInTransaction)
 }
 
 // raise does Raise's reads first, on app, and then only the writes through runWrite: the
 // single SQLite writer is held for the INSERTs and the commit, not for routing and looking
 // up subscriptions. A subscription added meanwhile is missed exactly as one added just after
 // the commit would be; the uid is checked again inside the write, where it decides.
-func raise(app core.App, cfg *appliance.Config, d Draft, runWrite func(func(tx core.App) error) error) (alert *core.Record, created bool, err error) {
+func raise(app core.App, cfg *appliance.Config, dir *directory.Table, d Draft, runWrite func(func(tx core.App) error) error) (alert *core.Record, created bool, err error) {
 	if d.Record == nil && d.UID == "" {
 		if d.UID, err = NewUID(); err != nil {
 			return nil, false, err
@@ -39,7 +41,7 @@ func raise(app core.App, cfg *appliance.Config, d Draft, runWrite func(func(tx c
 	if err != nil {
 		return nil, false, err
 	}
-	if err := prepare(app, cfg, a, d); err != nil {
+	if err := prepare(app, cfg, dir, a, d); err != nil {
 		return nil, false, err
 	}
 	n, err := announce(app, cfg, a, d)

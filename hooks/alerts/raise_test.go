@@ -23,7 +23,7 @@ func TestRaiseIsIdempotentByUID(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, "all")
 	in := button(w, laLat, laLon)
-	first, created, err := alerts.Raise(w.app, w.cfg, in)
+	first, created, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), in)
 	if err != nil || !created {
 		t.Fatalf("first raise: created=%v err=%v", created, err)
 	}
@@ -35,7 +35,7 @@ func TestRaiseIsIdempotentByUID(t *testing.T) {
 
 	in.UID = uid
 	in.Kind = "raid" // a retry is the same alert, whatever else it says
-	again, created, err := alerts.Raise(w.app, w.cfg, in)
+	again, created, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), in)
 	if err != nil || created {
 		t.Fatalf("second raise: created=%v err=%v", created, err)
 	}
@@ -50,7 +50,7 @@ func TestRaiseIsIdempotentByUID(t *testing.T) {
 func TestRaiseFillsTheAlert(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, "all")
-	alert, _, err := alerts.Raise(w.app, w.cfg, button(w, laLat, laLon))
+	alert, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), button(w, laLat, laLon))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestRaiseRoutesThePlace(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			w := newWorld(t, "all")
-			alert, _, err := alerts.Raise(w.app, w.cfg, c.in(w))
+			alert, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), c.in(w))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,7 +151,7 @@ func TestRaiseRoutesThePlace(t *testing.T) {
 func TestRaiseNotifiesEveryoneOnce(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, "all")
-	alert, _, err := alerts.Raise(w.app, w.cfg, button(w, laLat, laLon))
+	alert, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), button(w, laLat, laLon))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestRaiseFollowsDisclosure(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.disclosure, func(t *testing.T) {
 			w := newWorld(t, c.disclosure)
-			alert, _, err := alerts.Raise(w.app, w.cfg, button(w, laLat, laLon))
+			alert, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), button(w, laLat, laLon))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -229,7 +229,7 @@ func TestRaiseTellsThePhoneOnlyWhenItPressedTheButton(t *testing.T) {
 		w := newWorld(t, "all")
 		in := button(w, laLat, laLon)
 		in.Source, in.Kind = source, "checkin_missed"
-		alert, _, err := alerts.Raise(w.app, w.cfg, in)
+		alert, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -246,7 +246,7 @@ func TestRaiseTellsThePhoneOnlyWhenItPressedTheButton(t *testing.T) {
 func TestRaiseWalkIn(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, "all")
-	alert, created, err := alerts.Raise(w.app, w.cfg, alerts.Draft{
+	alert, created, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), alerts.Draft{
 		Kind: "detained", Source: alerts.SourceWalkin, Actor: "staff:" + w.adviser.Id,
 		SubjectName: "Juan Pérez", Place: "Frente a la tienda",
 	})

@@ -16,7 +16,7 @@ func TestStaffSeeNewAlertsInRealtime(t *testing.T) {
 	srv := apptest.Serve(t, w.app)
 	staff := apptest.Listen(t, srv, w.tokAdviser, "alerts")
 
-	alert, _, err := alerts.Raise(w.app, w.cfg, button(w, laLat, laLon))
+	alert, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), button(w, laLat, laLon))
 	if err != nil {
 		t.Fatal(err)
 	}

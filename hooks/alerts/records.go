@@ -8,20 +8,21 @@ import (
 
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/directory"
 	"alertbutton/hooks/i18n"
 )
 
 // staffCreate gives an alert that staff create through the records API (a phone call, a
 // walk-in) what Raise gives the button's: defaults, route, first event and notifications,
 // in the transaction that stores it.
-func staffCreate(cfg *appliance.Config) func(e *core.RecordRequestEvent) error {
+func staffCreate(cfg *appliance.Config, dir *directory.Table) func(e *core.RecordRequestEvent) error {
 	return func(e *core.RecordRequestEvent) error {
 		return inTransaction(e, func(tx core.App) error {
 			d, err := staffDraft(tx, e)
 			if err != nil {
 				return err
 			}
-			_, _, err = Raise(tx, cfg, d)
+			_, _, err = Raise(tx, cfg, dir, d)
 			return err
 		})
 	}

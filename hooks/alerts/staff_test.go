@@ -190,7 +190,7 @@ func TestMilestones(t *testing.T) {
 	for _, disclosure := range []string{"all", "status", "none"} {
 		for _, c := range cases {
 			w := newWorld(t, disclosure)
-			alert, _, err := alerts.Raise(w.app, w.cfg, button(w, fresnoLat, fresnoLon))
+			alert, _, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), button(w, fresnoLat, fresnoLon))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,13 +8,23 @@ import (
 
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/directory"
 )
+
+// Directory returns the table that routes the alerts of an app made by New, or nil (a table
+// that keeps nothing in memory) for another.
+func Directory(app core.App) *directory.Table {
+	if a := Appliance(app); a != nil {
+		return a.Directory
+	}
+	return nil
+}
 
 // Raise raises the registrant r's button alert of a detention at the point, with note, as
 // the phone does.
 func Raise(t testing.TB, app core.App, cfg *appliance.Config, r *core.Record, lat, lon float64, note string) *core.Record {
 	t.Helper()
-	a, created, err := alerts.Raise(app, cfg, alerts.Draft{
+	a, created, err := alerts.Raise(app, cfg, Directory(app), alerts.Draft{
 		Kind: "detained", Source: alerts.SourceButton, Actor: "registrant:" + r.Id,
 		Registrant: r, Lat: &lat, Lon: &lon, Note: note,
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/audit"
 	_ "alertbutton/migrations"
 	"alertbutton/server"
 )
@@ -55,6 +56,14 @@ func Appliance(app core.App) *server.Appliance {
 	a, _ := appliances.Load(app)
 	s, _ := a.(*server.Appliance)
 	return s
+}
+
+// Audit returns the audit log of an app made by New, or, for another, the log of app's data.
+func Audit(app core.App) *audit.Log {
+	if a := Appliance(app); a != nil {
+		return a.Audit
+	}
+	return audit.Open(app)
 }
 
 // ConfigOf returns the config of an app made by New (e.g. inside a Run setup).

@@ -20,7 +20,7 @@ func TestAnchorFindsALogRewrittenWithTheKey(t *testing.T) {
 	w := newWorld(t)
 	cfg := apptest.ConfigOf(w.app)
 	for _, id := range []string{"a", "b", "c"} {
-		audit.Append(w.app, audit.Entry{Actor: "staff:x", Action: "view", Collection: "registrants", RecordID: id})
+		apptest.Audit(w.app).Append(w.app, audit.Entry{Actor: "staff:x", Action: "view", Collection: "registrants", RecordID: id})
 	}
 	a, err := audit.SignHead(w.app, cfg.Keys().Signer(), time.Now())
 	if err != nil {
@@ -37,8 +37,8 @@ func TestAnchorFindsALogRewrittenWithTheKey(t *testing.T) {
 
 	// The last view (of c) is rewritten as a view of someone else, with the key.
 	w.app.DB().NewQuery("DELETE FROM audit_log WHERE seq >= {:seq}").Bind(map[string]any{"seq": a.Seq}).Execute()
-	audit.Append(w.app, audit.Entry{Actor: "staff:x", Action: "view", Collection: "registrants", RecordID: "d"})
-	if _, err := audit.Verify(w.app); err != nil {
+	apptest.Audit(w.app).Append(w.app, audit.Entry{Actor: "staff:x", Action: "view", Collection: "registrants", RecordID: "d"})
+	if _, err := apptest.Audit(w.app).Verify(w.app); err != nil {
 		t.Fatalf("a consistent rewrite verifies by itself, but: %v", err)
 	}
 	status, body := w.call(http.MethodGet, verify, "")

@@ -37,28 +37,26 @@ var errReserved = errors.New("audit: " + ActionKeyed + " is written only by the 
 // Append writes e at the end of the chain. Call it with the app of the transaction that
 // does the audited work, so the row commits or rolls back with it; outside one it opens its
 // own, so that reading the last link and writing the next one happen on the single writer.
-func Append(app core.App, e Entry) error {
+func (l *Log) Append(app core.App, e Entry) error {
 	if e.Action == ActionKeyed {
 		return errReserved
 	}
-	return app.RunInTransaction(func(txApp core.App) error { return appendTx(txApp, e) })
+	return app.RunInTransaction(func(txApp core.App) error { return l.appendEntries(txApp, []Entry{e}) })
 }
 
 // StartKeyedChain appends the row from which every hash is keyed (see ActionKeyed).
-func StartKeyedChain(app core.App) error {
+func (l *Log) StartKeyedChain(app core.App) error {
 	return app.RunInTransaction(func(txApp core.App) error {
-		return appendTx(txApp, Entry{Actor: "system", Action: ActionKeyed, Collection: "audit_log"})
+		return l.appendEntries(txApp, []Entry{{Actor: "system", Action: ActionKeyed, Collection: "audit_log"}})
 	})
 }
 
-func appendTx(app core.App, e Entry) error { return appendEntries(app, []Entry{e}) }
-
 // appendEntries chains entries at the end of the log, in app's transaction.
-func appendEntries(app core.App, entries []Entry) error {
+func (l *Log) appendEntries(app core.App, entries []Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	keys, err := chainKeys(app)
+	keys, err := l.chainKeys()
 	if err != nil {
 		return err
 	}
@@ -151,8 +149,8 @@ func (b *Break) Error() string {
 
 // Verify walks the whole chain and returns how many rows it checked, or how many verified
 // and the first break (a *Break).
-func Verify(app core.App) (int, error) {
-	keys, err := chainKeys(app)
+func (l *Log) Verify(app core.App) (int, error) {
+	keys, err := l.chainKeys()
 	if err != nil {
 		return 0, err
 	}

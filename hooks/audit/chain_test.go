@@ -26,23 +26,23 @@ func TestChainVerifiesAndDetectsTampering(t *testing.T) {
 	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
 	for i := 0; i < 5; i++ {
-		if err := audit.Append(app, audit.Entry{Actor: "staff:abc", Action: "view", Collection: "alerts", RecordID: "r" + string(rune('a'+i))}); err != nil {
+		if err := apptest.Audit(app).Append(app, audit.Entry{Actor: "staff:abc", Action: "view", Collection: "alerts", RecordID: "r" + string(rune('a'+i))}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n, err := audit.Verify(app); err != nil || n != keyedStart+5 {
+	if n, err := apptest.Audit(app).Verify(app); err != nil || n != keyedStart+5 {
 		t.Fatalf("verify: %d rows, %v", n, err)
 	}
 	// Someone with the database file edits a row directly.
 	if _, err := app.DB().NewQuery("UPDATE audit_log SET actor = 'staff:someone-else' WHERE seq = 3").Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := audit.Verify(app); err == nil || !strings.Contains(err.Error(), "seq 3") {
+	if _, err := apptest.Audit(app).Verify(app); err == nil || !strings.Contains(err.Error(), "seq 3") {
 		t.Fatalf("an altered row went unnoticed: %v", err)
 	}
 	app.DB().NewQuery("UPDATE audit_log SET actor = 'staff:abc' WHERE seq = 3").Execute()
 	app.DB().NewQuery("DELETE FROM audit_log WHERE seq = 2").Execute()
-	if _, err := audit.Verify(app); err == nil {
+	if _, err := apptest.Audit(app).Verify(app); err == nil {
 		t.Fatal("a removed row went unnoticed")
 	}
 }
@@ -79,16 +79,16 @@ func insertUnkeyedAt(t testing.TB, app core.App, seq int64, prev string, e audit
 func TestRowWrittenOutsideTheApplianceBreaksVerification(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	audit.Append(w.app, audit.Entry{Actor: "system", Action: "test"})
+	apptest.Audit(w.app).Append(w.app, audit.Entry{Actor: "system", Action: "test"})
 	forged := insertUnkeyed(t, w.app, audit.Entry{Actor: "staff:nobody", Action: "view", Collection: "registrants", RecordID: w.registrant.Id})
-	audit.Append(w.app, audit.Entry{Actor: "system", Action: "test"})
+	apptest.Audit(w.app).Append(w.app, audit.Entry{Actor: "system", Action: "test"})
 
 	var seq int64
 	if err := w.app.DB().NewQuery("SELECT seq FROM audit_log WHERE id = {:id}").Bind(dbx.Params{"id": forged}).Row(&seq); err != nil {
 		t.Fatal(err)
 	}
 	var b *audit.Break
-	if _, err := audit.Verify(w.app); !errors.As(err, &b) || b.Seq != seq || b.ID != forged {
+	if _, err := apptest.Audit(w.app).Verify(w.app); !errors.As(err, &b) || b.Seq != seq || b.ID != forged {
 		t.Fatalf("a row written outside the appliance (seq %d): %v", seq, err)
 	}
 	status, body := w.call(http.MethodGet, "/api/alertbutton/audit/verify", "")
@@ -106,11 +106,11 @@ func TestLegacyRowsArePinnedByTheKeyedStart(t *testing.T) {
 	for _, id := range []string{"a", "b", "c"} {
 		insertUnkeyed(t, app, audit.Entry{Actor: "staff:x", Action: "view", Collection: "alerts", RecordID: id})
 	}
-	if err := audit.StartKeyedChain(app); err != nil {
+	if err := audit.Open(app).StartKeyedChain(app); err != nil { // as the migration does
 		t.Fatal(err)
 	}
-	audit.Append(app, audit.Entry{Actor: "system", Action: "test"})
-	if n, err := audit.Verify(app); err != nil || n != 5 {
+	apptest.Audit(app).Append(app, audit.Entry{Actor: "system", Action: "test"})
+	if n, err := apptest.Audit(app).Verify(app); err != nil || n != 5 {
 		t.Fatalf("legacy rows then keyed ones: %d rows, %v", n, err)
 	}
 
@@ -120,7 +120,7 @@ func TestLegacyRowsArePinnedByTheKeyedStart(t *testing.T) {
 	_, h2 := insertUnkeyedAt(t, app, 2, first, audit.Entry{Actor: "staff:x", Action: "view", Collection: "alerts", RecordID: "other"})
 	insertUnkeyedAt(t, app, 3, h2, audit.Entry{Actor: "staff:x", Action: "view", Collection: "alerts", RecordID: "c"})
 	var b *audit.Break
-	if _, err := audit.Verify(app); !errors.As(err, &b) || b.Seq != 4 {
+	if _, err := apptest.Audit(app).Verify(app); !errors.As(err, &b) || b.Seq != 4 {
 		t.Fatalf("a rewritten legacy part: %v", err)
 	}
 }
@@ -130,7 +130,7 @@ func TestWipedLogFailsVerification(t *testing.T) {
 	app, _ := apptest.New(t, "los-angeles")
 	app.DB().NewQuery("DELETE FROM audit_log").Execute()
 	var b *audit.Break
-	if _, err := audit.Verify(app); !errors.As(err, &b) || b.Seq != 1 || !strings.Contains(err.Error(), "missing") {
+	if _, err := apptest.Audit(app).Verify(app); !errors.As(err, &b) || b.Seq != 1 || !strings.Contains(err.Error(), "missing") {
 		t.Fatalf("an emptied log: %v", err)
 	}
 }
@@ -138,14 +138,14 @@ func TestWipedLogFailsVerification(t *testing.T) {
 func TestOnlyTheMigrationStartsTheKeyedChain(t *testing.T) {
 	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
-	if err := audit.Append(app, audit.Entry{Actor: "staff:x", Action: audit.ActionKeyed}); err == nil {
+	if err := apptest.Audit(app).Append(app, audit.Entry{Actor: "staff:x", Action: audit.ActionKeyed}); err == nil {
 		t.Fatal("a caller wrote the row that starts the keyed chain")
 	}
 }
 func TestNobodyEditsOrDeletesTheLog(t *testing.T) {
 	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
-	audit.Append(app, audit.Entry{Actor: "system", Action: "test"})
+	apptest.Audit(app).Append(app, audit.Entry{Actor: "system", Action: "test"})
 	row, err := app.FindFirstRecordByFilter("audit_log", "seq = 1")
 	if err != nil {
 		t.Fatal(err)
@@ -182,7 +182,7 @@ func TestStaffReadsAreAudited(t *testing.T) {
 			if row.GetString("actor") != "staff:"+staffID || row.GetString("record_id") != registrantID {
 				t.Errorf("audited %s on %s", row.GetString("actor"), row.GetString("record_id"))
 			}
-			if _, err := audit.Verify(app); err != nil {
+			if _, err := apptest.Audit(app).Verify(app); err != nil {
 				t.Error(err)
 			}
 		},
@@ -201,27 +201,28 @@ func TestStaffReadsAreAudited(t *testing.T) {
 func TestChainBegunWithTheKeyFileVerifiesOnceTheSecretIsSet(t *testing.T) {
 	app, _ := apptest.New(t, "los-angeles")
 	secret := os.Getenv(apptest.SecretEnv)
-	forgetKeys := func() { app.Store().Remove("alertbutton.audit.key") } // as a restart would
+	log := apptest.Audit(app)
+	restart := func() { log = audit.Open(app) } // a restart derives the keys again
 
 	t.Setenv(apptest.SecretEnv, "")
-	forgetKeys()
+	restart()
 	app.DB().NewQuery("DELETE FROM audit_log").Execute() // a log begun without the secret
-	if err := audit.StartKeyedChain(app); err != nil {
+	if err := log.StartKeyedChain(app); err != nil {
 		t.Fatal(err)
 	}
-	audit.Append(app, audit.Entry{Actor: "system", Action: "before"})
+	log.Append(app, audit.Entry{Actor: "system", Action: "before"})
 
 	t.Setenv(apptest.SecretEnv, secret)
-	forgetKeys()
-	audit.Append(app, audit.Entry{Actor: "system", Action: "after"})
-	if n, err := audit.Verify(app); err != nil || n != 3 {
+	restart()
+	log.Append(app, audit.Entry{Actor: "system", Action: "after"})
+	if n, err := log.Verify(app); err != nil || n != 3 {
 		t.Fatalf("%d rows, %v", n, err)
 	}
 	// Without the secret, only the row keyed from it fails: it was not keyed from the file.
 	t.Setenv(apptest.SecretEnv, "")
-	forgetKeys()
+	restart()
 	var b *audit.Break
-	if _, err := audit.Verify(app); !errors.As(err, &b) || b.Seq != 3 {
+	if _, err := log.Verify(app); !errors.As(err, &b) || b.Seq != 3 {
 		t.Errorf("the row written with the secret set: %v", err)
 	}
 }

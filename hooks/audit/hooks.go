@@ -17,20 +17,20 @@ var PersonalCollections = []string{"registrants", "contacts", "alerts", "alert_e
 
 var errAppendOnly = errors.New("the audit log is append-only: its rows cannot be changed or deleted")
 
-// Bind keeps the log append-only and records staff access to personal data.
-func Bind(app core.App, commits *groupcommit.Committer) {
+// Bind keeps the log append-only and records staff access to personal data in log.
+func Bind(app core.App, log *Log, commits *groupcommit.Committer) {
 	app.OnRecordUpdate("audit_log").BindFunc(func(*core.RecordEvent) error { return errAppendOnly })
 	app.OnRecordDelete("audit_log").BindFunc(func(*core.RecordEvent) error { return errAppendOnly })
 
 	app.OnRecordViewRequest(PersonalCollections...).BindFunc(func(e *core.RecordRequestEvent) error {
-		return audited(e.RequestEvent, e.Next, "view", func() []*core.Record { return []*core.Record{e.Record} })
+		return log.audited(e.RequestEvent, e.Next, "view", func() []*core.Record { return []*core.Record{e.Record} })
 	})
 	app.OnRecordsListRequest(PersonalCollections...).BindFunc(func(e *core.RecordsListRequestEvent) error {
-		return audited(e.RequestEvent, e.Next, "list", func() []*core.Record { return e.Records })
+		return log.audited(e.RequestEvent, e.Next, "list", func() []*core.Record { return e.Records })
 	})
-	app.OnRecordCreateRequest(PersonalCollections...).BindFunc(auditWrite("create"))
-	app.OnRecordUpdateRequest(PersonalCollections...).BindFunc(auditWrite("update"))
-	app.OnRecordDeleteRequest(PersonalCollections...).BindFunc(auditWrite("delete"))
+	app.OnRecordCreateRequest(PersonalCollections...).BindFunc(log.auditWrite("create"))
+	app.OnRecordUpdateRequest(PersonalCollections...).BindFunc(log.auditWrite("update"))
+	app.OnRecordDeleteRequest(PersonalCollections...).BindFunc(log.auditWrite("delete"))
 	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
 		if err := e.Next(); err != nil {
 			return err
@@ -38,9 +38,9 @@ func Bind(app core.App, commits *groupcommit.Committer) {
 		if !isStaff(e.Auth) {
 			return nil
 		}
-		return Append(e.App, Entry{Actor: Actor(e.Auth), Action: "subscribe", Collection: "realtime"})
+		return log.Append(e.App, Entry{Actor: Actor(e.Auth), Action: "subscribe", Collection: "realtime"})
 	})
-	app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error { return auditDelivery(commits, e) })
+	app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error { return log.auditDelivery(commits, e) })
 }
 
 // Actor names who acted, by id only.
@@ -57,9 +57,9 @@ func Actor(auth *core.Record) string {
 
 func isStaff(auth *core.Record) bool { return auth != nil && auth.IsSuperuser() }
 
-func auditWrite(action string) func(e *core.RecordRequestEvent) error {
+func (l *Log) auditWrite(action string) func(e *core.RecordRequestEvent) error {
 	return func(e *core.RecordRequestEvent) error {
-		return audited(e.RequestEvent, e.Next, action, func() []*core.Record { return []*core.Record{e.Record} })
+		return l.audited(e.RequestEvent, e.Next, action, func() []*core.Record { return []*core.Record{e.Record} })
 	}
 }
 
@@ -67,7 +67,7 @@ func auditWrite(action string) func(e *core.RecordRequestEvent) error {
 // records it answers with, expanded ones included. PocketBase writes the answer only once
 // that transaction commits, so a record whose audit row cannot be written is not sent, and
 // a write whose audit row cannot be written is rolled back. next is the record event's Next.
-func audited(e *core.RequestEvent, next func() error, action string, answered func() []*core.Record) error {
+func (l *Log) audited(e *core.RequestEvent, next func() error, action string, answered func() []*core.Record) error {
 	if !isStaff(e.Auth) {
 		return next()
 	}
@@ -79,7 +79,7 @@ func audited(e *core.RequestEvent, next func() error, action string, answered fu
 		if err := next(); err != nil {
 			return err
 		}
-		auditErr = appendAll(tx, Actor(e.Auth), action, answered())
+		auditErr = l.appendAll(tx, Actor(e.Auth), action, answered())
 		return auditErr
 	})
 	if auditErr != nil {
@@ -91,12 +91,12 @@ func audited(e *core.RequestEvent, next func() error, action string, answered fu
 }
 
 // appendAll audits each personal record of records and of their expands.
-func appendAll(tx core.App, actor, action string, records []*core.Record) error {
+func (l *Log) appendAll(tx core.App, actor, action string, records []*core.Record) error {
 	var entries []Entry
 	for _, r := range personal(records) {
 		entries = append(entries, Entry{Actor: actor, Action: action, Collection: r.Collection().Name, RecordID: r.Id})
 	}
-	return appendEntries(tx, entries)
+	return l.appendEntries(tx, entries)
 }
 
 // personal returns the records of PersonalCollections among records and everything they expand.
@@ -125,8 +125,8 @@ func isPersonal(collection string) bool { return slices.Contains(PersonalCollect
 
 // VerifyRoute is GET /api/alertbutton/audit/verify, for staff: it walks the chain and, given ?anchor= (a line of Anchor.String kept from an
 // earlier day), checks the log still holds that head.
-func VerifyRoute(e *core.RequestEvent) error {
-	n, err := Verify(e.App)
+func (l *Log) VerifyRoute(e *core.RequestEvent) error {
+	n, err := l.Verify(e.App)
 	if line := e.Request.URL.Query().Get("anchor"); err == nil && line != "" {
 		if err = checkAnchorLine(e.App, line); err != nil && !isBreak(err) {
 			return e.BadRequestError(err.Error(), nil)

@@ -4,6 +4,7 @@ import (
 	"crypto/hkdf"
 	"crypto/sha256"
 	"fmt"
+	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -14,17 +15,30 @@ import (
 // key is (from --encryptionEnv, or keys/seal.key without it), and it is never that key.
 const keyInfo = "alertbutton/audit: keyed hash chain v1"
 
-const keyStoreName = "alertbutton.audit.key"
+// Log is an appliance's audit log: it appends to the keyed chain and verifies it. The
+// appliance makes one and hands it to every package that appends; a migration opens its own.
+type Log struct {
+	app core.App // whose sealing keys key the chain
 
-// chainKeys returns app's chain keys, derived once per app: new rows are keyed with the
-// first, and a row verifies with any, so that a chain begun with keys/seal.key still
-// verifies once --encryptionEnv is set (the sealing keys rotate the same way). Without a
-// key nothing is appended.
-func chainKeys(app core.App) ([][]byte, error) {
-	if k, ok := app.Store().Get(keyStoreName).([][]byte); ok {
-		return k, nil
+	mu   sync.Mutex
+	keys [][]byte // derived on first use; nil until then
+}
+
+// Open returns the audit log of app's data, keyed from the sealing keys of app's environment
+// and data directory (loaded as bootstrap loads them) when first used.
+func Open(app core.App) *Log { return &Log{app: app} }
+
+// chainKeys returns the chain keys, derived once: new rows are keyed with the first, and a
+// row verifies with any, so that a chain begun with keys/seal.key still verifies once
+// --encryptionEnv is set (the sealing keys rotate the same way). Without a key nothing is
+// appended; a key that did not load is tried again next time.
+func (l *Log) chainKeys() ([][]byte, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.keys != nil {
+		return l.keys, nil
 	}
-	sealKeys, err := seal.LoadKey(app.EncryptionEnv(), app.DataDir(), nil)
+	sealKeys, err := seal.LoadKey(l.app.EncryptionEnv(), l.app.DataDir(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("audit: cannot load the key of the chain: %w", err)
 	}
@@ -34,6 +48,6 @@ func chainKeys(app core.App) ([][]byte, error) {
 			return nil, err
 		}
 	}
-	app.Store().Set(keyStoreName, keys)
+	l.keys = keys
 	return keys, nil
 }

@@ -16,7 +16,7 @@ var errUnidentified = errors.New("audit: a realtime record for staff does not ca
 // auditDelivery audits each personal record a realtime message carries to staff, expanded
 // ones included, before the message is written. A message whose rows cannot be written is
 // not sent, and the connection closes, so the client reconnects and reads afresh.
-func auditDelivery(commits *groupcommit.Committer, e *core.RealtimeMessageEvent) error {
+func (l *Log) auditDelivery(commits *groupcommit.Committer, e *core.RealtimeMessageEvent) error {
 	auth, _ := e.Client.Get(apis.RealtimeClientAuthKey).(*core.Record)
 	if !isStaff(auth) {
 		return e.Next()
@@ -37,7 +37,7 @@ func auditDelivery(commits *groupcommit.Committer, e *core.RealtimeMessageEvent)
 			entries[i].Actor, entries[i].Action = Actor(auth), "realtime"
 		}
 		// Shared commits: in a surge every staff client hears of every alert.
-		err = commits.Run(func(tx core.App) error { return appendEntries(tx, entries) })
+		err = commits.Run(func(tx core.App) error { return l.appendEntries(tx, entries) })
 	}
 	if err != nil {
 		e.App.Logger().Error("audit: a realtime message to staff was not sent because it could not be audited",

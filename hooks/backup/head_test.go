@@ -24,7 +24,7 @@ func TestBackupHoldsTheSignedAuditHead(t *testing.T) {
 	app, cfg := apptest.New(t, "los-angeles")
 	it := newIdentity(t)
 	cfg.BackupRecipients = []age.Recipient{it.Recipient()}
-	audit.Append(app, audit.Entry{Actor: "system", Action: "test"})
+	apptest.Audit(app).Append(app, audit.Entry{Actor: "system", Action: "test"})
 	os.WriteFile(filepath.Join(app.DataDir(), backup.HeadFile), []byte("stale\n"), 0o600)
 
 	if err := app.CreateBackup(context.Background(), "nightly.zip"); err != nil {

@@ -89,7 +89,7 @@ func TestDoneDisarms(t *testing.T) {
 	if status, res := call(t, h, http.MethodPost, path, w.tokA, ""); status != http.StatusOK || res["status"] != checkins.StatusDone {
 		t.Errorf("done again: %d %v", status, res)
 	}
-	n, err := checkins.FireDue(w.app, w.cfg, apptest.Appliance(w.app).Guard, due.Add(time.Hour))
+	n, err := checkins.FireDue(w.app, w.cfg, apptest.Directory(w.app), apptest.Appliance(w.app).Guard, due.Add(time.Hour))
 	if err != nil || n != 0 || apptest.Count(t, w.app, "alerts") != 0 {
 		t.Errorf("a disarmed timer fired: %d %v, %d alerts", n, err, apptest.Count(t, w.app, "alerts"))
 	}
@@ -101,7 +101,7 @@ func TestDoneAfterFiringKeepsTheAlert(t *testing.T) {
 	h := apptest.Handler(t, w.app)
 	due := time.Now().Add(time.Hour)
 	c := apptest.Checkin(t, w.app, w.a, due, secretPlace)
-	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Appliance(w.app).Guard, due.Add(time.Second)); n != 1 || err != nil {
+	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Directory(w.app), apptest.Appliance(w.app).Guard, due.Add(time.Second)); n != 1 || err != nil {
 		t.Fatalf("FireDue: %d %v", n, err)
 	}
 
@@ -153,10 +153,10 @@ func TestFireDue(t *testing.T) {
 	c := apptest.Checkin(t, w.app, w.a, due, secretPlace)
 	other := apptest.Checkin(t, w.app, w.b, due.Add(time.Hour), "")
 
-	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Appliance(w.app).Guard, due.Add(-time.Second)); n != 0 || err != nil {
+	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Directory(w.app), apptest.Appliance(w.app).Guard, due.Add(-time.Second)); n != 0 || err != nil {
 		t.Fatalf("before due: %d %v", n, err)
 	}
-	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Appliance(w.app).Guard, due); n != 1 || err != nil {
+	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Directory(w.app), apptest.Appliance(w.app).Guard, due); n != 1 || err != nil {
 		t.Fatalf("at due: %d %v", n, err)
 	}
 	c = apptest.Find(t, w.app, "checkins", c.Id)
@@ -180,7 +180,7 @@ func TestFireDue(t *testing.T) {
 	}
 
 	for _, now := range []time.Time{due.Add(time.Minute), due.Add(time.Minute)} {
-		if n, err := checkins.FireDue(w.app, w.cfg, apptest.Appliance(w.app).Guard, now); n != 0 || err != nil {
+		if n, err := checkins.FireDue(w.app, w.cfg, apptest.Directory(w.app), apptest.Appliance(w.app).Guard, now); n != 0 || err != nil {
 			t.Errorf("again: fired %d %v", n, err)
 		}
 	}
@@ -210,7 +210,7 @@ func TestFireDueConcurrentlyFiresEachOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n, err := checkins.FireDue(w.app, w.cfg, apptest.Appliance(w.app).Guard, due.Add(time.Minute))
+			n, err := checkins.FireDue(w.app, w.cfg, apptest.Directory(w.app), apptest.Appliance(w.app).Guard, due.Add(time.Minute))
 			if err != nil {
 				t.Error(err)
 			}
@@ -240,14 +240,14 @@ func TestFireReusesTheSameAlert(t *testing.T) {
 	w := newWorld(t)
 	due := time.Now().Add(time.Hour)
 	c := apptest.Checkin(t, w.app, w.a, due, "")
-	first, created, err := alerts.Raise(w.app, w.cfg, alerts.Draft{
+	first, created, err := alerts.Raise(w.app, w.cfg, apptest.Directory(w.app), alerts.Draft{
 		UID: checkins.AlertUID(c), Kind: "checkin_missed", Source: alerts.SourceCheckin, Registrant: w.a,
 	})
 	if err != nil || !created {
 		t.Fatal(err)
 	}
 	outbox := apptest.Count(t, w.app, "outbox")
-	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Appliance(w.app).Guard, due.Add(time.Second)); n != 1 || err != nil {
+	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Directory(w.app), apptest.Appliance(w.app).Guard, due.Add(time.Second)); n != 1 || err != nil {
 		t.Fatalf("FireDue: %d %v", n, err)
 	}
 	if got := apptest.Find(t, w.app, "checkins", c.Id).GetString("alert"); got != first.Id {

@@ -13,6 +13,7 @@ import (
 
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/directory"
 	"alertbutton/hooks/limits"
 	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/records"
@@ -22,10 +23,10 @@ import (
 const batch = 500
 
 // FireDue raises the alert of every armed check-in due at or before now and returns how many
-// it fired. Each one fires in its own transaction (status, alert, timeline and notifications
+// it fired, routed by dir. Each one fires in its own transaction (status, alert, timeline and notifications
 // together), and its alert uid derives from the check-in, so a retry or a second scheduler
 // never raises a second alert. One that fails does not hold back the others.
-func FireDue(app core.App, cfg *appliance.Config, g *limits.Guard, now time.Time) (int, error) {
+func FireDue(app core.App, cfg *appliance.Config, dir *directory.Table, g *limits.Guard, now time.Time) (int, error) {
 	var due []*core.Record
 	err := app.RecordQuery("checkins").
 		AndWhere(dbx.HashExp{"status": StatusArmed}).
@@ -44,7 +45,7 @@ func FireDue(app core.App, cfg *appliance.Config, g *limits.Guard, now time.Time
 			app.Logger().Warn("checkins: held back by the new-alerts limit; fired on a later run", "checkin", c.Id)
 			continue
 		}
-		ok, err := fire(app, cfg, c.Id)
+		ok, err := fire(app, cfg, dir, c.Id)
 		if err != nil || !ok {
 			undo()
 		}
@@ -61,7 +62,7 @@ func FireDue(app core.App, cfg *appliance.Config, g *limits.Guard, now time.Time
 }
 
 // fire raises the alert of one check-in if it is still armed.
-func fire(app core.App, cfg *appliance.Config, id string) (fired bool, err error) {
+func fire(app core.App, cfg *appliance.Config, dir *directory.Table, id string) (fired bool, err error) {
 	err = app.RunInTransaction(func(tx core.App) error {
 		c, err := tx.FindRecordById("checkins", id)
 		if err != nil || c.GetString("status") != StatusArmed {
@@ -77,7 +78,7 @@ func fire(app core.App, cfg *appliance.Config, id string) (fired bool, err error
 			tx.Logger().Error("checkins: the place did not open; firing without it", "checkin", c.Id, "error", err)
 			place = ""
 		}
-		alert, _, err := alerts.Raise(tx, cfg, alerts.Draft{
+		alert, _, err := alerts.Raise(tx, cfg, dir, alerts.Draft{
 			UID:        AlertUID(c),
 			Kind:       "checkin_missed",
 			Source:     alerts.SourceCheckin,

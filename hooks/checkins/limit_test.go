@@ -78,7 +78,7 @@ func TestFiringCountsAgainstNewAlerts(t *testing.T) {
 	for range checkins.MaxArmed {
 		apptest.Checkin(t, w.app, w.a, due, "")
 	}
-	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Appliance(w.app).Guard, due); n != 3 || err != nil {
+	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Directory(w.app), apptest.Appliance(w.app).Guard, due); n != 3 || err != nil {
 		t.Fatalf("three timers: fired %d %v", n, err)
 	}
 	press := func() int {
@@ -98,7 +98,7 @@ func TestFiringCountsAgainstNewAlerts(t *testing.T) {
 	}
 	late := apptest.Checkin(t, w.app, w.a, due, "")
 	other := apptest.Checkin(t, w.app, w.b, due, "")
-	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Appliance(w.app).Guard, due); n != 1 || err != nil {
+	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Directory(w.app), apptest.Appliance(w.app).Guard, due); n != 1 || err != nil {
 		t.Fatalf("after three presses: fired %d %v, want only the other person's", n, err)
 	}
 	if got := apptest.Find(t, w.app, "checkins", late.Id).GetString("status"); got != checkins.StatusArmed {
@@ -108,7 +108,7 @@ func TestFiringCountsAgainstNewAlerts(t *testing.T) {
 		t.Errorf("another person's timer is %q, want fired", got)
 	}
 	now = now.Add(time.Minute)
-	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Appliance(w.app).Guard, due); n != 1 || err != nil {
+	if n, err := checkins.FireDue(w.app, w.cfg, apptest.Directory(w.app), apptest.Appliance(w.app).Guard, due); n != 1 || err != nil {
 		t.Fatalf("a minute later: fired %d %v", n, err)
 	}
 	if got := apptest.Find(t, w.app, "checkins", late.Id).GetString("status"); got != checkins.StatusFired {

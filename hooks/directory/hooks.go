@@ -8,11 +8,11 @@ import (
 	"alertbutton/hooks/records"
 )
 
-// Bind registers the checks on IT's edits; the directory's routes (Info, Route) are declared
-// in server/routes.go.
-func Bind(app core.App) {
+// Bind registers the checks on IT's edits and returns the table that routes alerts, which
+// follows them; the directory's routes (Info, Table.RouteOf) are declared in server/routes.go.
+func Bind(app core.App) *Table {
 	records.OnValidate(app, "jurisdictions", checkJurisdiction)
-	bindTable(app)
+	return bindTable(app)
 }
 
 // checkJurisdiction keeps IT's corrections routable: a row must name one of the 53 consulates.

@@ -41,9 +41,9 @@ type Route struct {
 var ErrNoJurisdiction = errors.New("no consulate is assigned to this county")
 
 // Resolve routes a county through the jurisdictions collection, so that IT's corrections
-// take effect at once. The rows are kept in memory where Bind follows their changes.
-func Resolve(app core.App, county jurisdiction.County, basis string) (Route, error) {
-	row, found, err := lookup(app, county.Geoid)
+// take effect at once. The rows are kept in memory, in t.
+func (t *Table) Resolve(app core.App, county jurisdiction.County, basis string) (Route, error) {
+	row, found, err := t.lookup(app, county.Geoid)
 	if err != nil {
 		return Route{}, err
 	}
@@ -74,7 +74,7 @@ var (
 
 // RouteOf is GET /api/alertbutton/route?zip= (or ?lat=&lon=): the consulate whose
 // jurisdiction covers the place.
-func RouteOf(e *core.RequestEvent) error {
+func (t *Table) RouteOf(e *core.RequestEvent) error {
 	ix, err := jurisdiction.Default()
 	if err != nil {
 		return e.InternalServerError("", err)
@@ -84,7 +84,7 @@ func RouteOf(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	r, err := Resolve(e.App, county, basis)
+	r, err := t.Resolve(e.App, county, basis)
 	if errors.Is(err, ErrNoJurisdiction) {
 		return e.NotFoundError(msgNoRow.In(i18n.Lang(e)), err)
 	}

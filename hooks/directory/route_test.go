@@ -155,10 +155,11 @@ func TestInfo(t *testing.T) {
 func TestTableFollowsChanges(t *testing.T) {
 	t.Parallel()
 	app, _ := apptest.New(t, "los-angeles")
+	table := apptest.Appliance(app).Directory
 	lubbock := jurisdiction.County{Geoid: "48303", Name: "Lubbock", State: "TX"}
 	consulate := func() string {
 		t.Helper()
-		r, err := directory.Resolve(app, lubbock, directory.BasisLocation)
+		r, err := table.Resolve(app, lubbock, directory.BasisLocation)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +207,7 @@ func TestTableFollowsChanges(t *testing.T) {
 	if err := app.Delete(row); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := directory.Resolve(app, lubbock, directory.BasisLocation); !errors.Is(err, directory.ErrNoJurisdiction) {
+	if _, err := table.Resolve(app, lubbock, directory.BasisLocation); !errors.Is(err, directory.ErrNoJurisdiction) {
 		t.Fatalf("after the row was deleted: %v, want ErrNoJurisdiction", err)
 	}
 }

@@ -8,10 +8,11 @@ import (
 	"alertbutton/hooks/records"
 )
 
-// table holds the jurisdictions rows in memory: every alert is routed through them, and
+// Table holds the jurisdictions rows in memory: every alert is routed through them, and
 // they change only when IT corrects one. It is read again after a row is created, changed
-// or deleted and that change is committed.
-type table struct {
+// or deleted and that change is committed. Bind makes the appliance's one; a nil Table
+// keeps nothing and reads the rows at every lookup.
+type Table struct {
 	mu   sync.Mutex
 	gen  uint64                // counts the changes: a read begun before one is not kept
 	rows map[string]assignment // by county geoid; nil until read
@@ -24,31 +25,14 @@ type assignment struct {
 	Source     string
 }
 
-const tableKey = "alertbutton.directory.table"
-
-// bindTable keeps app's rows in memory from now on.
-func bindTable(app core.App) {
-	t := &table{}
-	app.Store().Set(tableKey, t)
+// bindTable returns a table of app's rows that follows their committed changes.
+func bindTable(app core.App) *Table {
+	t := &Table{}
 	records.OnCommittedChange(app, "jurisdictions", t.forget)
-}
-
-// tableOf is app's table, or nil when its changes are not followed (Bind was not called).
-func tableOf(app core.App) *table {
-	t, _ := app.Store().Get(tableKey).(*table)
 	return t
 }
 
-// lookup reads the county's row from app's table in memory.
-func lookup(app core.App, geoid string) (assignment, bool, error) {
-	t := tableOf(app)
-	if t == nil {
-		t = &table{} // Bind was not called: nothing tells a kept table of changes
-	}
-	return t.lookup(app, geoid)
-}
-
-func (t *table) forget() {
+func (t *Table) forget() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.gen++
@@ -56,7 +40,10 @@ func (t *table) forget() {
 }
 
 // lookup returns the county's row, reading every row first if they are not in memory.
-func (t *table) lookup(app core.App, geoid string) (assignment, bool, error) {
+func (t *Table) lookup(app core.App, geoid string) (assignment, bool, error) {
+	if t == nil {
+		t = &Table{} // nothing tells it of changes: keep nothing
+	}
 	t.mu.Lock()
 	rows, gen := t.rows, t.gen
 	t.mu.Unlock()

@@ -21,8 +21,8 @@ var errNoAccount = errors.New("the account's deletion waits for its last case to
 // bindDeletion defers the deletion of an account with an open case until the last one
 // closes: deleting it at once would blank the case (person, place, county) and delete the
 // relatives the advisers are calling.
-func bindDeletion(app core.App, p *pace.Pace) {
-	app.OnRecordDeleteRequest("registrants").BindFunc(func(e *core.RecordRequestEvent) error { return deferDeletion(p, e) })
+func bindDeletion(app core.App, p *pace.Pace, log *audit.Log) {
+	app.OnRecordDeleteRequest("registrants").BindFunc(func(e *core.RecordRequestEvent) error { return deferDeletion(p, log, e) })
 	app.OnRecordAuthRequest("registrants").BindFunc(func(e *core.RecordAuthRequestEvent) error {
 		pending, err := deletionPending(e.App, e.Record.Id)
 		if err != nil {
@@ -47,7 +47,7 @@ func bindDeletion(app core.App, p *pace.Pace) {
 // person's sessions end (a new token key) and signing in fails as for an unknown account,
 // the advisers see the request on each open case, and nothing is deleted until the last
 // case closes. Both answers come at the same instant (pace).
-func deferDeletion(p *pace.Pace, e *core.RecordRequestEvent) error {
+func deferDeletion(p *pace.Pace, log *audit.Log, e *core.RecordRequestEvent) error {
 	// Deferred or done, the answer comes at the same instant.
 	defer p.Hold(e.RequestEvent)()
 	open, err := alerts.OpenOf(e.App, e.Record.Id)
@@ -78,7 +78,7 @@ func deferDeletion(p *pace.Pace, e *core.RecordRequestEvent) error {
 				return err
 			}
 		}
-		return audit.Append(tx, audit.Entry{Actor: actor, Action: "deletion_requested", Collection: "registrants", RecordID: r.Id})
+		return log.Append(tx, audit.Entry{Actor: actor, Action: "deletion_requested", Collection: "registrants", RecordID: r.Id})
 	})
 	if err != nil {
 		return e.InternalServerError("", err)

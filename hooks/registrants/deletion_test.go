@@ -9,7 +9,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/apptest"
-	"alertbutton/hooks/audit"
 	"alertbutton/hooks/pins"
 	"alertbutton/hooks/schedule"
 )
@@ -113,7 +112,7 @@ func TestDeletionWaitsForTheOpenCase(t *testing.T) {
 	if _, err := s.app.FindFirstRecordByFilter("audit_log", "action = 'forget_registrant' && record_id = {:id}", map[string]any{"id": a.Id}); err != nil {
 		t.Error("the deletion was not audited")
 	}
-	if _, err := audit.Verify(s.app); err != nil {
+	if _, err := apptest.Audit(s.app).Verify(s.app); err != nil {
 		t.Fatal(err)
 	}
 }

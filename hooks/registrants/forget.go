@@ -14,8 +14,12 @@ import (
 var personalAlertFields = []string{"subject_name", "subject_phone", "subject_birth_date", "location", "note", "a_number", "zip", "county_geoid"}
 
 // forgetPerson runs inside the deletion's transaction: PocketBase cascades contacts,
-// check-ins and subscriptions; the person's alerts lose their personal data.
-func forgetPerson(e *core.RecordEvent) error {
+// check-ins and subscriptions; the person's alerts lose their personal data. log audits it.
+func forgetPerson(log *audit.Log) func(e *core.RecordEvent) error {
+	return func(e *core.RecordEvent) error { return forget(log, e) }
+}
+
+func forget(log *audit.Log, e *core.RecordEvent) error {
 	var alertIDs []string
 	err := e.App.DB().Select("id").From("alerts").Where(dbx.HashExp{"registrant": e.Record.Id}).Column(&alertIDs)
 	if err != nil {
@@ -36,7 +40,7 @@ func forgetPerson(e *core.RecordEvent) error {
 	if err := recordForgotten(e.App, alertIDs); err != nil {
 		return err
 	}
-	err = audit.Append(e.App, audit.Entry{Actor: "system", Action: "forget_registrant", Collection: "registrants", RecordID: e.Record.Id})
+	err = log.Append(e.App, audit.Entry{Actor: "system", Action: "forget_registrant", Collection: "registrants", RecordID: e.Record.Id})
 	if err != nil {
 		return err
 	}

@@ -6,13 +6,14 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/audit"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/pace"
 )
 
-// Bind registers the registrants' checks, defaults and account deletion; their routes are
-// declared in server/routes.go.
-func Bind(app core.App, cfg *appliance.Config, p *pace.Pace) {
+// Bind registers the registrants' checks, defaults and account deletion, which it audits in
+// log; their routes are declared in server/routes.go.
+func Bind(app core.App, cfg *appliance.Config, p *pace.Pace, log *audit.Log) {
 	bindCredentials(app) // first: staff are refused before any other check
 	app.OnRecordCreate("registrants").BindFunc(func(e *core.RecordEvent) error {
 		setDefaults(e.Record, cfg)
@@ -29,8 +30,8 @@ func Bind(app core.App, cfg *appliance.Config, p *pace.Pace) {
 		return validateRequest(e, false)
 	})
 	bindEnumeration(app, cfg)
-	app.OnRecordDelete("registrants").BindFunc(forgetPerson)
-	bindDeletion(app, p)
+	app.OnRecordDelete("registrants").BindFunc(forgetPerson(log))
+	bindDeletion(app, p, log)
 }
 
 // setDefaults fills what a registrant does not choose on the first screen.

@@ -33,12 +33,13 @@ type pinsBody struct {
 // which never leave the server. Changing them takes the current cancel PIN; while one of the
 // person's alerts is open they cannot change, whatever PIN is given (a seized phone must not
 // make a new cancel PIN), and the answer is the wrong PIN's. The duress PIN answers like the
-// cancel PIN and changes nothing. Staff see every attempt made during an open case.
-func SetPINs(p *pace.Pace) func(e *core.RequestEvent) error {
-	return func(e *core.RequestEvent) error { return setPINs(p, e) }
+// cancel PIN and changes nothing. Staff see every attempt made during an open case, and log
+// keeps every change and refusal.
+func SetPINs(p *pace.Pace, log *audit.Log) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error { return setPINs(p, log, e) }
 }
 
-func setPINs(p *pace.Pace, e *core.RequestEvent) error {
+func setPINs(p *pace.Pace, log *audit.Log, e *core.RequestEvent) error {
 	lang := i18n.Lang(e)
 	var body pinsBody
 	if err := jsonbody.Decode(e, lang, jsonbody.Small, &body); err != nil {
@@ -81,9 +82,9 @@ func setPINs(p *pace.Pace, e *core.RequestEvent) error {
 			if err := pins.Store(tx, id, cancelHash, duressHash); err != nil {
 				return err
 			}
-			return audit.Append(tx, audit.Entry{Actor: audit.Actor(e.Auth), Action: "pins_changed", Collection: "registrants", RecordID: id})
+			return log.Append(tx, audit.Entry{Actor: audit.Actor(e.Auth), Action: "pins_changed", Collection: "registrants", RecordID: id})
 		}
-		return refusePinChange(tx, e.Auth, open, attempt(set, current))
+		return refusePinChange(tx, log, e.Auth, open, attempt(set, current))
 	})
 	if err != nil {
 		return e.InternalServerError("", err)
@@ -120,14 +121,14 @@ func attempt(set bool, current string) string {
 
 // refusePinChange records a refused change: in the audit log, and on the timeline of each
 // open alert, where only staff see it.
-func refusePinChange(tx core.App, auth *core.Record, open []*core.Record, pin string) error {
+func refusePinChange(tx core.App, log *audit.Log, auth *core.Record, open []*core.Record, pin string) error {
 	actor := audit.Actor(auth)
 	for _, alert := range open {
 		if err := alerts.AddEvent(tx, alert, alerts.EventPinChangeRefused, actor, true, map[string]any{"pin": pin}); err != nil {
 			return err
 		}
 	}
-	return audit.Append(tx, audit.Entry{Actor: actor, Action: "pins_change_refused", Collection: "registrants", RecordID: auth.Id})
+	return log.Append(tx, audit.Entry{Actor: actor, Action: "pins_change_refused", Collection: "registrants", RecordID: auth.Id})
 }
 
 // PINsState is GET /api/alertbutton/pins, for a registrant: {"set"}, so that the app knows to ask for the

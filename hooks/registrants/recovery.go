@@ -52,8 +52,13 @@ var verifications = []string{"in_person", "phone"}
 
 // IssueRecoveryCode is POST /api/alertbutton/registrants/{id}/recovery-code
 // {"verifiedBy":"in_person"|"phone"}, for case staff: an adviser or consul who verified the person gets a
-// one-time code to read to them, valid 15 minutes; a new code replaces the last one.
-func IssueRecoveryCode(e *core.RequestEvent) error {
+// one-time code to read to them, valid 15 minutes; a new code replaces the last one. log
+// keeps who issued it.
+func IssueRecoveryCode(log *audit.Log) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error { return issueRecoveryCode(log, e) }
+}
+
+func issueRecoveryCode(log *audit.Log, e *core.RequestEvent) error {
 	var body struct {
 		VerifiedBy string `json:"verifiedBy"`
 	}
@@ -87,7 +92,7 @@ func IssueRecoveryCode(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		return audit.Append(tx, audit.Entry{
+		return log.Append(tx, audit.Entry{
 			Actor: audit.Actor(e.Auth), Action: "issue_recovery_code_" + body.VerifiedBy, Collection: "registrants", RecordID: r.Id,
 		})
 	})
@@ -107,8 +112,12 @@ type recoveryBody struct {
 // Recover is POST /api/alertbutton/recovery {"phone","code","password","passwordConfirm"},
 // for anyone: with a live code it sets the password, ends every session of the account
 // (a seized phone's included) and clears the PINs. An unknown phone, a wrong, used or expired code all answer
-// alike; each wrong code counts, and the fifth ends the code.
-func Recover(e *core.RequestEvent) error {
+// alike; each wrong code counts, and the fifth ends the code. log keeps each recovery.
+func Recover(log *audit.Log) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error { return recoverAccount(log, e) }
+}
+
+func recoverAccount(log *audit.Log, e *core.RequestEvent) error {
 	lang := i18n.Lang(e)
 	var body recoveryBody
 	if err := jsonbody.Decode(e, lang, jsonbody.Small, &body); err != nil {
@@ -144,7 +153,7 @@ func Recover(e *core.RequestEvent) error {
 			return err
 		}
 		recovered = true
-		return audit.Append(tx, audit.Entry{Actor: "registrant:" + r.Id, Action: "account_recovered", Collection: "registrants", RecordID: r.Id})
+		return log.Append(tx, audit.Entry{Actor: "registrant:" + r.Id, Action: "account_recovered", Collection: "registrants", RecordID: r.Id})
 	})
 	if err != nil {
 		return e.InternalServerError("", err)

@@ -9,7 +9,6 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"alertbutton/hooks/apptest"
-	"alertbutton/hooks/audit"
 	"alertbutton/hooks/pins"
 )
 
@@ -187,7 +186,7 @@ func TestDeletingTheAccountForgetsThePerson(t *testing.T) {
 	if err != nil || row == nil {
 		t.Fatal("the deletion was not audited")
 	}
-	if _, err := audit.Verify(app); err != nil {
+	if _, err := apptest.Audit(app).Verify(app); err != nil {
 		t.Fatal(err)
 	}
 }

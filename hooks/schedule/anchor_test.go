@@ -16,7 +16,7 @@ import (
 func TestTheAuditHeadIsSignedDaily(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	audit.Append(w.app, audit.Entry{Actor: "system", Action: "test"})
+	apptest.Audit(w.app).Append(w.app, audit.Entry{Actor: "system", Action: "test"})
 	now := time.Date(2026, 12, 3, 7, 55, 0, 0, time.UTC)
 	s := apptest.Appliance(w.app).Scheduler
 	s.Clock = func() time.Time { return now }

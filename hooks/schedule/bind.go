@@ -4,6 +4,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/appliance"
+	"alertbutton/hooks/directory"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/limits"
 )
@@ -15,8 +16,8 @@ var msgServerOwned = i18n.Text{
 
 // Bind returns app's scheduler, which starts once the server serves and stops, draining the
 // running jobs, before PocketBase closes the database.
-func Bind(app core.App, cfg *appliance.Config, guard *limits.Guard) *Scheduler {
-	s := New(app, cfg, guard)
+func Bind(app core.App, cfg *appliance.Config, dir *directory.Table, guard *limits.Guard) *Scheduler {
+	s := New(app, cfg, dir, guard)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		if err := e.Next(); err != nil {
 			return err

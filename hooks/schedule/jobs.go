@@ -35,7 +35,7 @@ func (s *Scheduler) Jobs() []Job {
 func (s *Scheduler) own() []Job {
 	return []Job{
 		{JobFireCheckins, "*/10 * * * * *", func(now time.Time) (int, error) {
-			return checkins.FireDue(s.app, s.cfg, s.guard, now)
+			return checkins.FireDue(s.app, s.cfg, s.dir, s.guard, now)
 		}},
 		{JobEscalateAlerts, "5/10 * * * * *", func(now time.Time) (int, error) {
 			return Escalate(s.app, s.cfg, now)

@@ -18,8 +18,9 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"alertbutton/hooks/appliance"
-	"alertbutton/hooks/records"
+	"alertbutton/hooks/directory"
 	"alertbutton/hooks/limits"
+	"alertbutton/hooks/records"
 )
 
 // drainTimeout bounds how long shutdown waits for running jobs; each job works in
@@ -36,7 +37,8 @@ type Scheduler struct {
 
 	app   core.App
 	cfg   *appliance.Config
-	guard *limits.Guard // counts fired check-ins as new alerts; nil: not counted
+	dir   *directory.Table // routes the alerts of fired check-ins
+	guard *limits.Guard    // counts fired check-ins as new alerts; nil: not counted
 	loc   *time.Location
 	extra []Job // other packages' jobs (Register)
 
@@ -45,15 +47,16 @@ type Scheduler struct {
 	entries map[string]cron.EntryID
 }
 
-// New returns a stopped scheduler for app with the default settings; guard limits the
-// alerts fired check-ins raise as it limits the button's.
-func New(app core.App, cfg *appliance.Config, guard *limits.Guard) *Scheduler {
+// New returns a stopped scheduler for app with the default settings; dir routes the alerts
+// fired check-ins raise, and guard limits them as it limits the button's.
+func New(app core.App, cfg *appliance.Config, dir *directory.Table, guard *limits.Guard) *Scheduler {
 	return &Scheduler{
 		Clock:    time.Now,
 		Out:      os.Stdout,
 		Settings: DefaultSettings(),
 		app:      app,
 		cfg:      cfg,
+		dir:      dir,
 		guard:    guard,
 		loc:      Location(cfg.Consulate),
 	}

@@ -28,7 +28,7 @@ var requestActors sync.Map
 // bindAccounts makes every new staff account and every role change leave an audit row and
 // a push to each consul, in the transaction that saves it, whoever saves it (the API or
 // `superuser upsert`); and keeps anyone from changing their own role.
-func bindAccounts(app core.App) {
+func bindAccounts(app core.App, log *audit.Log) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		// The first IT account is the command line's: no installer link in the console.
 		se.InstallerFunc = nil
@@ -43,7 +43,7 @@ func bindAccounts(app core.App) {
 			e.Record.Set("role", privacy.RoleIT)
 		}
 		return afterSave(e, func(tx core.App) error {
-			return announce(tx, e.Record, ActionStaffCreate, notify.AccountCreated, notify.Vars{Role: e.Record.GetString("role")})
+			return announce(tx, log, e.Record, ActionStaffCreate, notify.AccountCreated, notify.Vars{Role: e.Record.GetString("role")})
 		})
 	})
 	app.OnRecordUpdate(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordEvent) error {
@@ -55,19 +55,19 @@ func bindAccounts(app core.App) {
 		}
 		return afterSave(e, func(tx core.App) error {
 			if from != to {
-				if err := announce(tx, e.Record, ActionStaffRoleChange, notify.AccountRoleChanged, notify.Vars{From: from, Role: to}); err != nil {
+				if err := announce(tx, log, e.Record, ActionStaffRoleChange, notify.AccountRoleChanged, notify.Vars{From: from, Role: to}); err != nil {
 					return err
 				}
 			}
 			if credentials {
-				return announce(tx, e.Record, ActionStaffCredentials, notify.AccountCredentials, notify.Vars{Role: to})
+				return announce(tx, log, e.Record, ActionStaffCredentials, notify.AccountCredentials, notify.Vars{Role: to})
 			}
 			return nil
 		})
 	})
 	app.OnRecordDelete(core.CollectionNameSuperusers).BindFunc(func(e *core.RecordEvent) error {
 		return afterSave(e, func(tx core.App) error {
-			return announce(tx, e.Record, ActionStaffDelete, notify.AccountDeleted, notify.Vars{Role: roleOf(e.Record)})
+			return announce(tx, log, e.Record, ActionStaffDelete, notify.AccountDeleted, notify.Vars{Role: roleOf(e.Record)})
 		})
 	})
 	app.OnRecordCreateRequest(core.CollectionNameSuperusers).BindFunc(onlyIT)
@@ -144,14 +144,14 @@ func afterSave(e *core.RecordEvent, fn func(tx core.App) error) error {
 	})
 }
 
-// announce writes the audit row and queues a push to each of the consuls' devices.
-func announce(tx core.App, account *core.Record, action string, n notify.Notice, v notify.Vars) error {
+// announce writes the audit row in log and queues a push to each of the consuls' devices.
+func announce(tx core.App, log *audit.Log, account *core.Record, action string, n notify.Notice, v notify.Vars) error {
 	if _, err := tx.FindCachedCollectionByNameOrId("audit_log"); err != nil {
 		// `superuser upsert` on a new data directory runs before the appliance's migrations:
 		// there is no log yet and no consul to tell. The schema lock keeps it from going later.
 		return nil
 	}
-	err := audit.Append(tx, audit.Entry{
+	err := log.Append(tx, audit.Entry{
 		Actor: actorOf(account), Action: action, Collection: core.CollectionNameSuperusers, RecordID: account.Id,
 	})
 	if err != nil {

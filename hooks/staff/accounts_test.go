@@ -12,7 +12,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"alertbutton/hooks/apptest"
-	"alertbutton/hooks/audit"
 	"alertbutton/hooks/notify"
 	"alertbutton/hooks/staff"
 )
@@ -143,7 +142,7 @@ func TestCommandLineAccountIsAudited(t *testing.T) {
 	if n := apptest.Count(t, app, "outbox"); n != 1 {
 		t.Errorf("%d notices, want 1 to the consul", n)
 	}
-	if _, err := audit.Verify(app); err != nil {
+	if _, err := apptest.Audit(app).Verify(app); err != nil {
 		t.Error(err)
 	}
 }

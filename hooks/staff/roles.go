@@ -4,11 +4,13 @@ import (
 	"errors"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/audit"
 )
 
 // Bind enforces the roles on batches, the schema and realtime (server/routes.go binds Policy
-// on every request) and keeps staff accounts in IT's hands.
-func Bind(app core.App) {
+// on every request) and keeps staff accounts in IT's hands, each change of one kept in log.
+func Bind(app core.App, log *audit.Log) {
 	app.OnBatchRequest().BindFunc(batchPolicy)
 	bindSchemaLock(app)
 	// Realtime messages do not pass the request policy; a subscription's endpoint
@@ -19,7 +21,7 @@ func Bind(app core.App) {
 		}
 		return e.Next()
 	})
-	bindAccounts(app)
+	bindAccounts(app, log)
 }
 
 var errRoutesOnly = errors.New("push subscriptions are reached through the appliance's routes only")

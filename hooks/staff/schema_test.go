@@ -54,7 +54,7 @@ func TestSchemaIsTheMigrations(t *testing.T) {
 				},
 			}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {
 				as(role)(t, app, s)
-				if err := audit.Append(app, audit.Entry{Actor: "system", Action: "test"}); err != nil {
+				if err := apptest.Audit(app).Append(app, audit.Entry{Actor: "system", Action: "test"}); err != nil {
 					t.Fatal(err)
 				}
 				body := strings.ReplaceAll(a.body, "AUDITID", auditLogID(t, app))
