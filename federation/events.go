@@ -4,18 +4,21 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 )
 
-// Timeline events the federation writes (alert_events.type); data holds codes only.
+// Timeline events the federation writes (alert_events.type; their one definition is
+// vocab's); data holds codes only.
 const (
-	EventTransferred     = "transferred"
-	EventNoteReceived    = "federation_note"
-	EventNoteSent        = "federation_note_sent"
-	EventRelayDelayed    = "relay_delayed"
-	EventRelayEscalated  = "relay_escalated"
-	EventRelayDelivered  = "relay_delivered"
-	actorConsulatePrefix = "consulate:"
+	EventTransferred    = vocab.EventTransferred
+	EventNoteReceived   = vocab.EventNoteReceived
+	EventNoteSent       = vocab.EventNoteSent
+	EventRelayDelayed   = vocab.EventRelayDelayed
+	EventRelayEscalated = vocab.EventRelayEscalated
+	EventRelayDelivered = vocab.EventRelayDelivered
 )
+
+const actorConsulatePrefix = "consulate:"
 
 // addEvent appends to the alert's timeline, staff-only when asked or when the alert is
 // under duress (the registrant's timeline stops at what the phone was shown).

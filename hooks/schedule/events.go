@@ -4,12 +4,14 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"alertbutton/hooks/alerts/vocab"
 )
 
-// Timeline event types the jobs write.
+// Timeline event types the jobs write (their one definition is vocab's).
 const (
-	EventEscalated        = "escalated"
-	EventRetentionApplied = "retention_applied"
+	EventEscalated        = vocab.EventEscalated
+	EventRetentionApplied = vocab.EventRetentionApplied
 )
 
 // batch bounds one pass of a job; the next run takes the rest.
