@@ -35,12 +35,10 @@ type Change struct {
 	Duress     bool
 	DuressData map[string]any
 	// Event is a staff-only event that is the whole change (a wrong PIN, a PIN tried on an
-	// alert under duress); "" for none.
-	Event string
-	// Relay is how the relay of the alert to a peer fell behind (vocab.RelayDelayed or
-	// RelayEscalated), RelayData its event's data (codes and counts only); "" for none.
-	Relay     string
-	RelayData map[string]any
+	// alert under duress, the relay falling behind or catching up, a peer's note), EventData
+	// its data (codes and counts only); "" for none.
+	Event     string
+	EventData map[string]any
 
 	AssignedChanged, FacilityChanged bool
 	Assigned, Facility               string
@@ -141,10 +139,7 @@ func writeEvents(app core.App, alert *core.Record, c Change) error {
 		events = append(events, event{EventDuress, true, data})
 	}
 	if c.Event != "" {
-		events = append(events, event{c.Event, true, nil})
-	}
-	if ev, ok := relayEvents[c.Relay]; ok {
-		events = append(events, event{ev, true, c.RelayData})
+		events = append(events, event{c.Event, true, c.EventData})
 	}
 	if c.AssignedChanged {
 		events = append(events, event{EventAssigned, hidden, map[string]any{"assigned": c.Assigned != ""}})
@@ -167,12 +162,6 @@ func writeEvents(app core.App, alert *core.Record, c Change) error {
 		}
 	}
 	return nil
-}
-
-// relayEvents are the staff-only events of the relay falling behind.
-var relayEvents = map[string]string{
-	vocab.RelayDelayed:   vocab.EventRelayDelayed,
-	vocab.RelayEscalated: vocab.EventRelayEscalated,
 }
 
 // by adds the peer whose change it is to an event's data.
