@@ -146,7 +146,7 @@ func (a *Alert) Staff(s Staff, n Notice) (int, error) {
 	})
 }
 
-// Peers queues an envelope of type typ (protocol.TypeCreated, TypeStatus) for each other
+// Peers queues an envelope of type typ (vocab.MessageCreated, MessageStatus) for each other
 // consulate the alert concerns: the one whose jurisdiction covers the place, the
 // registrant's home consulate (which always keeps a copy) and, on an appliance that
 // received the alert from a peer, its origin.
