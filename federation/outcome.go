@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/records"
 )
@@ -67,7 +68,7 @@ func (w *worker) lateDelivered(tx core.App, row *core.Record) error {
 		}
 	}
 	return alerts.RecordChange(tx, w.r.cfg, alert, alerts.Change{
-		Actor: "system", Event: EventRelayDelivered, EventData: map[string]any{"to": w.code},
+		Actor: "system", Event: vocab.EventRelayDelivered, EventData: map[string]any{"to": w.code},
 	})
 }
 

@@ -96,7 +96,7 @@ func (s *Service) addNote(tx core.App, alert *core.Record, env *protocol.Envelop
 	}
 	return alerts.RecordChange(tx, s.cfg, alert, alerts.Change{
 		Actor: actorConsulatePrefix + env.Origin, By: env.Origin,
-		Event: EventNoteReceived, EventData: map[string]any{"by": env.Origin},
+		Event: vocab.EventNoteReceived, EventData: map[string]any{"by": env.Origin},
 		Staff: notify.PeerNote, StaffTo: notify.OnDuty, City: from,
 	})
 }
