@@ -4,14 +4,6 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/tools/types"
-
-	"alertbutton/hooks/alerts/vocab"
-)
-
-// Timeline event types the jobs write (their one definition is vocab's).
-const (
-	EventEscalated        = vocab.EventEscalated
-	EventRetentionApplied = vocab.EventRetentionApplied
 )
 
 // batch bounds one pass of a job; the next run takes the rest.
