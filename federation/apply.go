@@ -60,6 +60,9 @@ func involved(alert *core.Record, code string) bool {
 	}, code)
 }
 
+// actorConsulatePrefix names a peer consulate as the actor of the events of its changes.
+const actorConsulatePrefix = "consulate:"
+
 // createCopy stores a peer's alert here: source federation, status new, the person's
 // details from the sealed message, a timeline event and a push to the staff on duty.
 func (s *Service) createCopy(tx core.App, env *protocol.Envelope, msg *message) (*core.Record, error) {

@@ -18,6 +18,7 @@ import (
 
 	"alertbutton/federation"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/apptest"
 )
 
@@ -134,7 +135,7 @@ func TestBackoffThresholdsAndDrain(t *testing.T) {
 		if a.GetString("relay_status") != "escalated" || a.GetInt("escalation_level") < 1 {
 			t.Fatalf("after 12 minutes: relay_status %q, escalation %d", a.GetString("relay_status"), a.GetInt("escalation_level"))
 		}
-		if len(apptest.Events(t, la.app, a.Id, federation.EventRelayDelayed)) != 1 || len(apptest.Events(t, la.app, a.Id, federation.EventRelayEscalated)) != 1 {
+		if len(apptest.Events(t, la.app, a.Id, vocab.EventRelayDelayed)) != 1 || len(apptest.Events(t, la.app, a.Id, vocab.EventRelayEscalated)) != 1 {
 			t.Fatal("each alert gets one relay_delayed and one relay_escalated event")
 		}
 	}
@@ -161,7 +162,7 @@ func TestBackoffThresholdsAndDrain(t *testing.T) {
 	}
 	for _, a := range raised {
 		a = alertAt(t, la, a.GetString("uid"))
-		if a.GetString("relay_status") != "" || len(apptest.Events(t, la.app, a.Id, federation.EventRelayDelivered)) != 1 {
+		if a.GetString("relay_status") != "" || len(apptest.Events(t, la.app, a.Id, vocab.EventRelayDelivered)) != 1 {
 			t.Fatalf("after delivery: relay_status %q", a.GetString("relay_status"))
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"alertbutton/federation"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/privacy"
 )
@@ -103,11 +104,11 @@ func TestTransfer(t *testing.T) {
 	if name, _ := privacy.Open(sd.cfg.Sealer(), moved, "subject_name"); name != secretName {
 		t.Errorf("san-diego's copy names %q", name)
 	}
-	if len(apptest.Events(t, sd.app, moved.Id, federation.EventTransferred)) != 1 {
+	if len(apptest.Events(t, sd.app, moved.Id, vocab.EventTransferred)) != 1 {
 		t.Error("no transferred event at san-diego")
 	}
 	origin := alertAt(t, p.la, p.uid)
-	if origin.GetString("target_consulate") != "san-diego" || len(apptest.Events(t, p.la.app, origin.Id, federation.EventTransferred)) != 1 {
+	if origin.GetString("target_consulate") != "san-diego" || len(apptest.Events(t, p.la.app, origin.Id, vocab.EventTransferred)) != 1 {
 		t.Fatalf("los-angeles holds target %q", origin.GetString("target_consulate"))
 	}
 
@@ -148,7 +149,7 @@ func TestNotes(t *testing.T) {
 	if !strings.Contains(notes, note) || !strings.Contains(notes, "[Fresno,") {
 		t.Fatalf("los-angeles's notes: %q", notes)
 	}
-	if len(apptest.Events(t, p.la.app, a.Id, federation.EventNoteReceived)) != 1 {
+	if len(apptest.Events(t, p.la.app, a.Id, vocab.EventNoteReceived)) != 1 {
 		t.Error("no note event at los-angeles")
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/jsonbody"
 	"alertbutton/hooks/outbox"
@@ -83,7 +84,9 @@ func (s *Service) sendNote(tx core.App, alertID string, codes []string, note, ac
 	if err := s.audit.Append(tx, audit.Entry{Actor: actor, Action: "federation_note", Collection: "alerts", RecordID: alert.Id}); err != nil {
 		return err
 	}
-	return addEvent(tx, alert, EventNoteSent, actor, true, map[string]any{"to": codes})
+	return alerts.RecordChange(tx, s.cfg, alert, alerts.Change{
+		Actor: actor, Event: vocab.EventNoteSent, EventData: map[string]any{"to": codes},
+	})
 }
 
 // peersOf are the other consulates that hold the alert.

@@ -12,10 +12,15 @@ import (
 // it cannot be reached.
 func notifyStaff(app core.App, cfg *appliance.Config, alert *core.Record, s notify.Staff, n notify.Notice, peer string) error {
 	a := notify.About(app, cfg, alert, nil)
-	a.City = peer
-	if c, ok := jurisdiction.ConsulateByCode(peer); ok {
-		a.City = c.City
-	}
+	a.City = city(peer)
 	_, err := a.Staff(s, n)
 	return err
+}
+
+// city is the city of the consulate peer, as the staff's notices name it; its code when unknown.
+func city(peer string) string {
+	if c, ok := jurisdiction.ConsulateByCode(peer); ok {
+		return c.City
+	}
+	return peer
 }

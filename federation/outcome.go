@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/records"
 )
@@ -66,7 +67,9 @@ func (w *worker) lateDelivered(tx core.App, row *core.Record) error {
 			return err
 		}
 	}
-	return addEvent(tx, alert, EventRelayDelivered, "system", true, map[string]any{"to": w.code})
+	return alerts.RecordChange(tx, w.r.cfg, alert, alerts.Change{
+		Actor: "system", Event: vocab.EventRelayDelivered, EventData: map[string]any{"to": w.code},
+	})
 }
 
 // down backs the peer off: nothing is sent to it until the backoff ends or it answers a

@@ -40,31 +40,31 @@ func (s *Service) applyState(tx core.App, alert *core.Record, env *protocol.Enve
 	if err := clk.set(tx, env.Seq, env.Origin, stateDigest(alert)); err != nil {
 		return err
 	}
-	err = alerts.RecordChange(tx, s.cfg, alert, alerts.Change{
+	changed, duress := from != to, !hadDuress && msg.Duress
+	c := alerts.Change{
 		Actor: actorConsulatePrefix + env.Origin, By: env.Origin,
 		From: from, To: to, StatusEvent: statusEvent(env.Type),
 		FromTarget: fromTarget, ToTarget: alert.GetString("target_consulate"),
-		Duress: !hadDuress && msg.Duress,
-	})
-	if err != nil {
-		return err
+		Duress: duress, City: city(env.Origin),
 	}
-	return s.notifyState(tx, alert, env, from != to, !hadDuress && msg.Duress)
+	c.Staff, c.StaffTo = s.stateNotice(alert, env, changed, duress)
+	return alerts.RecordChange(tx, s.cfg, alert, c)
 }
 
-func (s *Service) notifyState(tx core.App, alert *core.Record, env *protocol.Envelope, changed, duress bool) error {
-	if duress {
-		return notifyStaff(tx, s.cfg, alert, notify.AllStaff, notify.PeerDuress, env.Origin)
-	}
+// stateNotice is what the staff are told of a peer's state, and which staff: a zero notice
+// for nothing.
+func (s *Service) stateNotice(alert *core.Record, env *protocol.Envelope, changed, duress bool) (notify.Notice, notify.Staff) {
 	switch {
+	case duress:
+		return notify.PeerDuress, notify.AllStaff
 	case env.Type == protocol.TypeTransfer && alert.GetString("target_consulate") == s.cfg.Consulate.Code:
-		return notifyStaff(tx, s.cfg, alert, notify.OnDuty, notify.PeerTransferred, env.Origin)
+		return notify.PeerTransferred, notify.OnDuty
 	case changed && env.Type == protocol.TypeCancelled:
-		return notifyStaff(tx, s.cfg, alert, notify.OnDuty, notify.PeerCancelled, env.Origin)
+		return notify.PeerCancelled, notify.OnDuty
 	case changed && env.Type == protocol.TypeSafe:
-		return notifyStaff(tx, s.cfg, alert, notify.OnDuty, notify.PeerSafe, env.Origin)
+		return notify.PeerSafe, notify.OnDuty
 	}
-	return nil
+	return notify.Notice{}, notify.Staff{}
 }
 
 func statusEvent(typ string) string {
@@ -86,21 +86,19 @@ func (s *Service) addNote(tx core.App, alert *core.Record, env *protocol.Envelop
 	if text == "" {
 		return nil
 	}
-	city := env.Origin
-	if c, ok := jurisdiction.ConsulateByCode(env.Origin); ok {
-		city = c.City
-	}
-	entry := fmt.Sprintf("[%s, %s] %s", city, env.CreatedAt.Format("2006-01-02 15:04 UTC"), text)
+	from := city(env.Origin)
+	entry := fmt.Sprintf("[%s, %s] %s", from, env.CreatedAt.Format("2006-01-02 15:04 UTC"), text)
 	if err := appendNote(s, alert, entry); err != nil {
 		return err
 	}
 	if err := records.Save(tx, alert); err != nil {
 		return err
 	}
-	if err := addEvent(tx, alert, EventNoteReceived, actorConsulatePrefix+env.Origin, true, map[string]any{"by": env.Origin}); err != nil {
-		return err
-	}
-	return notifyStaff(tx, s.cfg, alert, notify.OnDuty, notify.PeerNote, env.Origin)
+	return alerts.RecordChange(tx, s.cfg, alert, alerts.Change{
+		Actor: actorConsulatePrefix + env.Origin, By: env.Origin,
+		Event: vocab.EventNoteReceived, EventData: map[string]any{"by": env.Origin},
+		Staff: notify.PeerNote, StaffTo: notify.OnDuty, City: from,
+	})
 }
 
 // appendNote adds entry to the alert's internal notes, dropping the oldest text past maxNotes.

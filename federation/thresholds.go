@@ -64,7 +64,7 @@ func (w *worker) flag(tx core.App, row *core.Record, level int) error {
 	if err != nil {
 		return nil // gone: the row is given up on when it is sent
 	}
-	c := alerts.Change{Actor: "system", Relay: vocab.RelayDelayed, RelayData: map[string]any{"to": w.code, "attempts": row.GetInt("attempts")}}
+	c := alerts.Change{Actor: "system", Event: vocab.EventRelayDelayed, EventData: map[string]any{"to": w.code, "attempts": row.GetInt("attempts")}}
 	if level == levelDelayed {
 		if alert.GetString("relay_status") == "" {
 			alert.Set("relay_status", vocab.RelayDelayed)
@@ -74,16 +74,14 @@ func (w *worker) flag(tx core.App, row *core.Record, level int) error {
 		}
 		return alerts.RecordChange(tx, w.r.cfg, alert, c)
 	}
-	c.Relay = vocab.RelayEscalated
+	c.Event = vocab.EventRelayEscalated
 	alert.Set("relay_status", vocab.RelayEscalated)
 	alert.Set("escalation_level", max(alert.GetInt("escalation_level"), 1))
 	if err := records.Save(tx, alert); err != nil {
 		return err
 	}
-	if err := alerts.RecordChange(tx, w.r.cfg, alert, c); err != nil {
-		return err
-	}
-	return notifyStaff(tx, w.r.cfg, alert, notify.AllStaff, notify.PeerUndelivered, w.code)
+	c.Staff, c.StaffTo, c.City = notify.PeerUndelivered, notify.AllStaff, city(w.code)
+	return alerts.RecordChange(tx, w.r.cfg, alert, c)
 }
 
 func dbxAlertLate(uid string) dbx.Expression {

@@ -1,7 +1,8 @@
 // Package alerts is the alert lifecycle. Every alert is created by Raise from a Draft,
 // whatever its source (the button, a relative, a missed check-in, staff, a peer consulate);
-// SetStatus is the one rule for a status and its dates, and RecordChange records a change on
-// the timeline with its notices. Every creation and change is one transaction: the alert, its
+// SetStatus is the one rule for a status and its dates, and RecordChange records every change
+// (an adviser's update, the person's PIN, a peer's state or note, the relay's lateness, an
+// escalation) on the timeline with its notices. Every creation and change is one transaction: the alert, its
 // timeline event and the outbox rows that tell relatives, staff and peer consulates; nothing
 // is sent from inside a request. The values it shares with the schema are in vocab.
 package alerts

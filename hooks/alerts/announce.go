@@ -5,7 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"alertbutton/federation/protocol"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/notify"
 )
@@ -44,7 +44,7 @@ func announce(app core.App, cfg *appliance.Config, a *core.Record, d Draft) (*no
 	if _, err := n.Staff(notify.OnDuty, notify.StaffNew); err != nil {
 		return nil, err
 	}
-	return n, n.Peers(protocol.TypeCreated)
+	return n, n.Peers(vocab.MessageCreated)
 }
 
 // receipt confirms the alert to whoever raised it. The registrant's phone is told only when

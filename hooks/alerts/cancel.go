@@ -112,19 +112,12 @@ func ownAlert(e *core.RequestEvent) (*core.Record, error) {
 }
 
 func wrongPIN(e *core.RequestEvent, cfg *appliance.Config, alertID, actor string, failures int) error {
-	err := e.App.RunInTransaction(func(tx core.App) error {
-		alert, err := tx.FindRecordById("alerts", alertID)
-		if err != nil {
-			return err
+	err := withAlert(e.App, alertID, func(tx core.App, alert *core.Record) error {
+		c := Change{Actor: actor, Event: EventPinFailed}
+		if failures >= maxPinFailures {
+			c.Staff, c.StaffTo = notify.StaffPinLocked, notify.OnDuty
 		}
-		if err := AddEvent(tx, alert, EventPinFailed, actor, true, nil); err != nil {
-			return err
-		}
-		if failures < maxPinFailures {
-			return nil
-		}
-		_, err = newNotifier(tx, cfg, alert, nil).Staff(notify.OnDuty, notify.StaffPinLocked)
-		return err
+		return RecordChange(tx, cfg, alert, c)
 	})
 	if err != nil {
 		return saveFailed(e, err)

@@ -3,49 +3,87 @@ package alerts
 import (
 	"github.com/pocketbase/pocketbase/core"
 
-	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/notify"
 )
 
 // A Change is what one change did to an alert, as its timeline and its notices record it. Its
-// sources (an adviser's update through the records API, a peer consulate's state) differ only
-// in what they fill.
+// sources (an adviser's update through the records API, the person's PIN, a peer consulate's
+// state, the relay falling behind, the escalation job) differ only in what they fill.
 type Change struct {
 	Actor string
 	// By is the peer consulate whose change it is, recorded on its events; a peer's change is
 	// not relayed back to the peers. "" for a change made here.
 	By string
 	// From and To are the status before and after; StatusEvent is how a change of status is
-	// recorded (EventStatus when empty; a peer's cancel or safe as the person's).
+	// recorded (EventStatus when empty; the person's cancel or safe as theirs), StatusData its
+	// event's data ({from, to} when nil).
 	From, To, StatusEvent string
+	StatusData            map[string]any
+	// ShownClosed is the duress PIN: the alert stays open, and its status event (StatusEvent,
+	// StatusData) is written for the phone, which is shown the alert closed.
+	ShownClosed bool
 	// FromTarget and ToTarget are the consulate that had the case and the one that has it.
 	FromTarget, ToTarget string
+	// FromLevel and ToLevel are the escalation level before and after: each step between
+	// wakes more staff (escalation.go).
+	FromLevel, ToLevel int
 
-	// Duress is a duress PIN this consulate learns of from the peer By (staff-only event).
-	Duress bool
-	// Relay is how the relay of the alert to a peer fell behind (vocab.RelayDelayed or
-	// RelayEscalated), RelayData its event's data (codes and counts only); "" for none.
-	Relay     string
-	RelayData map[string]any
+	// Duress is a duress PIN used on this alert (staff-only event, DuressData its data), here
+	// or at the peer By.
+	Duress     bool
+	DuressData map[string]any
+	// Event is a staff-only event that is the whole change (a wrong PIN, a PIN tried on an
+	// alert under duress, the relay falling behind or catching up, a peer's note), EventData
+	// its data (codes and counts only); "" for none.
+	Event     string
+	EventData map[string]any
 
 	AssignedChanged, FacilityChanged bool
 	Assigned, Facility               string
 	ANumberChanged, NotesChanged     bool
+
+	// Relatives is what relatives are told of the change of status instead of its milestone
+	// (the person's own closing); Staff what the staff StaffTo are told, about the peer
+	// consulate of City when it names one. Zero for none.
+	Relatives notify.Notice
+	Staff     notify.Notice
+	StaffTo   notify.Staff
+	City      string
 }
 
 // RecordChange writes the change's timeline events and queues its notices: the milestones the
-// registrant and relatives are told and, for a change made here, the state for the peers. It
-// runs in the caller's transaction, after the alert is saved with the change.
+// registrant and relatives are told, the staff's and, for a change made here, the state for
+// the peers. It runs in the caller's transaction, after the alert is saved with the change.
 func RecordChange(tx core.App, cfg *appliance.Config, alert *core.Record, c Change) error {
 	if err := writeEvents(tx, alert, c); err != nil {
 		return err
 	}
 	n := newNotifier(tx, cfg, alert, nil)
 	n.Facility = c.Facility
+	n.City = c.City
 	n.WasClosed = !isOpenStatus(c.From)
-	if c.From != c.To {
+	if err := escalate(tx, n, alert, c); err != nil {
+		return err
+	}
+	if err := tell(n, c); err != nil {
+		return err
+	}
+	if c.By == "" && (c.From != c.To || c.ShownClosed || c.AssignedChanged || c.FacilityChanged) {
+		return n.Peers(vocab.MessageStatus)
+	}
+	return nil
+}
+
+// tell queues the notices of the change but the peers'.
+func tell(n *notify.Alert, c Change) error {
+	switch {
+	case c.From != c.To && c.Relatives.Type != "":
+		if err := n.Relatives(notify.LevelStatus, c.Relatives, ""); err != nil {
+			return err
+		}
+	case c.From != c.To:
 		if err := statusMilestone(n, c.To); err != nil {
 			return err
 		}
@@ -62,14 +100,16 @@ func RecordChange(tx core.App, cfg *appliance.Config, alert *core.Record, c Chan
 			return err
 		}
 	}
-	if c.By == "" && (c.From != c.To || c.AssignedChanged || c.FacilityChanged) {
-		return n.Peers(protocol.TypeStatus)
+	if c.Staff.Type != "" {
+		if _, err := n.Staff(c.StaffTo, c.Staff); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// writeEvents appends the change's events. On an alert under duress they are all staff-only:
-// the registrant's timeline stops at the cancellation it was shown.
+// writeEvents appends the change's events. On an alert under duress they are all staff-only
+// but the closing the phone is shown: the registrant's timeline stops there.
 func writeEvents(app core.App, alert *core.Record, c Change) error {
 	hidden := alert.GetBool("duress")
 	type event struct {
@@ -78,21 +118,28 @@ func writeEvents(app core.App, alert *core.Record, c Change) error {
 		data      map[string]any
 	}
 	var events []event
-	if c.From != c.To {
-		typ := c.StatusEvent
+	if c.From != c.To || c.ShownClosed {
+		typ, data := c.StatusEvent, c.StatusData
 		if typ == "" {
 			typ = EventStatus
 		}
-		events = append(events, event{typ, hidden, c.by(map[string]any{"from": c.From, "to": c.To})})
+		if data == nil {
+			data = c.by(map[string]any{"from": c.From, "to": c.To})
+		}
+		events = append(events, event{typ, hidden && !c.ShownClosed, data})
 	}
 	if c.FromTarget != c.ToTarget {
 		events = append(events, event{EventTransferred, hidden, c.by(map[string]any{"from": c.FromTarget, "to": c.ToTarget})})
 	}
 	if c.Duress {
-		events = append(events, event{EventDuress, true, c.by(map[string]any{})})
+		data := c.DuressData
+		if data == nil {
+			data = c.by(map[string]any{})
+		}
+		events = append(events, event{EventDuress, true, data})
 	}
-	if ev, ok := relayEvents[c.Relay]; ok {
-		events = append(events, event{ev, true, c.RelayData})
+	if c.Event != "" {
+		events = append(events, event{c.Event, true, c.EventData})
 	}
 	if c.AssignedChanged {
 		events = append(events, event{EventAssigned, hidden, map[string]any{"assigned": c.Assigned != ""}})
@@ -115,12 +162,6 @@ func writeEvents(app core.App, alert *core.Record, c Change) error {
 		}
 	}
 	return nil
-}
-
-// relayEvents are the staff-only events of the relay falling behind.
-var relayEvents = map[string]string{
-	vocab.RelayDelayed:   vocab.EventRelayDelayed,
-	vocab.RelayEscalated: vocab.EventRelayEscalated,
 }
 
 // by adds the peer whose change it is to an event's data.

@@ -4,7 +4,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"alertbutton/federation/protocol"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/notify"
 	"alertbutton/hooks/records"
@@ -36,38 +35,26 @@ var (
 // closeAlert closes an open alert as c asks (the cancel PIN) and tells relatives, staff and
 // peers. An alert under duress is closed by staff only.
 func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c closing) error {
-	return app.RunInTransaction(func(tx core.App) error {
-		alert, err := tx.FindRecordById("alerts", alertID)
-		if err != nil {
-			return err
-		}
-		n := newNotifier(tx, cfg, alert, nil)
+	return withAlert(app, alertID, func(tx core.App, alert *core.Record) error {
+		from := alert.GetString("status")
 		if alert.GetBool("duress") {
-			if err := AddEvent(tx, alert, c.afterDuress, actor, true, nil); err != nil {
-				return err
-			}
-			_, err := n.Staff(notify.AllStaff, notify.StaffAfterDuress)
-			return err
+			return RecordChange(tx, cfg, alert, Change{
+				Actor: actor, From: from, To: from, Event: c.afterDuress,
+				Staff: notify.StaffAfterDuress, StaffTo: notify.AllStaff,
+			})
 		}
 		if !isOpen(alert) {
 			return nil // closed already, by the person or by staff: the answer shows it
 		}
-		from := alert.GetString("status")
 		SetStatus(alert, c.status)
-		at := alert.GetDateTime("closed_at")
 		if err := records.Save(tx, alert); err != nil {
 			return err
 		}
-		if err := AddEvent(tx, alert, c.event, actor, false, closedData(alert, from, c, at)); err != nil {
-			return err
-		}
-		if err := n.Relatives(notify.LevelStatus, c.relatives, ""); err != nil {
-			return err
-		}
-		if _, err := n.Staff(notify.OnDuty, c.staff); err != nil {
-			return err
-		}
-		return n.Peers(protocol.TypeStatus)
+		return RecordChange(tx, cfg, alert, Change{
+			Actor: actor, From: from, To: c.status,
+			StatusEvent: c.event, StatusData: closedData(alert, from, c, alert.GetDateTime("closed_at")),
+			Relatives: c.relatives, Staff: c.staff, StaffTo: notify.OnDuty,
+		})
 	})
 }
 
@@ -75,40 +62,37 @@ func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c cl
 // alert closed as c claims, and the timeline the event a real closing writes; relatives are
 // told nothing new (they would otherwise stand down).
 func duress(app core.App, cfg *appliance.Config, alertID, actor string, c closing) error {
+	return withAlert(app, alertID, func(tx core.App, alert *core.Record) error {
+		if alert.GetBool("duress") {
+			return nil
+		}
+		from := alert.GetString("status")
+		ch := Change{Actor: actor, From: from, To: from, Duress: true, Staff: c.duress, StaffTo: notify.AllStaff}
+		if !isOpen(alert) {
+			// Closed already, and the phone sees it as it is; the staff still learn that
+			// someone forced the person.
+			ch.DuressData = map[string]any{"claim": c.claim, "closed": true}
+			return RecordChange(tx, cfg, alert, ch)
+		}
+		alert.Set("duress", true)
+		if err := records.Save(tx, alert); err != nil {
+			return err
+		}
+		shown := alert.GetDateTime("updated")
+		ch.ShownClosed, ch.StatusEvent = true, c.event
+		ch.StatusData, ch.DuressData = closedData(alert, from, c, shown), shownData(c, shown)
+		return RecordChange(tx, cfg, alert, ch)
+	})
+}
+
+// withAlert runs f on the alert alertID, read in a transaction.
+func withAlert(app core.App, alertID string, f func(tx core.App, alert *core.Record) error) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		alert, err := tx.FindRecordById("alerts", alertID)
 		if err != nil {
 			return err
 		}
-		n := newNotifier(tx, cfg, alert, nil)
-		if alert.GetBool("duress") {
-			return nil
-		}
-		if !isOpen(alert) {
-			// Closed already, and the phone sees it as it is; the staff still learn that
-			// someone forced the person.
-			data := map[string]any{"claim": c.claim, "closed": true}
-			if err := AddEvent(tx, alert, EventDuress, actor, true, data); err != nil {
-				return err
-			}
-			_, err := n.Staff(notify.AllStaff, c.duress)
-			return err
-		}
-		from := alert.GetString("status")
-		alert.Set("duress", true)
-		if err := records.Save(tx, alert); err != nil {
-			return err
-		}
-		if err := AddEvent(tx, alert, c.event, actor, false, closedData(alert, from, c, alert.GetDateTime("updated"))); err != nil {
-			return err
-		}
-		if err := AddEvent(tx, alert, EventDuress, actor, true, shownData(alert, c)); err != nil {
-			return err
-		}
-		if _, err := n.Staff(notify.AllStaff, c.duress); err != nil {
-			return err
-		}
-		return n.Peers(protocol.TypeStatus)
+		return f(tx, alert)
 	})
 }
 
@@ -121,10 +105,6 @@ func closedData(alert *core.Record, from string, c closing, at types.DateTime) m
 
 // shownData is the duress event's record of what the phone was shown, and when (see
 // RegistrantView).
-func shownData(alert *core.Record, c closing) map[string]any {
-	return map[string]any{
-		"claim":        c.claim,
-		"shown_status": c.status,
-		"shown_at":     alert.GetDateTime("updated").String(),
-	}
+func shownData(c closing, at types.DateTime) map[string]any {
+	return map[string]any{"claim": c.claim, "shown_status": c.status, "shown_at": at.String()}
 }

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/apptest"
-	"alertbutton/hooks/notify"
 	"alertbutton/hooks/push"
 	"alertbutton/hooks/push/pushtest"
 )
@@ -47,7 +47,7 @@ func TestFullPathThroughARealPushService(t *testing.T) {
 	if status, out := apptest.CallURL(t, http.MethodPost, srv.URL+"/api/alertbutton/alerts", w.tokA, alertBody); status != 201 {
 		t.Fatalf("press: %d %s", status, out)
 	}
-	if p := received(2); p.Type != notify.TypeCreated || p.Alert != uid || p.Lang != "es" {
+	if p := received(2); p.Type != vocab.MessageCreated || p.Alert != uid || p.Lang != "es" {
 		t.Fatalf("relative's alert push %+v", p)
 	}
 
@@ -58,7 +58,7 @@ func TestFullPathThroughARealPushService(t *testing.T) {
 	if status, out := apptest.CallURL(t, http.MethodPatch, srv.URL+"/api/collections/alerts/records/"+alert.Id, w.tokAdviser, `{"status":"acknowledged"}`); status != 200 {
 		t.Fatalf("acknowledge: %d %s", status, out)
 	}
-	if p := received(3); p.Type != notify.TypeStatus || p.Alert != uid {
+	if p := received(3); p.Type != vocab.MessageStatus || p.Alert != uid {
 		t.Fatalf("relative's milestone push %+v", p)
 	}
 }

@@ -76,20 +76,7 @@ func (a *Alert) Registrant(n Notice) error {
 			return err // a later status (a peer's) of an alert the person closed: its phone hears nothing
 		}
 	}
-	subs, err := a.app.FindAllRecords("push_subscriptions", dbx.HashExp{"registrant": reg.Id})
-	if err != nil {
-		return err
-	}
-	for _, s := range subs {
-		if !a.existedAtRaise(s, "created") {
-			continue
-		}
-		lang := Lang(reg.GetString("language"), s.GetString("language"))
-		if err := a.push(s.Id, n.Payload(a.uid(), lang, urlRegistrant, a.vars(lang))); err != nil {
-			return err
-		}
-	}
-	return nil
+	return a.devices(dbx.HashExp{"registrant": reg.Id}, reg.GetString("language"), urlRegistrant, n)
 }
 
 // Relatives tells every relative of the registrant whose disclosure setting allows level,
@@ -117,18 +104,8 @@ func (a *Alert) Relatives(level string, n Notice, skip string) error {
 // Contact tells one relative, on each of their push subscriptions and by e-mail when they
 // gave an address (sealed; the e-mail dispatcher opens it).
 func (a *Alert) Contact(c *core.Record, n Notice) error {
-	subs, err := a.app.FindAllRecords("push_subscriptions", dbx.HashExp{"contact": c.Id})
-	if err != nil {
+	if err := a.devices(dbx.HashExp{"contact": c.Id}, c.GetString("language"), urlFamily, n); err != nil {
 		return err
-	}
-	for _, s := range subs {
-		if !a.existedAtRaise(s, "created") {
-			continue
-		}
-		lang := Lang(c.GetString("language"), s.GetString("language"))
-		if err := a.push(s.Id, n.Payload(a.uid(), lang, urlFamily, a.vars(lang))); err != nil {
-			return err
-		}
 	}
 	if c.GetString("email") == "" {
 		return nil
@@ -136,6 +113,26 @@ func (a *Alert) Contact(c *core.Record, n Notice) error {
 	lang := Lang(c.GetString("language"))
 	p := n.Payload(a.uid(), lang, urlFamily, a.vars(lang))
 	return a.Queue(func(tx core.App) error { return outbox.Email(tx, c.Id, p) })
+}
+
+// devices pushes n, opening url, to the push subscriptions of owner (a registrant or a
+// relative) that the alert found when raised, in the owner's language lang if it is one the
+// appliance speaks, else the device's.
+func (a *Alert) devices(owner dbx.HashExp, lang, url string, n Notice) error {
+	subs, err := a.app.FindAllRecords("push_subscriptions", owner)
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		if !a.existedAtRaise(s, "created") {
+			continue
+		}
+		l := Lang(lang, s.GetString("language"))
+		if err := a.push(s.Id, n.Payload(a.uid(), l, url, a.vars(l))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Staff tells the devices of the staff s, and returns how many.
@@ -146,7 +143,7 @@ func (a *Alert) Staff(s Staff, n Notice) (int, error) {
 	})
 }
 
-// Peers queues an envelope of type typ (protocol.TypeCreated, TypeStatus) for each other
+// Peers queues an envelope of type typ (vocab.MessageCreated, MessageStatus) for each other
 // consulate the alert concerns: the one whose jurisdiction covers the place, the
 // registrant's home consulate (which always keeps a copy) and, on an appliance that
 // received the alert from a peer, its origin.

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"alertbutton/hooks/alerts/vocab"
 )
 
 var placeholder = regexp.MustCompile(`\{[a-z]+\}`)
@@ -50,7 +52,7 @@ func TestStaffNoticesNameNobody(t *testing.T) {
 
 func TestPayload(t *testing.T) {
 	p := RelativeFacility.Payload("u1", "en", "/family/", Vars{Name: "Ana", Facility: "Adelanto"})
-	if p.Type != TypeStatus || p.Alert != "u1" || p.Title != "Ana was located" || p.Body != "Located at Adelanto." || p.URL != "/family/" || p.Lang != "en" {
+	if p.Type != vocab.MessageStatus || p.Alert != "u1" || p.Title != "Ana was located" || p.Body != "Located at Adelanto." || p.URL != "/family/" || p.Lang != "en" {
 		t.Errorf("payload = %+v", p)
 	}
 	p = AccountRoleChanged.Payload("", "es", "/_/", Vars{From: "adviser", Role: "consul"})

@@ -1,15 +1,13 @@
 package notify
 
 import (
-	"alertbutton/federation/protocol"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/i18n"
 )
 
-// Push types. An alert's creation and status changes take the names the federation's
-// envelopes give them.
+// Push types. An alert's creation and status changes are vocab's MessageCreated and
+// MessageStatus, the names the federation's envelopes give them.
 const (
-	TypeCreated   = protocol.TypeCreated
-	TypeStatus    = protocol.TypeStatus
 	TypeDuress    = "alert.duress"     // to staff: the duress PIN (cancel or safe), or a close attempt after it
 	TypePINs      = "alert.pin_locked" // to staff: too many wrong PINs
 	TypeEscalated = "alert.escalated"  // to staff: nobody acknowledged an alert in time
@@ -22,66 +20,66 @@ const (
 
 // To the registrant (or to the relative who reported).
 var (
-	Receipt = Notice{TypeCreated,
+	Receipt = Notice{vocab.MessageCreated,
 		i18n.Text{ES: "Alerta recibida", EN: "Alert received"},
 		i18n.Text{ES: "Recibido por el {consulate}.", EN: "Received by the {consulate}."}}
-	Acknowledged = Notice{TypeStatus,
+	Acknowledged = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Caso recibido", EN: "Case received"},
 		i18n.Text{ES: "Su caso fue recibido por el consulado.", EN: "Your case was received by the consulate."}}
-	Assigned = Notice{TypeStatus,
+	Assigned = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Asesor asignado", EN: "Adviser assigned"},
 		i18n.Text{ES: "Se asignó un abogado o asesor a su caso.", EN: "A lawyer or adviser was assigned to your case."}}
-	Resolved = Notice{TypeStatus,
+	Resolved = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Caso cerrado", EN: "Case closed"},
 		i18n.Text{ES: "Liberado: el consulado cerró el caso.", EN: "Released: the consulate closed the case."}}
-	FalseAlarm = Notice{TypeStatus,
+	FalseAlarm = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Caso cerrado", EN: "Case closed"},
 		i18n.Text{ES: "El consulado cerró el caso.", EN: "The consulate closed the case."}}
 )
 
 // To relatives.
 var (
-	RelativeButton = Notice{TypeCreated,
+	RelativeButton = Notice{vocab.MessageCreated,
 		i18n.Text{ES: "Alerta de {name}", EN: "Alert from {name}"},
 		i18n.Text{ES: "{name} activó el botón de alerta. El consulado ya fue avisado.", EN: "{name} pressed the alert button. The consulate has been told."}}
-	RelativeReport = Notice{TypeCreated,
+	RelativeReport = Notice{vocab.MessageCreated,
 		i18n.Text{ES: "Alerta sobre {name}", EN: "Alert about {name}"},
 		i18n.Text{ES: "Un familiar avisó al consulado que {name} necesita ayuda.", EN: "A relative told the consulate that {name} needs help."}}
-	RelativeConsulate = Notice{TypeCreated,
+	RelativeConsulate = Notice{vocab.MessageCreated,
 		i18n.Text{ES: "Alerta sobre {name}", EN: "Alert about {name}"},
 		i18n.Text{ES: "El consulado abrió un caso de {name}.", EN: "The consulate opened a case for {name}."}}
-	RelativeCancelled = Notice{TypeStatus,
+	RelativeCancelled = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Alerta cancelada", EN: "Alert cancelled"},
 		i18n.Text{ES: "{name} canceló la alerta.", EN: "{name} cancelled the alert."}}
-	RelativeSafe = Notice{TypeStatus,
+	RelativeSafe = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "{name} está a salvo", EN: "{name} is safe"},
 		i18n.Text{ES: "{name} avisó que está a salvo o fue liberado. Caso cerrado.", EN: "{name} says they are safe or released. Case closed."}}
-	RelativeAcknowledged = Notice{TypeStatus,
+	RelativeAcknowledged = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Caso recibido", EN: "Case received"},
 		i18n.Text{ES: "El consulado recibió el caso de {name}.", EN: "The consulate received {name}'s case."}}
-	RelativeAssigned = Notice{TypeStatus,
+	RelativeAssigned = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Asesor asignado", EN: "Adviser assigned"},
 		i18n.Text{ES: "Se asignó un abogado o asesor al caso de {name}.", EN: "A lawyer or adviser was assigned to {name}'s case."}}
-	RelativeFacility = Notice{TypeStatus,
+	RelativeFacility = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "{name} fue localizado", EN: "{name} was located"},
 		i18n.Text{ES: "Localizado en {facility}.", EN: "Located at {facility}."}}
-	RelativeResolved = Notice{TypeStatus,
+	RelativeResolved = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Caso cerrado", EN: "Case closed"},
 		i18n.Text{ES: "{name}: liberado, caso cerrado.", EN: "{name}: released, case closed."}}
-	RelativeFalseAlarm = Notice{TypeStatus,
+	RelativeFalseAlarm = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Caso cerrado", EN: "Case closed"},
 		i18n.Text{ES: "El consulado cerró el caso de {name}.", EN: "The consulate closed {name}'s case."}}
 )
 
 // To staff, of what happens here. Like every push to staff, they name nobody.
 var (
-	StaffNew = Notice{TypeCreated,
+	StaffNew = Notice{vocab.MessageCreated,
 		i18n.Text{ES: "Alerta nueva", EN: "New alert"},
 		i18n.Text{ES: "{kind}. Ábrala en el panel.", EN: "{kind}. Open it in the admin panel."}}
-	StaffCancelled = Notice{TypeStatus,
+	StaffCancelled = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Alerta cancelada", EN: "Alert cancelled"},
 		i18n.Text{ES: "La persona canceló la alerta con su PIN.", EN: "The person cancelled the alert with their PIN."}}
-	StaffSafe = Notice{TypeStatus,
+	StaffSafe = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Persona a salvo", EN: "Person safe"},
 		i18n.Text{ES: "La persona avisó que está a salvo; el caso se cerró.", EN: "The person says they are safe; the case was closed."}}
 	StaffDuress = Notice{TypeDuress,
@@ -106,22 +104,22 @@ var (
 
 // To staff, of what a peer consulate ({city}) did or could not be told.
 var (
-	PeerRelayed = Notice{TypeCreated,
+	PeerRelayed = Notice{vocab.MessageCreated,
 		i18n.Text{ES: "Alerta nueva (vía {city})", EN: "New alert (via {city})"},
 		i18n.Text{ES: "El consulado en {city} la envió. Ábrala en el panel.", EN: "Sent by the consulate in {city}. Open it in the admin panel."}}
-	PeerTransferred = Notice{TypeCreated,
+	PeerTransferred = Notice{vocab.MessageCreated,
 		i18n.Text{ES: "Caso transferido", EN: "Case transferred"},
 		i18n.Text{ES: "El consulado en {city} les transfirió un caso. Ábralo en el panel.", EN: "The consulate in {city} transferred a case to you. Open it in the admin panel."}}
-	PeerCancelled = Notice{TypeStatus,
+	PeerCancelled = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Alerta cancelada", EN: "Alert cancelled"},
 		i18n.Text{ES: "La persona canceló la alerta (aviso de {city}).", EN: "The person cancelled the alert (word from {city})."}}
-	PeerSafe = Notice{TypeStatus,
+	PeerSafe = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Persona a salvo", EN: "Person safe"},
 		i18n.Text{ES: "La persona avisó que está a salvo (aviso de {city}).", EN: "The person says they are safe (word from {city})."}}
 	PeerDuress = Notice{TypeDuress,
 		i18n.Text{ES: "URGENTE: PIN de coacción", EN: "URGENT: duress PIN"},
 		i18n.Text{ES: "Obligaron a la persona a cancelar (aviso de {city}). La alerta sigue abierta.", EN: "The person was forced to cancel (word from {city}). The alert stays open."}}
-	PeerNote = Notice{TypeStatus,
+	PeerNote = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Nota de {city}", EN: "Note from {city}"},
 		i18n.Text{ES: "Hay una nota nueva de otro consulado sobre una alerta.", EN: "Another consulate sent a note about an alert."}}
 	PeerUndelivered = Notice{TypeDuress,
@@ -148,9 +146,9 @@ var (
 
 // kindText names an alert's kind in a notice.
 var kindText = map[string]i18n.Text{
-	"detained":       {ES: "Detención", EN: "Detention"},
-	"at_risk":        {ES: "Persona en riesgo", EN: "Person at risk"},
-	"raid":           {ES: "Redada", EN: "Raid"},
-	"checkin_missed": {ES: "Control de llegada vencido", EN: "Missed check-in"},
-	"other":          {ES: "Alerta", EN: "Alert"},
+	vocab.KindDetained:      {ES: "Detención", EN: "Detention"},
+	vocab.KindAtRisk:        {ES: "Persona en riesgo", EN: "Person at risk"},
+	vocab.KindRaid:          {ES: "Redada", EN: "Raid"},
+	vocab.KindCheckinMissed: {ES: "Control de llegada vencido", EN: "Missed check-in"},
+	vocab.KindOther:         {ES: "Alerta", EN: "Alert"},
 }

@@ -9,7 +9,6 @@ import (
 
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
-	"alertbutton/hooks/notify"
 	"alertbutton/hooks/records"
 )
 
@@ -73,31 +72,15 @@ func escalate(app core.App, cfg *appliance.Config, id string, now time.Time) (es
 		if want <= have {
 			return nil
 		}
-		// After a restart both steps may be due: each is taken, in order.
-		for level := have + 1; level <= want; level++ {
-			if err := escalateTo(tx, cfg, a, level); err != nil {
-				return err
-			}
-		}
 		a.Set("escalation_level", want)
 		if err := records.Save(tx, a); err != nil {
 			return err
 		}
 		escalated = true
-		return nil
+		status := a.GetString("status")
+		return alerts.RecordChange(tx, cfg, a, alerts.Change{
+			Actor: "system", From: status, To: status, FromLevel: have, ToLevel: want,
+		})
 	})
 	return escalated, err
-}
-
-// escalateTo takes one step: level 1 tells every staff device, level 2 the consuls'.
-func escalateTo(app core.App, cfg *appliance.Config, a *core.Record, level int) error {
-	to, msg := notify.AllStaff, notify.EscalatedStaff
-	if level > 1 {
-		to, msg = notify.Consuls, notify.EscalatedConsul
-	}
-	notified, err := notify.About(app, cfg, a, nil).Staff(to, msg)
-	if err != nil {
-		return err
-	}
-	return alerts.AddEvent(app, a, EventEscalated, "system", true, map[string]any{"level": level, "notified": notified})
 }

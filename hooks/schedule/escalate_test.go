@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/schedule"
 )
@@ -59,7 +60,7 @@ func TestEscalation(t *testing.T) {
 	if a.GetInt("escalation_level") != 1 || a.GetString("status") != alerts.StatusNew {
 		t.Errorf("level %d status %s", a.GetInt("escalation_level"), a.GetString("status"))
 	}
-	evs := apptest.Events(t, w.app, a.Id, schedule.EventEscalated)
+	evs := apptest.Events(t, w.app, a.Id, vocab.EventEscalated)
 	if len(evs) != 1 || !evs[0].GetBool("staff_only") || !strings.Contains(evs[0].GetString("data"), `"level":1`) {
 		t.Fatalf("events after 2 minutes: %v", evs)
 	}
@@ -78,18 +79,18 @@ func TestEscalation(t *testing.T) {
 			t.Errorf("subscription %s got %d escalation pushes, want 1", sub, len(got[sub]))
 		}
 	}
-	evs = apptest.Events(t, w.app, a.Id, schedule.EventEscalated)
+	evs = apptest.Events(t, w.app, a.Id, vocab.EventEscalated)
 	if a.GetInt("escalation_level") != 2 || len(evs) != 2 || !strings.Contains(evs[1].GetString("data"), `"level":2`) {
 		t.Errorf("level %d, events %d", a.GetInt("escalation_level"), len(evs))
 	}
 
 	// Never again.
 	escalate(time.Hour, 0)
-	if n := len(apptest.Events(t, w.app, a.Id, schedule.EventEscalated)); n != 2 {
+	if n := len(apptest.Events(t, w.app, a.Id, vocab.EventEscalated)); n != 2 {
 		t.Errorf("%d escalation events after an hour, want 2", n)
 	}
 	for _, r := range []string{acked.Id, elsewhere.Id} {
-		if got := apptest.Find(t, w.app, "alerts", r); got.GetInt("escalation_level") != 0 || len(apptest.Events(t, w.app, r, schedule.EventEscalated)) != 0 {
+		if got := apptest.Find(t, w.app, "alerts", r); got.GetInt("escalation_level") != 0 || len(apptest.Events(t, w.app, r, vocab.EventEscalated)) != 0 {
 			t.Errorf("alert %s (%s, %s) escalated", r, got.GetString("status"), got.GetString("target_consulate"))
 		}
 	}
@@ -120,7 +121,7 @@ func TestEscalationCatchesUpOnce(t *testing.T) {
 	}
 	wg.Wait()
 	a = apptest.Find(t, w.app, "alerts", a.Id)
-	evs := apptest.Events(t, w.app, a.Id, schedule.EventEscalated)
+	evs := apptest.Events(t, w.app, a.Id, vocab.EventEscalated)
 	if total != 1 || a.GetInt("escalation_level") != 2 || len(evs) != 2 {
 		t.Errorf("escalated %d times, level %d, %d events", total, a.GetInt("escalation_level"), len(evs))
 	}

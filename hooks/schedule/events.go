@@ -6,12 +6,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// Timeline event types the jobs write.
-const (
-	EventEscalated        = "escalated"
-	EventRetentionApplied = "retention_applied"
-)
-
 // batch bounds one pass of a job; the next run takes the rest.
 const batch = 500
 

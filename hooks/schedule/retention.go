@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/records"
 )
 
@@ -72,7 +73,7 @@ func clearAlert(app core.App, id, cutoff string, keep time.Duration, statuses []
 		}
 		data := map[string]any{"fields": retainedFields, "days": int(keep / day)}
 		// An alert under duress shows its registrant nothing after the duress PIN.
-		if err := alerts.AddEvent(tx, a, EventRetentionApplied, "system", a.GetBool("duress"), data); err != nil {
+		if err := alerts.AddEvent(tx, a, vocab.EventRetentionApplied, "system", a.GetBool("duress"), data); err != nil {
 			return err
 		}
 		cleared = true

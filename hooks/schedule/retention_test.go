@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/schedule"
 )
@@ -60,7 +61,7 @@ func TestRetention(t *testing.T) {
 	apply(400*day, 0)
 
 	for _, id := range []string{resolved, cancelled, falseAlarm} {
-		evs := apptest.Events(t, w.app, id, schedule.EventRetentionApplied)
+		evs := apptest.Events(t, w.app, id, vocab.EventRetentionApplied)
 		if len(evs) != 1 || !strings.Contains(evs[0].GetString("data"), `"location"`) {
 			t.Errorf("alert %s: retention events %v", id, evs)
 		}
@@ -69,7 +70,7 @@ func TestRetention(t *testing.T) {
 			t.Errorf("alert %s lost more than its location and note", id)
 		}
 	}
-	if len(apptest.Events(t, w.app, open, schedule.EventRetentionApplied)) != 0 {
+	if len(apptest.Events(t, w.app, open, vocab.EventRetentionApplied)) != 0 {
 		t.Error("an open alert has a retention event")
 	}
 }

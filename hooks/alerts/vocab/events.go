@@ -20,4 +20,9 @@ const (
 	EventRelayEscalated    = "relay_escalated"
 	EventPinChangeRefused  = "pin_change_refused"
 	EventDeletionRequested = "deletion_requested"
+	EventEscalated         = "escalated"
+	EventRetentionApplied  = "retention_applied"
+	EventNoteReceived      = "federation_note"
+	EventNoteSent          = "federation_note_sent"
+	EventRelayDelivered    = "relay_delivered"
 )
