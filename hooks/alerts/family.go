@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/federation/jurisdiction"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/directory"
 	"alertbutton/hooks/family"
@@ -39,7 +40,7 @@ func Report(cfg *appliance.Config, dir *directory.Table, commits *groupcommit.Co
 		}
 		in := Draft{
 			UID:        b.uid(),
-			Kind:       b.kind("detained"),
+			Kind:       b.kind(vocab.KindDetained),
 			Source:     SourceFamily,
 			Actor:      "contact:" + contact.Id,
 			Registrant: registrant,

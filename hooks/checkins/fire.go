@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"alertbutton/hooks/alerts"
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/directory"
 	"alertbutton/hooks/limits"
@@ -80,7 +81,7 @@ func fire(app core.App, cfg *appliance.Config, dir *directory.Table, id string) 
 		}
 		alert, _, err := alerts.Raise(tx, cfg, dir, alerts.Draft{
 			UID:        AlertUID(c),
-			Kind:       "checkin_missed",
+			Kind:       vocab.KindCheckinMissed,
 			Source:     alerts.SourceCheckin,
 			Actor:      "checkin:" + c.Id,
 			Registrant: reg,
