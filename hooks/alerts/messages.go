@@ -4,8 +4,6 @@ import "alertbutton/hooks/i18n"
 
 // Route and API messages.
 var (
-	msgSignIn       = i18n.Text{ES: "Inicie sesión para continuar.", EN: "Sign in to continue."}
-	msgOnlyPerson   = i18n.Text{ES: "Solo la persona registrada puede hacer esto desde su teléfono.", EN: "Only the registered person can do this from their phone."}
 	msgNotFound     = i18n.Text{ES: "No encontramos esa alerta.", EN: "We did not find that alert."}
 	msgUIDTaken     = i18n.Text{ES: "Ese identificador (uid) ya se usó. Envíe la alerta sin uid.", EN: "That identifier (uid) is already in use. Send the alert without a uid."}
 	msgInvalid      = i18n.Text{ES: "Revise los datos marcados.", EN: "Check the marked fields."}
