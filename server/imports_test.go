@@ -1,11 +1,8 @@
-package server
+package server_test
 
 import (
-	"go/parser"
-	"go/token"
-	"io/fs"
-	"os"
-	"path/filepath"
+	"alertbutton/hooks/apptest"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,54 +79,20 @@ func inside(path, pkg string) bool {
 	return path == pkg || strings.HasPrefix(path, pkg+"/")
 }
 
-// moduleImports parses the imports of every non-test Go file of the module.
+// moduleImports are the imports of every non-test Go file of the module.
 func moduleImports(t *testing.T) []imported {
 	t.Helper()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		t.Fatalf("the module root is not %s: %v", root, err)
-	}
 	var out []imported
-	fset := token.NewFileSet()
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if path != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "node_modules" || name == "pb_data") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		rel = filepath.ToSlash(rel)
+	for _, src := range apptest.Sources(t, "..") {
 		pkg := module
-		if dir := filepath.ToSlash(filepath.Dir(rel)); dir != "." {
+		if dir := path.Dir(src.Rel); dir != "." {
 			pkg += "/" + dir
 		}
-		for _, spec := range f.Imports {
+		for _, spec := range src.File.Imports {
 			p, _ := strconv.Unquote(spec.Path.Value)
 			blank := spec.Name != nil && spec.Name.Name == "_"
-			out = append(out, imported{file: rel, pkg: pkg, path: p, blank: blank})
+			out = append(out, imported{file: src.Rel, pkg: pkg, path: p, blank: blank})
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(out) == 0 {
-		t.Fatal("no imports found: the walk missed the module")
 	}
 	return out
 }

@@ -1,11 +1,9 @@
-package server
+package server_test
 
 import (
+	"alertbutton/hooks/apptest"
 	"go/ast"
-	"go/parser"
-	"go/token"
-	"io/fs"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -17,31 +15,16 @@ var lookupDirs = []string{"hooks", "federation", "server"}
 // file of the runtime reads PocketBase's app store (app.Store()), where a service would be
 // found by a string key instead of handed over. There is no exception.
 func TestNoServiceLookups(t *testing.T) {
-	fset, files := token.NewFileSet(), 0
-	for _, dir := range lookupDirs {
-		err := filepath.WalkDir(filepath.Join("..", dir), func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-				return err
-			}
-			f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-			if err != nil {
-				return err
-			}
-			files++
-			ast.Inspect(f, func(n ast.Node) bool {
-				if call, ok := n.(*ast.CallExpr); ok && isStoreLookup(call) {
-					t.Errorf("%s: a Store() lookup; hand the service over from server.Appliance instead", fset.Position(call.Pos()))
-				}
-				return true
-			})
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
+	for _, src := range apptest.Sources(t, "..") {
+		if !slices.ContainsFunc(lookupDirs, func(dir string) bool { return strings.HasPrefix(src.Rel, dir+"/") }) {
+			continue
 		}
-	}
-	if files == 0 {
-		t.Fatal("no file parsed: the walk missed the runtime")
+		ast.Inspect(src.File, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok && isStoreLookup(call) {
+				t.Errorf("%s: a Store() lookup; hand the service over from server.Appliance instead", src.Pos(call))
+			}
+			return true
+		})
 	}
 }
 

@@ -2,13 +2,9 @@ package server_test
 
 import (
 	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -28,20 +24,8 @@ var routeMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OP
 // router; each exports its handlers and server/routes.go declares them all.
 func TestRoutesAreDeclaredInRoutesGo(t *testing.T) {
 	t.Parallel()
-	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return err
-		case d.IsDir() && (path == filepath.Join("..", "server") || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) && path != "..":
-			return filepath.SkipDir
-		case d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go"):
-			return nil
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
+	for _, src := range apptest.Sources(t, "..", "server") {
+		ast.Inspect(src.File, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
@@ -51,14 +35,10 @@ func TestRoutesAreDeclaredInRoutesGo(t *testing.T) {
 				return true
 			}
 			if router, ok := sel.X.(*ast.SelectorExpr); ok && router.Sel.Name == "Router" {
-				t.Errorf("%s declares a route (Router.%s): declare it in server/routes.go", path, sel.Sel.Name)
+				t.Errorf("%s declares a route (Router.%s): declare it in server/routes.go", src.Rel, sel.Sel.Name)
 			}
 			return true
 		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -1,8 +1,8 @@
 package alerts_test
 
 import (
-	"io/fs"
-	"os"
+	"alertbutton/hooks/apptest"
+	"go/ast"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,38 +14,28 @@ import (
 // not the appliance.
 func TestOnlyRaiseMakesAlerts(t *testing.T) {
 	t.Parallel()
-	root := filepath.Join("..", "..")
 	var makers []string
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		if d.IsDir() && rel != "." {
-			if rel == "bench" || rel == "migrations" || strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" {
-				return filepath.SkipDir
+	for _, src := range apptest.Sources(t, filepath.Join("..", ".."), "bench", "migrations") {
+		ast.Inspect(src.File, func(n ast.Node) bool {
+			if findsAlertsCollection(n) {
+				makers = append(makers, src.Rel)
 			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if strings.Contains(string(src), `CollectionByNameOrId("alerts")`) {
-			makers = append(makers, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+			return true
+		})
 	}
 	if len(makers) != 1 || makers[0] != "hooks/alerts/draft.go" {
 		t.Errorf("alert records are made in %v, want only hooks/alerts/draft.go (Raise)", makers)
 	}
+}
+
+// findsAlertsCollection tells a call of app.Find(Cached)CollectionByNameOrId("alerts"): the
+// first step of making an alert record.
+func findsAlertsCollection(n ast.Node) bool {
+	call, ok := n.(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	lit, isLit := call.Args[0].(*ast.BasicLit)
+	return ok && isLit && strings.HasSuffix(sel.Sel.Name, "CollectionByNameOrId") && lit.Value == `"alerts"`
 }

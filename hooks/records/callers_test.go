@@ -1,10 +1,8 @@
 package records_test
 
 import (
+	"alertbutton/hooks/apptest"
 	"go/ast"
-	"go/parser"
-	"go/token"
-	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,29 +18,10 @@ var notRecords = map[string]int{
 // saved by records.Save only, never by PocketBase's Save or SaveNoValidate directly.
 func TestEverySaveGoesThroughRecords(t *testing.T) {
 	t.Parallel()
-	root := filepath.Join("..", "..")
 	found := map[string]int{}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel := filepath.ToSlash(must(filepath.Rel(root, path)))
-		if d.IsDir() {
-			switch rel {
-			case "hooks/records", "hooks/apptest", "bench", "e2e", "migrations", ".git", "node_modules":
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(rel, ".go") || strings.HasSuffix(rel, "_test.go") {
-			return nil
-		}
-		file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
-		if err != nil {
-			return err
-		}
-		packages := imported(file)
-		ast.Inspect(file, func(n ast.Node) bool {
+	for _, src := range apptest.Sources(t, filepath.Join("..", ".."), "hooks/records", "hooks/apptest", "bench", "e2e", "migrations") {
+		packages := imported(src.File)
+		ast.Inspect(src.File, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
@@ -54,13 +33,9 @@ func TestEverySaveGoesThroughRecords(t *testing.T) {
 			if x, ok := sel.X.(*ast.Ident); ok && packages[x.Name] {
 				return true // records.Save, or another package's function of that name
 			}
-			found[rel]++
+			found[src.Rel]++
 			return true
 		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	for file, n := range found {
 		if n != notRecords[file] {
@@ -89,11 +64,4 @@ func imported(file *ast.File) map[string]bool {
 		names[name] = true
 	}
 	return names
-}
-
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
 }
