@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/audit"
@@ -143,8 +142,6 @@ func peerTransport() *http.Transport {
 	t.MaxIdleConnsPerHost = inFlight
 	return t
 }
-
-func nowDate() types.DateTime { return types.NowDateTime() }
 
 // noRedirects keeps a peer's answer as it is: an envelope goes only to the URL IT trusted.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

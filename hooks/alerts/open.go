@@ -18,9 +18,6 @@ func OpenOf(app core.App, registrantID string) ([]*core.Record, error) {
 	return app.FindAllRecords("alerts", dbx.HashExp{"registrant": registrantID}, dbx.In("status", anys(vocab.OpenStatuses)...))
 }
 
-// IsOpen tells whether the alert's status is an open one.
-func IsOpen(alert *core.Record) bool { return isOpen(alert) }
-
 func anys(ss []string) []any {
 	out := make([]any, len(ss))
 	for i, s := range ss {

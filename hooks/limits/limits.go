@@ -85,12 +85,6 @@ func (g *Guard) Admission() *hook.Handler[*core.RequestEvent] {
 	}
 }
 
-// TooMany answers 429 in PocketBase's error shape, with Retry-After and a message in the
-// request's language.
-func TooMany(e *core.RequestEvent, retryAfter time.Duration) error {
-	return tooMany(e, retryAfter, i18n.Lang(e), msgTooMany)
-}
-
 func tooMany(e *core.RequestEvent, retryAfter time.Duration, lang string, text i18n.Text) error {
 	secs := int(math.Ceil(retryAfter.Seconds()))
 	if secs < 1 {

@@ -3,7 +3,6 @@ package schedule_test
 import (
 	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -74,12 +73,4 @@ func pushes(t testing.TB, app core.App, alert *core.Record) map[string][]push.Pa
 		}
 	}
 	return out
-}
-
-func setDate(t testing.TB, app core.App, r *core.Record, field string, at time.Time) {
-	t.Helper()
-	r.Set(field, at)
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
 }
