@@ -24,6 +24,9 @@ func TestVocabularyTheMigrationsRanWith(t *testing.T) {
 		{"sources", vocab.Sources, []string{"button", "family", "staff", "checkin", "walkin", "federation"}},
 		{"relay statuses", vocab.RelayStatuses, []string{"delayed", "escalated"}},
 		{"languages", vocab.Languages, []string{"es", "en"}},
+		{"deliveries", vocab.Deliveries, []string{"queued", "sent", "delivered", "failed"}},
+		{"recipient kinds", vocab.RecipientKinds, []string{"registrant", "contact", "staff", "peer"}},
+		{"channels", vocab.Channels, []string{"push", "email", "federation", "sms"}},
 		{"federation collections", vocab.FederationCollections, []string{
 			"federation_inbox", "federation_nonces", "federation_rosters", "federation_peers", "federation_seq",
 		}},

@@ -38,6 +38,9 @@ type Config struct {
 	// (--backup-recipients FILE and $ALERTBUTTON_BACKUP_RECIPIENTS); none refuses backups.
 	BackupRecipients []age.Recipient
 
+	// SMS is the SMS provider (Twilio's Messages API or a compatible one); unset, no SMS is sent.
+	SMS SMS
+
 	// Loaded at bootstrap from the data directory (or the environment): see LoadSecrets.
 	keys   *keys.Keys
 	sealer *seal.Sealer

@@ -128,7 +128,7 @@ func (a *Alert) devices(owner dbx.HashExp, lang, url string, n Notice) error {
 			continue
 		}
 		l := Lang(lang, s.GetString("language"))
-		if err := a.push(s.Id, n.Payload(a.uid(), l, url, a.vars(l))); err != nil {
+		if err := a.push(s, n.Payload(a.uid(), l, url, a.vars(l))); err != nil {
 			return err
 		}
 	}
@@ -137,9 +137,9 @@ func (a *Alert) devices(owner dbx.HashExp, lang, url string, n Notice) error {
 
 // Staff tells the devices of the staff s, and returns how many.
 func (a *Alert) Staff(s Staff, n Notice) (int, error) {
-	return eachStaffDevice(a.app, s, func(subscriptionID, lang string) error {
+	return eachStaffDevice(a.app, s, func(sub *core.Record, lang string) error {
 		v := Vars{Kind: kindText[a.alert.GetString("kind")].In(lang), City: a.City}
-		return a.push(subscriptionID, n.Payload(a.uid(), lang, StaffURL(a.alert), v))
+		return a.push(sub, n.Payload(a.uid(), lang, StaffURL(a.alert), v))
 	})
 }
 
@@ -186,8 +186,8 @@ func (a *Alert) Queue(row func(tx core.App) error) error {
 	return nil
 }
 
-func (a *Alert) push(subscriptionID string, p push.Payload) error {
-	return a.Queue(func(tx core.App) error { return outbox.Push(tx, subscriptionID, p) })
+func (a *Alert) push(sub *core.Record, p push.Payload) error {
+	return a.Queue(func(tx core.App) error { return outbox.Push(tx, sub, p) })
 }
 
 // registrant is the alert's registrant, read when first needed; nil for a walk-in (or one

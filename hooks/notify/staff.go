@@ -25,8 +25,8 @@ var (
 // the staff s, in the caller's transaction (app may be a txApp). It returns how many devices
 // it went to.
 func ToStaff(app core.App, s Staff, n Notice, uid, url string, v Vars) (int, error) {
-	return eachStaffDevice(app, s, func(subscriptionID, lang string) error {
-		return outbox.Push(app, subscriptionID, n.Payload(uid, lang, url, v))
+	return eachStaffDevice(app, s, func(sub *core.Record, lang string) error {
+		return outbox.Push(app, sub, n.Payload(uid, lang, url, v))
 	})
 }
 
@@ -37,13 +37,13 @@ func StaffURL(alert *core.Record) string {
 
 // eachStaffDevice calls send for each push subscription of the staff s, with the language
 // the device asked for, and returns how many.
-func eachStaffDevice(app core.App, s Staff, send func(subscriptionID, lang string) error) (int, error) {
+func eachStaffDevice(app core.App, s Staff, send func(sub *core.Record, lang string) error) (int, error) {
 	subs, err := StaffDevices(app, s)
 	if err != nil {
 		return 0, err
 	}
 	for _, sub := range subs {
-		if err := send(sub.Id, Lang(sub.GetString("language"))); err != nil {
+		if err := send(sub, Lang(sub.GetString("language"))); err != nil {
 			return 0, err
 		}
 	}

@@ -122,3 +122,31 @@ func TestDefaultWorkersSendSixtyFourAtOnce(t *testing.T) {
 		t.Fatalf("sent %d, want 64 at once", sent)
 	}
 }
+
+// What people are shown of a push is the push service's answer: delivered on its 201,
+// failed with why on a refusal; the row names the subscription's owner.
+func TestPushDeliveryStateIsThePushServicesAnswer(t *testing.T) {
+	t.Parallel()
+	for status, want := range map[int]string{http.StatusCreated: "delivered", http.StatusBadRequest: "failed"} {
+		app, cfg := apptest.New(t, "los-angeles")
+		host, _ := statusService(t, status)
+		cfg.PushHosts = push.HostList{host}
+		rec := saveSubscription(t, app, fakeSubscription(t, host))
+		queuePush(t, app, rec.Id, payload(1))
+		row, err := app.FindFirstRecordByFilter("outbox", "target = {:s}", dbx.Params{"s": rec.Id})
+		if err != nil || row.GetString("delivery") != "queued" || row.GetString("recipient_kind") != "staff" {
+			t.Fatalf("queued row: delivery %q for %q (%v)", row.GetString("delivery"), row.GetString("recipient_kind"), err)
+		}
+		runOnce(t, dispatcher(t, app, cfg, outbox.Options{}))
+		row, _ = app.FindRecordById("outbox", row.Id)
+		if got := row.GetString("delivery"); got != want {
+			t.Errorf("push service %d: delivery %q, want %q", status, got, want)
+		}
+		if want == "delivered" && row.GetDateTime("delivered_at").IsZero() {
+			t.Error("delivered with no delivered_at")
+		}
+		if want == "failed" && row.GetString("last_error") == "" {
+			t.Error("failed without saying why")
+		}
+	}
+}

@@ -1,16 +1,18 @@
 package outbox
 
 import (
-	"alertbutton/hooks/records"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/alerts/vocab"
+	"alertbutton/hooks/records"
 )
 
 // ChannelFederation is the channel of the envelopes to peer consulates. The federation
 // relay sends its rows (one worker per peer); the dispatcher never claims them.
-const ChannelFederation = "federation"
+const ChannelFederation = vocab.ChannelFederation
 
 // FederationPayload is what a federation row holds until its envelope is built at its first
 // send: what happened, to which alert. The envelope carries the alert as it is then.
@@ -32,15 +34,11 @@ func Federation(app core.App, consulate, typ, uid string) error {
 // NewFederationRow returns an unsaved federation row, for callers that fill its envelope
 // before saving it.
 func NewFederationRow(app core.App, consulate, typ, uid string) (*core.Record, error) {
-	c, err := app.FindCachedCollectionByNameOrId(collection)
+	row, err := newRow(app, ChannelFederation, consulate, Recipient{vocab.RecipientPeer, consulate})
 	if err != nil {
 		return nil, err
 	}
-	row := core.NewRecord(c)
-	row.Set("channel", ChannelFederation)
-	row.Set("target", consulate)
 	row.Set("payload", FederationPayload{Alert: uid, Type: typ})
-	row.Set("state", statePending)
 	row.Set("alert", uid)
 	return row, nil
 }

@@ -63,9 +63,13 @@ func runOnce(t *testing.T, d *outbox.Dispatcher) int {
 // queuePush queues pushes in one committed transaction.
 func queuePush(t *testing.T, app core.App, subscriptionID string, ps ...push.Payload) {
 	t.Helper()
-	err := app.RunInTransaction(func(txApp core.App) error {
+	sub, err := app.FindRecordById("push_subscriptions", subscriptionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = app.RunInTransaction(func(txApp core.App) error {
 		for _, p := range ps {
-			if err := outbox.Push(txApp, subscriptionID, p); err != nil {
+			if err := outbox.Push(txApp, sub, p); err != nil {
 				return err
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/push"
 	"alertbutton/hooks/records"
 )
@@ -17,8 +18,8 @@ const collection = "outbox"
 
 // Channels the dispatcher sends; ChannelFederation's rows are the federation relay's.
 const (
-	channelPush  = "push"
-	channelEmail = "email"
+	channelPush  = vocab.ChannelPush
+	channelEmail = vocab.ChannelEmail
 )
 
 // Row states.
@@ -28,32 +29,68 @@ const (
 	stateDead    = "dead"
 )
 
+// Recipient is who a notice is for: Kind is one of vocab.RecipientKinds, ID their record's
+// id (a peer's consulate code).
+type Recipient struct {
+	Kind, ID string
+}
+
+// Subscriber is the owner of a push_subscriptions record.
+func Subscriber(sub *core.Record) Recipient {
+	switch {
+	case sub.GetString("registrant") != "":
+		return Recipient{vocab.RecipientRegistrant, sub.GetString("registrant")}
+	case sub.GetString("contact") != "":
+		return Recipient{vocab.RecipientContact, sub.GetString("contact")}
+	default:
+		return Recipient{vocab.RecipientStaff, sub.GetString("staff")}
+	}
+}
+
 // Push queues one web push to a push_subscriptions record, in the caller's transaction
 // (app may be a txApp).
-func Push(app core.App, subscriptionID string, p push.Payload) error {
-	return enqueue(app, channelPush, subscriptionID, p)
+func Push(app core.App, sub *core.Record, p push.Payload) error {
+	return enqueue(app, channelPush, sub.Id, Subscriber(sub), p)
 }
 
 // Email queues an e-mail to a contact. Its sealed address is opened only at send time:
 // nothing personal is stored in the outbox row.
 func Email(app core.App, contactID string, p push.Payload) error {
-	return enqueue(app, channelEmail, contactID, p)
+	return enqueue(app, channelEmail, contactID, Recipient{vocab.RecipientContact, contactID}, p)
+}
+
+// SMS queues a text message to a relative or a staff member. Their sealed phone is read only
+// at send time: nothing personal is stored in the outbox row.
+func SMS(app core.App, to Recipient, p push.Payload) error {
+	return enqueue(app, vocab.ChannelSMS, to.ID, to, p)
 }
 
 // enqueue leaves next_at empty, which the dispatcher reads as "due now" whatever its clock.
-func enqueue(app core.App, channel, target string, p push.Payload) error {
+func enqueue(app core.App, channel, target string, to Recipient, p push.Payload) error {
 	if target == "" {
 		return errors.New("outbox: empty " + channel + " target")
 	}
-	c, err := app.FindCachedCollectionByNameOrId(collection)
+	row, err := newRow(app, channel, target, to)
 	if err != nil {
 		return err
+	}
+	row.Set("payload", p)
+	row.Set("alert", p.Alert)
+	return records.Save(app, row)
+}
+
+// newRow is an unsaved row of channel to target, queued for to.
+func newRow(app core.App, channel, target string, to Recipient) (*core.Record, error) {
+	c, err := app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		return nil, err
 	}
 	row := core.NewRecord(c)
 	row.Set("channel", channel)
 	row.Set("target", target)
-	row.Set("payload", p)
 	row.Set("state", statePending)
-	row.Set("alert", p.Alert)
-	return records.Save(app, row)
+	row.Set("delivery", vocab.DeliveryQueued)
+	row.Set("recipient_kind", to.Kind)
+	row.Set("recipient", to.ID)
+	return row, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/push"
 	"alertbutton/hooks/records"
@@ -159,7 +160,7 @@ func (d *Dispatcher) forget(sub *core.Record, row *core.Record) error {
 			return err
 		}
 		_, err := txApp.DB().Update(collection,
-			dbx.Params{"state": stateDead, "last_error": reason},
+			dbx.Params{"state": stateDead, "delivery": vocab.DeliveryFailed, "last_error": reason},
 			dbx.HashExp{"channel": channelPush, "target": sub.Id, "state": statePending},
 		).Execute()
 		return err

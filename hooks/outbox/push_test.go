@@ -65,7 +65,7 @@ func TestRolledBackPushIsNeverSent(t *testing.T) {
 
 	rollback := errors.New("the alert could not be saved")
 	err := app.RunInTransaction(func(txApp core.App) error {
-		if err := outbox.Push(txApp, rec.Id, payload(1)); err != nil {
+		if err := outbox.Push(txApp, rec, payload(1)); err != nil {
 			return err
 		}
 		return rollback

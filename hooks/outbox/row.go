@@ -7,6 +7,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/push"
 	"alertbutton/hooks/records"
 )
@@ -25,9 +26,19 @@ const (
 // Sent, Dead, Retry and Tried decide a row's outcome in memory, whichever channel's it is
 // (the federation relay's included); the caller saves it.
 
-// Sent marks a row delivered at now.
+// Sent marks a row delivered at now: the push service, the SMTP server or the peer took it.
 func Sent(row *core.Record, now time.Time) {
+	Handed(row, now, "")
+	row.Set("delivery", vocab.DeliveryDelivered)
+	row.Set("delivered_at", now)
+}
+
+// Handed marks a row sent at now to a provider that confirms delivery later, under its id
+// providerID (an SMS): the dispatcher is done with it, the person is not told it arrived.
+func Handed(row *core.Record, now time.Time, providerID string) {
 	row.Set("state", stateSent)
+	row.Set("delivery", vocab.DeliverySent)
+	row.Set("provider_id", providerID)
 	row.Set("claimed_by", "")
 	row.Set("sent_at", now)
 	row.Set("last_error", "")
@@ -36,6 +47,7 @@ func Sent(row *core.Record, now time.Time) {
 // Dead gives up on a row; reason says why, in words staff can act on, without personal data.
 func Dead(row *core.Record, reason string) {
 	row.Set("state", stateDead)
+	row.Set("delivery", vocab.DeliveryFailed)
 	row.Set("claimed_by", "")
 	row.Set("last_error", LastError(reason))
 }

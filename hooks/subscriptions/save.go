@@ -62,7 +62,7 @@ func Save(app core.App, sub push.Subscription, owner Owner, notice push.Payload)
 		if !isNew {
 			return nil
 		}
-		return outbox.Push(tx, r.Id, notice)
+		return outbox.Push(tx, r, notice)
 	})
 	return saved, isNew, err
 }
