@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-3c78dff3f2d7';
+const VERSION = 'ab-b19a69370b7f';
 
 const SHELL = [
   '/',
@@ -38,6 +38,7 @@ const SHELL = [
   '/screens/welcome.js',
   '/family/family.js',
   '/staff/staff.js',
+  '/staff/locator.js',
   '/vendor/qrcode-generator/qrcode.mjs',
   '/icons/icon-32.png',
   '/icons/icon-192.png',
