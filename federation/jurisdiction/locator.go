@@ -3,11 +3,17 @@ package jurisdiction
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
-// Attribution names where the county outlines come from, for whoever shows them
-// (us-atlas's ISC licence asks for its notice: data/us-counties-10m.LICENSE.txt).
+// Attribution names where the county outlines come from, for whoever shows them.
 const Attribution = "County outlines: us-atlas 3.0.1, © 2013-2019 Michael Bostock (ISC licence), from U.S. Census Bureau cartographic boundaries"
+
+// OutlinesLicence is the notice that the ISC licence of us-atlas asks to go with every copy
+// of its outlines, simplified ones included.
+var OutlinesLicence = sync.OnceValue(func() string {
+	return string(mustLoad(dataFS.ReadFile("data/us-counties-10m.LICENSE.txt")))
+})
 
 // Ring is a closed ring of [lon, lat] positions: its last position is its first.
 type Ring [][2]float64

@@ -32,6 +32,7 @@ type countyMapJSON struct {
 	County        []jurisdiction.Ring `json:"county"`
 	Neighbours    []outlineJSON       `json:"neighbours"`
 	Attribution   string              `json:"attribution"`
+	Licence       string              `json:"licence"` // the outlines' notice, which goes with every copy
 }
 
 var (
@@ -77,6 +78,7 @@ func countyMap(c jurisdiction.County, consulate string, loc jurisdiction.Locator
 		Geoid: c.Geoid, Name: c.Name, State: c.State,
 		Consulate: consulate, BBox: loc.Frame, County: loc.County.Rings,
 		Neighbours: make([]outlineJSON, 0, len(loc.Neighbours)), Attribution: jurisdiction.Attribution,
+		Licence: jurisdiction.OutlinesLicence(),
 	}
 	if cons, ok := jurisdiction.ConsulateByCode(consulate); ok {
 		m.ConsulateName = cons.Name

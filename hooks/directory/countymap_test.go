@@ -12,7 +12,7 @@ import (
 )
 
 type countyMap struct {
-	Geoid, Name, State, Consulate, ConsulateName, Attribution string
+	Geoid, Name, State, Consulate, ConsulateName, Attribution, Licence string
 	BBox                                                      [4]float64
 	County                                                    [][][2]float64
 	Neighbours                                                []struct {
@@ -62,7 +62,10 @@ func TestCountyMapOfLosAngeles(t *testing.T) {
 		t.Errorf("consulate: %q %q", m.Consulate, m.ConsulateName)
 	}
 	if !strings.Contains(m.Attribution, "Michael Bostock") || !strings.Contains(m.Attribution, "ISC") {
-		t.Errorf("the polygons' notice is missing: %q", m.Attribution)
+		t.Errorf("the polygons' attribution is missing: %q", m.Attribution)
+	}
+	if !strings.HasPrefix(m.Licence, "Copyright 2013-2019 Michael Bostock") || !strings.Contains(m.Licence, "permission notice appear in all copies") {
+		t.Errorf("the polygons' licence notice is missing: %q", m.Licence)
 	}
 	var around []string
 	for _, n := range m.Neighbours {
