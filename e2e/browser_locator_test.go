@@ -19,6 +19,7 @@ type drawn struct {
 	Role, Title, Desc string
 	Labelled          bool // aria-labelledby names the title
 	County, Marker    int  // paths of the county, markers
+	Accuracy          int  // circles of the fix's accuracy
 	Neighbours        int
 	Ventura           bool    // 06111 is drawn around Los Angeles
 	PointInCounty     bool    // the marker's centre is in the county's fill
@@ -38,13 +39,14 @@ func drawScript(token, geoid, point string) string {
 		document.getElementById('main').append(svg);
 		const title = svg.querySelector(':scope > title');
 		const county = svg.querySelector('path.county');
-		const dot = svg.querySelector('.marker circle');
+		const dot = svg.querySelector('.marker circle:last-child');
 		return {
 			Role: svg.getAttribute('role'), Title: title ? title.textContent : '',
 			Desc: (svg.querySelector(':scope > desc') || {}).textContent || '',
 			Labelled: !!title && svg.getAttribute('aria-labelledby') === title.id,
 			County: svg.querySelectorAll('path.county[data-geoid="%s"]').length,
 			Marker: svg.querySelectorAll('.marker').length,
+			Accuracy: svg.querySelectorAll('.marker circle.accuracy').length,
 			Neighbours: svg.querySelectorAll('path.neighbour').length,
 			Ventura: !!svg.querySelector('path.neighbour[data-geoid="06111"]'),
 			PointInCounty: !!dot && county.isPointInFill(new DOMPoint(dot.cx.baseVal.value, dot.cy.baseVal.value)),
@@ -78,7 +80,7 @@ func TestBrowserLocatorMap(t *testing.T) {
 	tb.navigate(a.URL + "/staff/")
 	tb.waitText("Entrar como personal", 10*time.Second)
 
-	downtown := `{lat: 34.0522, lon: -118.2437}`
+	downtown := `{lat: 34.0522, lon: -118.2437, accuracy: 20000}` // a fix to 20 km: wider than the marker
 	got := eval[drawn](tb, drawScript(token, "06037", downtown))
 	if got.Role != "img" || !got.Labelled {
 		t.Errorf("the map is not an image labelled by its title: role %q, labelled %v", got.Role, got.Labelled)
@@ -89,7 +91,7 @@ func TestBrowserLocatorMap(t *testing.T) {
 	if !strings.Contains(got.Desc, "Consulado de México en Los Ángeles") || !strings.Contains(got.Desc, "Michael Bostock") {
 		t.Errorf("description: %q", got.Desc)
 	}
-	if got.County != 1 || got.Marker != 1 || !got.Ventura || got.Neighbours < 4 {
+	if got.County != 1 || got.Marker != 1 || got.Accuracy != 1 || !got.Ventura || got.Neighbours < 4 {
 		t.Errorf("drawn: %+v", got)
 	}
 	if !got.PointInCounty {
@@ -107,8 +109,8 @@ func TestBrowserLocatorMap(t *testing.T) {
 		t.Errorf("English, no point: title %q, %d markers", got.Title, got.Marker)
 	}
 	// Across the antimeridian: an island west of it (Attu, 52.9N 172.9E) is marked on the map.
-	got = eval[drawn](tb, drawScript(token, "02016", `{lat: 52.85, lon: 173.1}`))
-	if got.County != 1 || got.Marker != 1 || got.Width < 280 {
+	got = eval[drawn](tb, drawScript(token, "02016", `{lat: 52.85, lon: 173.1, accuracy: 15}`))
+	if got.County != 1 || got.Marker != 1 || got.Accuracy != 0 || got.Width < 280 {
 		t.Errorf("the Aleutians: %+v", got)
 	}
 	tb.axe(axeSource(t), "locator map (en)")

@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-b19a69370b7f';
+const VERSION = 'ab-1919ba03054f';
 
 const SHELL = [
   '/',

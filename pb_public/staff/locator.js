@@ -20,8 +20,8 @@ const COLOURS = {
 
 let ids = 0;
 
-// drawLocator returns the <svg> of map (the route's answer); place, {lat, lon} or null, is
-// marked on it.
+// drawLocator returns the <svg> of map (the route's answer); place, {lat, lon} or null (the
+// alert's location as it is stored: {lat, lon, accuracy} in metres), is marked on it.
 export function drawLocator(map, place) {
   const point = place && Number.isFinite(place.lat) && Number.isFinite(place.lon) ? place : null;
   const frame = framing(map.bbox, point);
@@ -43,7 +43,7 @@ export function drawLocator(map, place) {
   h('svg:g', { class: 'around' }, (map.neighbours || []).map((n) =>
     shape(n.rings, project, { class: 'neighbour', 'data-geoid': n.geoid, fill: COLOURS.around, stroke: COLOURS.aroundLine, 'stroke-width': '0.75' }))),
   shape(map.county || [], project, { class: 'county', 'data-geoid': map.geoid, fill: COLOURS.county, stroke: COLOURS.countyLine, 'stroke-width': '1.5' }),
-  point ? marker(project(point.lon + frame.shift, point.lat)) : null,
+  point ? marker(project(point.lon + frame.shift, point.lat), point.accuracy * project.perMetre) : null,
   h('svg:rect', { x: 0.5, y: 0.5, width: WIDTH - 1, height: round(height - 1), fill: 'none', stroke: COLOURS.aroundLine, 'stroke-width': '1' }),
   );
   return svg;
@@ -72,6 +72,7 @@ function projection({ w, s, e, n }) {
   const scale = WIDTH / ((e - w) * k);
   const project = (lon, lat) => [(lon - w) * k * scale, (n - lat) * scale];
   project.height = (n - s) * scale;
+  project.perMetre = scale / 111320; // a degree of latitude is about 111 320 m
   return project;
 }
 
@@ -84,9 +85,14 @@ function shape(rings, project, attrs) {
   return h('svg:path', { d, 'fill-rule': 'evenodd', 'stroke-linejoin': 'round', 'vector-effect': 'non-scaling-stroke', ...attrs });
 }
 
-// marker is the point: a red dot in a white ring, seen on the county and off it.
-function marker([x, y]) {
+// marker is the point: a red dot in a white ring, seen on the county and off it, within
+// the circle of the fix's accuracy when that is wider than the ring.
+function marker([x, y], accuracy) {
   return h('svg:g', { class: 'marker' },
+    accuracy > 8 ? [
+      h('svg:circle', { class: 'accuracy', cx: round(x), cy: round(y), r: round(accuracy), fill: 'none', stroke: COLOURS.halo, 'stroke-width': '3.5' }),
+      h('svg:circle', { cx: round(x), cy: round(y), r: round(accuracy), fill: 'none', stroke: COLOURS.marker, 'stroke-width': '2', 'stroke-dasharray': '4 3' }),
+    ] : null,
     h('svg:circle', { cx: round(x), cy: round(y), r: 8, fill: COLOURS.halo, stroke: COLOURS.haloLine, 'stroke-width': '1.5' }),
     h('svg:circle', { cx: round(x), cy: round(y), r: 4.5, fill: COLOURS.marker }));
 }
