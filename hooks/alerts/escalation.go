@@ -95,35 +95,45 @@ func Escalate(tx core.App, cfg *appliance.Config, alert *core.Record, want int, 
 }
 
 // CheckReach looks again, at now, at the escalation steps of alert (new, escalated before)
-// that were not found to have reached nobody: a step none of whose pushes and pages got
-// through (each failed, or was tried and waits for a retry, or was not even tried a minute
-// after the step) reached nobody, and is recorded so. E-mails do not count: they are no page.
-// It returns how many steps it found so.
+// and records each that reached nobody (Unreached). It returns how many it recorded.
 func CheckReach(tx core.App, cfg *appliance.Config, alert *core.Record, now time.Time) (int, error) {
-	taken, err := stepsOf(tx, alert.Id)
+	levels, err := Unreached(tx, alert, now)
 	if err != nil {
 		return 0, err
 	}
-	found := 0
+	for _, level := range levels {
+		if err := nobodyReached(tx, cfg, alert, level, now); err != nil {
+			return 0, err
+		}
+	}
+	return len(levels), nil
+}
+
+// Unreached returns, reading only, the escalation steps of alert, by level, that reached
+// nobody and are not recorded so yet: none of their pushes and pages got through (each
+// failed, or was tried and waits for a retry, or was not even tried stepGrace after the
+// step). E-mails do not count: they are no page.
+func Unreached(app core.App, alert *core.Record, now time.Time) ([]int, error) {
+	taken, err := stepsOf(app, alert.Id)
+	if err != nil {
+		return nil, err
+	}
+	var levels []int
 	for _, s := range taken {
 		if s.nobody {
 			continue
 		}
 		reached := false
 		if s.notified > 0 {
-			if reached, err = stepReached(tx, alert, s, now); err != nil {
-				return found, err
+			if reached, err = stepReached(app, alert, s, now); err != nil {
+				return nil, err
 			}
 		}
-		if reached {
-			continue
+		if !reached {
+			levels = append(levels, s.level)
 		}
-		if err := nobodyReached(tx, cfg, alert, s.level, now); err != nil {
-			return found, err
-		}
-		found++
 	}
-	return found, nil
+	return levels, nil
 }
 
 // takenStep is an escalation step as the timeline records it.

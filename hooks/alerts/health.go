@@ -12,9 +12,9 @@ import (
 	"alertbutton/hooks/notify"
 )
 
-// Unreached is a new alert that an escalation step reached nobody for, as the health route
+// UnreachedAlert is a new alert that an escalation step reached nobody for, as the health route
 // lists it.
-type Unreached struct {
+type UnreachedAlert struct {
 	ID    string `json:"id"`
 	UID   string `json:"uid"`
 	Since string `json:"since"` // RFC 3339: when a step was first found to have reached nobody
@@ -44,7 +44,7 @@ func Health(cfg *appliance.Config, peers func(app core.App) (any, error)) func(e
 
 // NobodyReached returns the alerts still new that an escalation step reached nobody for,
 // oldest first. Once acknowledged, a person has it.
-func NobodyReached(app core.App) ([]Unreached, error) {
+func NobodyReached(app core.App) ([]UnreachedAlert, error) {
 	var recs []*core.Record
 	err := app.RecordQuery("alerts").
 		AndWhere(dbx.HashExp{"status": StatusNew}).
@@ -54,13 +54,13 @@ func NobodyReached(app core.App) ([]Unreached, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Unreached, 0, len(recs))
+	out := make([]UnreachedAlert, 0, len(recs))
 	for _, a := range recs {
 		level, err := unreachedLevel(app, a.Id)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Unreached{
+		out = append(out, UnreachedAlert{
 			ID: a.Id, UID: a.GetString("uid"), Level: level,
 			Since: a.GetDateTime("nobody_reached_at").Time().UTC().Format(time.RFC3339),
 		})

@@ -98,7 +98,13 @@ func checkReach(app core.App, cfg *appliance.Config, now time.Time, skip map[str
 		if skip[a.Id] {
 			continue
 		}
-		err := app.RunInTransaction(func(tx core.App) error {
+		// Read first, outside a transaction: most steps reached someone.
+		levels, err := alerts.Unreached(app, a, now)
+		if err != nil || len(levels) == 0 {
+			errs = append(errs, err)
+			continue
+		}
+		err = app.RunInTransaction(func(tx core.App) error {
 			fresh, err := tx.FindRecordById("alerts", a.Id)
 			if err != nil || fresh.GetString("status") != alerts.StatusNew {
 				return nil // acknowledged meanwhile
