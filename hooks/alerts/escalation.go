@@ -53,7 +53,7 @@ func escalate(tx core.App, n *notify.Alert, alert *core.Record, c Change) error 
 }
 
 func (s step) take(n *notify.Alert) (notify.Reach, error) {
-	r, err := n.Push(s.push, s.notice)
+	r, err := n.PushStaff(s.push, s.notice)
 	if err != nil {
 		return r, err
 	}

@@ -135,9 +135,9 @@ func (a *Alert) devices(owner dbx.HashExp, lang, url string, n Notice) error {
 	return nil
 }
 
-// Staff tells the devices of the staff s, and returns how many (Push tells how many work).
+// Staff tells the devices of the staff s, and returns how many (PushStaff tells how many work).
 func (a *Alert) Staff(s Staff, n Notice) (int, error) {
-	r, err := a.Push(s, n)
+	r, err := a.PushStaff(s, n)
 	return r.Devices, err
 }
 

@@ -92,8 +92,8 @@ func StaffURL(alert *core.Record) string {
 	return "/_/#/collections?collection=alerts&record=" + alert.Id
 }
 
-// Push tells the devices of the staff s, and returns how many there were and how many work.
-func (a *Alert) Push(s Staff, n Notice) (Reach, error) {
+// PushStaff tells the devices of the staff s, and returns how many there were and how many work.
+func (a *Alert) PushStaff(s Staff, n Notice) (Reach, error) {
 	return eachStaffDevice(a.app, s, func(sub *core.Record, lang string) error {
 		return a.push(sub, n.Payload(a.uid(), lang, StaffURL(a.alert), a.staffVars(lang)))
 	})
