@@ -302,3 +302,33 @@ func TestNobodyReachedWhenNothingSends(t *testing.T) {
 	d.escalate(t, 61*time.Second)
 	d.nobodyReached(t, 61*time.Second, 1)
 }
+
+// The 2-minute step reached the adviser, but the consuls have no device and SMS is not set
+// up: the 10-minute step reached nobody, and says so for that level (by e-mail alone).
+func TestNobodyReachedAtTheConsulsStep(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	d.cfg.SMS = appliance.SMS{}
+	d.device(t, d.adviser, http.StatusCreated)
+	d.escalate(t, 2*time.Minute)
+	d.send(t, 2*time.Minute+time.Second)
+	d.escalate(t, 2*time.Minute+10*time.Second)
+	if !d.alert.GetDateTime("nobody_reached_at").IsZero() {
+		t.Fatal("nobody reached though the adviser's push got through")
+	}
+
+	d.escalate(t, 10*time.Minute)
+	evs := apptest.Events(t, d.app, d.alert.Id, vocab.EventNobodyReached)
+	if len(evs) != 1 || evs[0].GetString("data") != `{"level":2}` {
+		t.Fatalf("nobody-reached events %v", evs)
+	}
+	if got := d.alert.GetDateTime("nobody_reached_at").Time(); !got.Equal(d.base.Add(10 * time.Minute)) {
+		t.Errorf("nobody_reached_at %s", got)
+	}
+	if e, s := len(d.consulRows(t, vocab.ChannelEmail)), len(d.consulRows(t, vocab.ChannelSMS)); e != 1 || s != 0 {
+		t.Errorf("consul told by %d e-mails and %d SMS, want 1 and none", e, s)
+	}
+	if h := d.health(t); len(h.NobodyReached) != 1 || h.NobodyReached[0].Level != 2 {
+		t.Errorf("nobodyReached %+v", h.NobodyReached)
+	}
+}
