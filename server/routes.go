@@ -102,6 +102,8 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 
 	// The consulate's staff; the cases are the advisers' and consuls'.
 	api.GET("/audit/verify", log.VerifyRoute).Bind(requireStaff())
+	// Escalation (issue 15): the alerts that reached nobody, who on duty can be paged, the peers.
+	api.GET("/health", alerts.Health(cfg, peersHealth)).Bind(requireStaff())
 	cases := api.Group("").Bind(requireCaseStaff())
 	cases.POST("/registrants/{id}/recovery-code", registrants.IssueRecoveryCode(log))
 	cases.POST("/federation/alerts/{uid}/notes", fed.Notes)

@@ -398,6 +398,7 @@ func TestCustomRoutesAccess(t *testing.T) {
 			{name: "deliver to the federation inbox", method: http.MethodPost, path: "/api/federation/v1/inbox", body: `{"v":1}`,
 				who: []string{peer}, authorized: func(s int) bool { return s != 401 && s != 403 }},
 			{name: "read federation health", method: http.MethodGet, path: "/api/federation/v1/health", who: staffRoles},
+			{name: "read who escalation reached", method: http.MethodGet, path: "/api/alertbutton/health", who: staffRoles},
 			{name: "send a note to peers", method: http.MethodPost, path: "/api/alertbutton/federation/alerts/" + w.alert.GetString("uid") + "/notes",
 				body: `{"note":"x"}`, who: caseStaff, authorized: passedAuth},
 			{name: "issue a recovery code", method: http.MethodPost, path: "/api/alertbutton/registrants/" + w.b.Id + "/recovery-code",

@@ -20,8 +20,9 @@ var nextStatuses = map[string][]string{
 	StatusInProgress:   {StatusResolved, StatusFalseAlarm},
 }
 
-// lockedFields are fixed when the alert is raised.
-var lockedFields = []string{"uid", "registrant", "source", "origin_consulate"}
+// lockedFields are fixed when the alert is raised, or set by the server alone
+// (nobody_reached_at: staff cannot hide that escalation reached nobody).
+var lockedFields = []string{"uid", "registrant", "source", "origin_consulate", "nobody_reached_at"}
 
 // staffUpdate checks a staff update through the records API against the workflow and writes
 // its timeline events and milestone notifications in the same transaction.

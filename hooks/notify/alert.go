@@ -135,12 +135,10 @@ func (a *Alert) devices(owner dbx.HashExp, lang, url string, n Notice) error {
 	return nil
 }
 
-// Staff tells the devices of the staff s, and returns how many.
+// Staff tells the devices of the staff s, and returns how many (PushStaff tells how many work).
 func (a *Alert) Staff(s Staff, n Notice) (int, error) {
-	return eachStaffDevice(a.app, s, func(sub *core.Record, lang string) error {
-		v := Vars{Kind: kindText[a.alert.GetString("kind")].In(lang), City: a.City}
-		return a.push(sub, n.Payload(a.uid(), lang, StaffURL(a.alert), v))
-	})
+	r, err := a.PushStaff(s, n)
+	return r.Devices, err
 }
 
 // Peers queues an envelope of type typ (vocab.MessageCreated, MessageStatus) for each other

@@ -18,7 +18,7 @@ var (
 		RelativeAcknowledged, RelativeAssigned, RelativeFacility, RelativeResolved, RelativeFalseAlarm,
 		subscribedRegistrant, subscribedRelative}
 	toStaff = []Notice{StaffNew, StaffCancelled, StaffSafe, StaffDuress, StaffDuressSafe, StaffAfterDuress,
-		StaffPinLocked, EscalatedStaff, EscalatedConsul, PeerRelayed, PeerTransferred, PeerCancelled,
+		StaffPinLocked, EscalatedStaff, EscalatedConsul, NobodyReached, PeerRelayed, PeerTransferred, PeerCancelled,
 		PeerSafe, PeerDuress, PeerNote, PeerUndelivered, AccountCreated, AccountRoleChanged,
 		AccountCredentials, AccountDeleted, subscribedStaff}
 )

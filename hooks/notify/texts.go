@@ -11,6 +11,10 @@ const (
 	TypeDuress    = "alert.duress"     // to staff: the duress PIN (cancel or safe), or a close attempt after it
 	TypePINs      = "alert.pin_locked" // to staff: too many wrong PINs
 	TypeEscalated = "alert.escalated"  // to staff: nobody acknowledged an alert in time
+	// TypeEscalatedConsul is the second step's (to the consuls): each step's rows are told
+	// apart by their type, to learn whether the step reached anyone.
+	TypeEscalatedConsul = "alert.escalated_consul"
+	TypeNobodyReached   = "alert.nobody_reached" // to the consuls: an escalation step reached nobody
 
 	TypeStaffCreated     = "staff.created"
 	TypeStaffRoleChanged = "staff.role_changed"
@@ -97,9 +101,12 @@ var (
 	EscalatedStaff = Notice{TypeEscalated,
 		i18n.Text{ES: "Alerta sin atender", EN: "Unattended alert"},
 		i18n.Text{ES: "Nadie ha reconocido esta alerta en 2 minutos. Ábrala en el panel.", EN: "Nobody has acknowledged this alert in 2 minutes. Open it in the admin panel."}}
-	EscalatedConsul = Notice{TypeEscalated,
+	EscalatedConsul = Notice{TypeEscalatedConsul,
 		i18n.Text{ES: "URGENTE: alerta sin atender", EN: "URGENT: unattended alert"},
 		i18n.Text{ES: "Una alerta lleva 10 minutos sin que nadie la reconozca. Ábrala en el panel y asígnela.", EN: "An alert has gone 10 minutes without anyone acknowledging it. Open it in the admin panel and assign it."}}
+	NobodyReached = Notice{TypeNobodyReached,
+		i18n.Text{ES: "URGENTE: nadie recibió una alerta", EN: "URGENT: nobody got an alert"},
+		i18n.Text{ES: "Ningún dispositivo ni teléfono del personal recibió el aviso de una alerta sin atender. Ábrela en el panel y atiéndela.", EN: "No staff device or phone got the notice of an unattended alert. Open it in the admin panel and handle it."}}
 )
 
 // To staff, of what a peer consulate ({city}) did or could not be told.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/push"
 )
@@ -18,23 +19,17 @@ func (d *Dispatcher) sendEmail(row *core.Record) (bool, error) {
 	if !d.app.Settings().SMTP.Enabled {
 		return false, d.dead(row, "e-mail is off: configure SMTP in the admin UI (Settings > Mail settings)")
 	}
-	contact, err := d.app.FindRecordById(contacts, row.GetString("target"))
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, d.dead(row, "the contact no longer exists")
-	}
+	staff := row.GetString("recipient_kind") == vocab.RecipientStaff
+	addr, why, err := d.emailAddress(row, staff)
 	if err != nil {
 		return false, err
 	}
-	addr, err := privacy.Open(d.cfg.Sealer(), contact, "email")
-	if err != nil {
-		return false, d.dead(row, "the contact's e-mail address cannot be opened with the current data key")
-	}
-	if addr == "" {
-		return false, d.dead(row, "the contact has no e-mail address")
+	if why != "" {
+		return false, d.dead(row, why)
 	}
 	to, err := mail.ParseAddress(addr)
 	if err != nil {
-		return false, d.dead(row, "the contact's e-mail address is not valid")
+		return false, d.dead(row, "the "+recipientWord(staff)+"'s e-mail address is not valid")
 	}
 	var p push.Payload
 	if err := row.UnmarshalJSONField("payload", &p); err != nil {
@@ -42,7 +37,7 @@ func (d *Dispatcher) sendEmail(row *core.Record) (bool, error) {
 	}
 
 	Tried(row)
-	msg, err := d.emailMessage(mail.Address{Address: to.Address}, p)
+	msg, err := d.emailMessage(mail.Address{Address: to.Address}, p, staff)
 	if err != nil {
 		return false, err
 	}
@@ -54,4 +49,36 @@ func (d *Dispatcher) sendEmail(row *core.Record) (bool, error) {
 	}
 	Sent(row, d.now())
 	return true, d.save(row, nil)
+}
+
+// emailAddress is the address a row is for: a contact's, sealed, opened only now; a staff
+// member's, their account's. why says, without the address, why there is none.
+func (d *Dispatcher) emailAddress(row *core.Record, staff bool) (addr, why string, err error) {
+	collection := contacts
+	if staff {
+		collection = core.CollectionNameSuperusers
+	}
+	rec, err := d.app.FindRecordById(collection, row.GetString("target"))
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "the " + recipientWord(staff) + " no longer exists", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	if staff {
+		addr = rec.Email()
+	} else if addr, err = privacy.Open(d.cfg.Sealer(), rec, "email"); err != nil {
+		return "", "the contact's e-mail address cannot be opened with the current data key", nil
+	}
+	if addr == "" {
+		return "", "the " + recipientWord(staff) + " has no e-mail address", nil
+	}
+	return addr, "", nil
+}
+
+func recipientWord(staff bool) string {
+	if staff {
+		return "staff member"
+	}
+	return "contact"
 }

@@ -18,6 +18,10 @@ var (
 		ES: "Este aviso lo envía el botón de alerta del %s. Lo recibe porque un familiar lo registró como contacto.",
 		EN: "This notice is sent by the alert button of the %s. You receive it because a relative listed you as a contact.",
 	}
+	staffFooterText = i18n.Text{
+		ES: "Este aviso lo envía el botón de alerta del %s a su personal.",
+		EN: "This notice is sent by the alert button of the %s to its staff.",
+	}
 )
 
 var emailHTML = template.Must(template.New("email").Parse(`<!DOCTYPE html>
@@ -35,19 +39,24 @@ type emailView struct {
 	Lang, Title, Body, Link, Open, Footer string
 }
 
-func (d *Dispatcher) emailMessage(to mail.Address, p push.Payload) (*mailer.Message, error) {
+// emailMessage frames p for to, a staff member when staff, else a relative.
+func (d *Dispatcher) emailMessage(to mail.Address, p push.Payload, staff bool) (*mailer.Message, error) {
 	lang := "es"
 	if p.Lang == "en" {
 		lang = "en"
 	}
 	v := emailView{
-		Lang:   lang,
-		Title:  p.Title,
-		Body:   p.Body,
-		Link:   d.link(p.URL),
-		Open:   openText.In(lang),
-		Footer: fmt.Sprintf(footerText.In(lang), d.consulateName(lang)),
+		Lang:  lang,
+		Title: p.Title,
+		Body:  p.Body,
+		Link:  d.link(p.URL),
+		Open:  openText.In(lang),
 	}
+	footer := footerText
+	if staff {
+		footer = staffFooterText
+	}
+	v.Footer = fmt.Sprintf(footer.In(lang), d.consulateName(lang))
 	var html strings.Builder
 	if err := emailHTML.Execute(&html, v); err != nil {
 		return nil, err

@@ -149,3 +149,35 @@ func TestEmailToContactWithoutAddressIsDead(t *testing.T) {
 		t.Fatalf("the mailer got %d messages", n)
 	}
 }
+
+// A staff member is written at their account's address (not sealed), with the staff's footer;
+// the row names them and holds no address.
+func TestEmailToStaffGoesToTheirAccountsAddress(t *testing.T) {
+	t.Parallel()
+	app, cfg := apptest.New(t, "los-angeles")
+	enableSMTP(app, cfg)
+	consul := apptest.Staff(t, app, "consul@consulado.example", "consul", false)
+	p := payload(1)
+	if err := app.RunInTransaction(func(txApp core.App) error { return outbox.StaffEmail(txApp, consul.Id, p) }); err != nil {
+		t.Fatal(err)
+	}
+
+	if sent := runOnce(t, dispatcher(t, app, cfg, outbox.Options{})); sent != 1 {
+		t.Fatalf("sent %d e-mails, want 1", sent)
+	}
+	m := app.TestMailer.LastMessage()
+	if len(m.To) != 1 || m.To[0].Address != "consul@consulado.example" || m.Subject != p.Title {
+		t.Fatalf("message to %v, subject %q", m.To, m.Subject)
+	}
+	if !strings.Contains(m.Text, "a su personal") || strings.Contains(m.Text, "contacto") {
+		t.Fatalf("the e-mail to staff has a relative's footer:\n%s", m.Text)
+	}
+	row := onlyRow(t, app, consul.Id)
+	checkState(t, row, "sent", 1, "")
+	if row.GetString("recipient_kind") != "staff" || row.GetString("recipient") != consul.Id || row.GetString("delivery") != "delivered" {
+		t.Fatalf("row for %s/%s, delivery %s", row.GetString("recipient_kind"), row.GetString("recipient"), row.GetString("delivery"))
+	}
+	if raw, _ := row.MarshalJSON(); strings.Contains(string(raw), "@") {
+		t.Fatalf("the outbox row holds an address: %s", raw)
+	}
+}

@@ -59,6 +59,12 @@ func Email(app core.App, contactID string, p push.Payload) error {
 	return enqueue(app, channelEmail, contactID, Recipient{vocab.RecipientContact, contactID}, p)
 }
 
+// StaffEmail queues an e-mail to a staff member, at their account's address (a superuser's
+// e-mail, not sealed), read at send time.
+func StaffEmail(app core.App, staffID string, p push.Payload) error {
+	return enqueue(app, channelEmail, staffID, Recipient{vocab.RecipientStaff, staffID}, p)
+}
+
 // SMS queues a text message to a relative or a staff member. Their sealed phone is read only
 // at send time: nothing personal is stored in the outbox row.
 func SMS(app core.App, to Recipient, p push.Payload) error {

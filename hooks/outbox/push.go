@@ -93,9 +93,19 @@ func (d *Dispatcher) sendPush(ctx context.Context, row, rec *core.Record) (bool,
 		d.markRetry(row, res.RetryAfter, errorText(res.Err))
 		failed(rec)
 		return false, d.save(row, rec)
-	default: // Rejected, or TooLarge with nothing left to trim
-		return false, d.dead(row, fmt.Sprintf("the push service refused the message (%s): %s", res.Outcome, errorText(res.Err)))
+	case push.Rejected:
+		// The subscription does not work (escalation reaches no one through it) until a push
+		// gets through again.
+		d.markDead(row, rejected(res))
+		failed(rec)
+		return false, d.save(row, rec)
+	default: // TooLarge with nothing left to trim: the message's fault, not the subscription's
+		return false, d.dead(row, rejected(res))
 	}
+}
+
+func rejected(res push.Result) string {
+	return fmt.Sprintf("the push service refused the message (%s): %s", res.Outcome, errorText(res.Err))
 }
 
 // deliver sends p, trimming it for as long as the push service answers 413. The row's

@@ -292,6 +292,10 @@ func TestRejectedPushIsDead(t *testing.T) {
 
 	runOnce(t, dispatcher(t, app, cfg, outbox.Options{}))
 	checkState(t, onlyRow(t, app, rec.Id), "dead", 1, "400")
+	// The subscription no longer works: escalation does not count it as a way to reach anyone.
+	if f := reload(t, app, rec).GetInt("failures"); f != 1 {
+		t.Fatalf("subscription failures = %d after a rejected push, want 1", f)
+	}
 }
 
 func TestPushToVanishedSubscriptionIsDead(t *testing.T) {

@@ -2,6 +2,7 @@ package schedule_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -68,7 +69,7 @@ func pushes(t testing.TB, app core.App, alert *core.Record) map[string][]push.Pa
 		var p push.Payload
 		raw, _ := json.Marshal(r.Get("payload"))
 		json.Unmarshal(raw, &p)
-		if p.Type == "alert.escalated" {
+		if strings.HasPrefix(p.Type, "alert.escalated") {
 			out[r.GetString("target")] = append(out[r.GetString("target")], p)
 		}
 	}

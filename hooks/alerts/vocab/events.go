@@ -25,4 +25,8 @@ const (
 	EventNoteReceived      = "federation_note"
 	EventNoteSent          = "federation_note_sent"
 	EventRelayDelivered    = "relay_delivered"
+
+	// EventNobodyReached: an escalation step reached no staff device or phone, with data
+	// {"level": N} (issue 15).
+	EventNobodyReached = "escalation.nobody_reached"
 )
