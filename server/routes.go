@@ -13,6 +13,7 @@ import (
 	"alertbutton/hooks/directory"
 	"alertbutton/hooks/family"
 	"alertbutton/hooks/limits"
+	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/registrants"
 	"alertbutton/hooks/staff"
 	"alertbutton/hooks/subscriptions"
@@ -105,6 +106,10 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	cases := api.Group("").Bind(requireCaseStaff())
 	cases.POST("/registrants/{id}/recovery-code", registrants.IssueRecoveryCode(log))
 	cases.POST("/federation/alerts/{uid}/notes", fed.Notes)
+
+	// SMS (issue 15, SMS part): the provider's delivery callbacks. Anyone may call it; only a
+	// request signed with the provider's token changes anything.
+	r.POST(outbox.SMSStatusPath, outbox.SMSStatus(cfg))
 
 	// Peer consulates. Each envelope taken is stored in federation_inbox: the request log
 	// keeps only refusals.

@@ -13,7 +13,7 @@ import (
 // SealedFields lists, per collection, the fields kept AES-GCM sealed in the database.
 var SealedFields = map[string][]string{
 	"registrants": {"birth_date", "id_document", "address"},
-	"contacts":    {"phone", "email"},
+	"contacts":    {"phone", "email", "family_token_sealed"},
 	"alerts":      {"subject_name", "location", "note", "a_number", "internal_notes", "subject_phone", "subject_birth_date"},
 	"checkins":    {"place"},
 }
