@@ -36,8 +36,8 @@ type Options struct {
 	Client  *http.Client     // for push services; default: a 20 s timeout; see pushClient
 	// SMSClient is for the SMS provider; default: a 20 s timeout, no redirects followed.
 	SMSClient *http.Client
-	Rand    *rand.Rand       // backoff jitter; default: the global source
-	TTL     time.Duration    // how long push services keep a message; default push.DefaultTTL
+	Rand      *rand.Rand    // backoff jitter; default: the global source
+	TTL       time.Duration // how long push services keep a message; default push.DefaultTTL
 	// Commits is the appliance's committer, which the sends' outcomes share with the other
 	// writers; default: one of the dispatcher's own (tests).
 	Commits *groupcommit.Committer
@@ -84,7 +84,7 @@ func NewDispatcher(app core.App, cfg *appliance.Config, opts Options) *Dispatche
 	opts.Client = pushClient(opts.Client, opts.Workers)
 	smsSender, err := newSMSSender(cfg.SMS, opts.SMSClient)
 	if err != nil {
-		app.Logger().Error("outbox: SMS is off: "+err.Error())
+		app.Logger().Error("outbox: SMS is off: " + err.Error())
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Dispatcher{
