@@ -34,13 +34,13 @@ type Options struct {
 	Workers int              // concurrent sends; default 128
 	Now     func() time.Time // the clock; default time.Now
 	Client  *http.Client     // for push services; default: a 20 s timeout; see pushClient
-	// SMSClient is for the SMS provider; default: a 20 s timeout, no redirects followed.
-	SMSClient *http.Client
-	Rand      *rand.Rand    // backoff jitter; default: the global source
-	TTL       time.Duration // how long push services keep a message; default push.DefaultTTL
+	Rand    *rand.Rand       // backoff jitter; default: the global source
+	TTL     time.Duration    // how long push services keep a message; default push.DefaultTTL
 	// Commits is the appliance's committer, which the sends' outcomes share with the other
 	// writers; default: one of the dispatcher's own (tests).
 	Commits *groupcommit.Committer
+	// SMSClient is for the SMS provider; default: a 20 s timeout, no redirects followed.
+	SMSClient *http.Client
 }
 
 // Dispatcher sends the outbox's push, e-mail and SMS rows with a bounded pool of workers.
