@@ -55,7 +55,7 @@ func (d *Dispatcher) sendSMS(ctx context.Context, row *core.Record) (bool, error
 	defer release()
 
 	Tried(row)
-	res := d.sms.Send(ctx, sms.Message{To: to.phone, Body: smsText(p, to.tail), StatusCallback: d.link(SMSStatusPath)})
+	res := d.sms.Send(ctx, sms.Message{To: to.phone, Body: smsText(p, to.tail), StatusCallback: smsCallback(d.cfg)})
 	switch res.Outcome {
 	case sms.Accepted:
 		Handed(row, d.now(), res.SID)
@@ -64,6 +64,9 @@ func (d *Dispatcher) sendSMS(ctx context.Context, row *core.Record) (bool, error
 		d.markRetry(row, res.RetryAfter, res.Reason)
 		return false, d.save(row, nil)
 	default:
+		if res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden {
+			res.Reason += " (check --sms-account and $ALERTBUTTON_SMS_TOKEN)"
+		}
 		return false, d.dead(row, res.Reason)
 	}
 }
