@@ -57,4 +57,14 @@ func TestFamilyTokenSealedIsShownToNobody(t *testing.T) {
 	if !strings.Contains(body, "+13105550107") {
 		t.Fatalf("the adviser does not see the phone: %s", body)
 	}
+	// An adviser's edit (the admin UI sends the field it could not read as empty) keeps it.
+	status, body := apptest.Call(t, h, http.MethodPatch, paths[0], apptest.Token(t, readers["adviser"]),
+		`{"name":"Rosa María","family_token_sealed":""}`)
+	if status != http.StatusOK {
+		t.Fatalf("the adviser's edit answered %d %s", status, body)
+	}
+	edited, _ := app.FindRecordById("contacts", contact.Id)
+	if edited.GetString("family_token_sealed") != stored.GetString("family_token_sealed") {
+		t.Fatal("an edit that could not read the token's copy erased it")
+	}
 }

@@ -61,6 +61,10 @@ func sealRecord(s *seal.Sealer, r *core.Record) (restore func(), err error) {
 	for _, field := range SealedFields[r.Collection().Name] {
 		v := r.GetString(field)
 		if v == "" {
+			if nobodyReads[field] {
+				// No reader has it, so an editor's form (the admin UI's) sends it empty: keep it.
+				r.Set(field, r.Original().GetString(field))
+			}
 			continue
 		}
 		if seal.IsSealed(v) {
