@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -302,5 +303,26 @@ func TestFailedPushFallsBackToSMS(t *testing.T) {
 	}
 	if n := len(rows(t, app, mailed.Id)); n != 1 {
 		t.Fatalf("the relative reached by e-mail has %d rows (an SMS too?)", n)
+	}
+}
+
+// A relative added or changed after the alert was raised may be whoever holds the person's
+// phone: their SMS of that alert is not sent (notify's rule, kept at send time).
+func TestSMSToARelativeChangedSinceTheAlertIsNotSent(t *testing.T) {
+	t.Parallel()
+	app, cfg, p, clock := smsApp(t)
+	reg := apptest.Registrant(t, app, "+13105550191", apptest.Fields{"name": "Ana López"})
+	alert := apptest.Raise(t, app, cfg, reg, 34.05, -118.24, "")
+	// Raised an hour ago: the relative below is surely newer.
+	raised := alert.GetDateTime("created").Time().Add(-time.Hour).Format("2006-01-02 15:04:05.000Z")
+	if _, err := app.DB().Update("alerts", dbx.Params{"created": raised}, dbx.HashExp{"id": alert.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	later := apptest.Contact(t, app, reg, apptest.Fields{"phone": "+13235550124"})
+	queueSMS(t, app, toContact(later), payloadOf(1, alert.GetString("uid")))
+	runOnce(t, dispatcher(t, app, cfg, outbox.Options{Now: clock.Now}))
+	checkState(t, onlyRow(t, app, later.Id), "dead", 0, "changed after the alert was raised")
+	if p.Requests() != 0 {
+		t.Fatalf("%d requests to the provider", p.Requests())
 	}
 }
