@@ -13,6 +13,7 @@ import (
 	"alertbutton/hooks/directory"
 	"alertbutton/hooks/family"
 	"alertbutton/hooks/limits"
+	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/registrants"
 	"alertbutton/hooks/staff"
 	"alertbutton/hooks/subscriptions"
@@ -111,6 +112,9 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	// The case desk's locator map (map): a county's outline, those around it and its
 	// consulate; no personal data, so any staff member.
 	api.GET("/counties/{geoid}/map", dir.CountyMap).Bind(requireStaff())
+	// SMS (issue 15, SMS part): the provider's delivery callbacks. Anyone may call it; only a
+	// request signed with the provider's token changes anything.
+	r.POST(outbox.SMSStatusPath, outbox.SMSStatus(cfg))
 
 	// Peer consulates. Each envelope taken is stored in federation_inbox: the request log
 	// keeps only refusals.

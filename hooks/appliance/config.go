@@ -50,6 +50,7 @@ type Config struct {
 	publicURL        string
 	pushHosts        string
 	backupRecipients string
+	sms              SMS  // --sms-* flags; the token comes from the environment only
 	tls              bool // serve was asked for HTTPS (--https)
 }
 
@@ -61,6 +62,7 @@ func (c *Config) Flags() *pflag.FlagSet {
 	fs.StringVar(&c.publicURL, "public-url", "", "the https address people and peers reach this appliance at")
 	fs.StringVar(&c.pushHosts, "push-hosts", "", "comma separated push-service hosts to allow (default: the browser vendors' push services)")
 	fs.StringVar(&c.backupRecipients, "backup-recipients", "", "file of IT's age recipients (age1..., one per line) that backups are encrypted to; also read from $"+backup.RecipientsEnv)
+	c.smsFlags(fs)
 	return fs
 }
 
@@ -93,6 +95,9 @@ func (c *Config) Resolve(dataDir string) error {
 		return err
 	}
 	c.BackupRecipients = rs
+	if err := c.resolveSMS(os.Getenv(SMSTokenEnv)); err != nil {
+		return err
+	}
 	return c.resolvePushHosts()
 }
 

@@ -81,3 +81,43 @@ func TestWriteConnectionIsSynchronousFull(t *testing.T) {
 		t.Errorf("journal_mode = %s, want wal", journal)
 	}
 }
+
+func TestSMSFlagsFillTheConfig(t *testing.T) {
+	t.Setenv(appliance.SMSTokenEnv, "0123456789abcdef0123456789abcdef")
+	cfg := &appliance.Config{}
+	err := cfg.Preflight([]string{"serve", "--consulate=fresno", "--sms-account=AC0123456789abcdef0123456789abcdef",
+		"--sms-from=+15595550100", "--sms-base-url=https://api.provider.example/laml/", "--sms-budget-alert=4"}, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := appliance.SMS{AccountSID: "AC0123456789abcdef0123456789abcdef", AuthToken: "0123456789abcdef0123456789abcdef",
+		From: "+15595550100", BaseURL: "https://api.provider.example/laml", PerAlert: 4, PerDay: appliance.DefaultSMSPerDay}
+	if cfg.SMS != want || !cfg.SMS.Ready() {
+		t.Fatalf("SMS = %+v, want %+v", cfg.SMS, want)
+	}
+}
+
+func TestSMSIsOffWithoutFlagsAndHalfASetupIsRefused(t *testing.T) {
+	t.Setenv(appliance.SMSTokenEnv, "")
+	cfg := &appliance.Config{}
+	if err := cfg.Preflight([]string{"serve", "--consulate=fresno"}, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.SMS.Ready() || !strings.Contains(cfg.SMS.State(), "SMS is off") {
+		t.Fatalf("SMS = %+v", cfg.SMS)
+	}
+	account := "--sms-account=AC0123456789abcdef0123456789abcdef"
+	for _, args := range [][]string{
+		{account, "--sms-from=+15595550100"}, // no token
+		{account},                            // no number
+		{"--sms-from=+15595550100"},          // no account
+		{account, "--sms-from=5595550100"},
+		{account, "--sms-from=+15595550100", "--sms-base-url=http://sms.example.org"},
+		{"--sms-budget-day=-1"},
+	} {
+		cfg := &appliance.Config{}
+		if err := cfg.Preflight(append([]string{"serve", "--consulate=fresno"}, args...), t.TempDir()); err == nil {
+			t.Errorf("%v was accepted", args)
+		}
+	}
+}

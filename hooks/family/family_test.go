@@ -17,6 +17,7 @@ import (
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/push"
 	"alertbutton/hooks/push/pushtest"
+	"alertbutton/hooks/seal"
 	"alertbutton/hooks/subscriptions"
 )
 
@@ -54,6 +55,12 @@ func TestIssueFamilyLink(t *testing.T) {
 			c, _ := family.ContactByToken(app, out.Token)
 			if c.GetString("family_token_hash") == out.Token {
 				t.Error("the token is stored in clear")
+			}
+			// Sealed, for the SMS that carries the link: opened only by the server.
+			if sealed := c.GetString("family_token_sealed"); !seal.IsSealed(sealed) {
+				t.Errorf("the token's copy is stored as %q", sealed)
+			} else if open, err := apptest.ConfigOf(app).Sealer().Open(c.Id, "family_token_sealed", sealed); err != nil || open != out.Token {
+				t.Errorf("the sealed copy opens to %q (%v), want the token", open, err)
 			}
 		},
 	}, func(t testing.TB, app *tests.TestApp, s *tests.ApiScenario) {

@@ -37,6 +37,7 @@ func IssueLink(cfg *appliance.Config) func(e *core.RequestEvent) error {
 		}
 		token, hash := NewToken()
 		contact.Set("family_token_hash", hash)
+		contact.Set("family_token_sealed", token) // sealed on save; read only to send it by SMS
 		contact.Set("family_link_issued", types.NowDateTime())
 		if err := records.Save(e.App, contact); err != nil {
 			return err

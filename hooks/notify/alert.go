@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/push"
@@ -101,10 +102,13 @@ func (a *Alert) Relatives(level string, n Notice, skip string) error {
 	return nil
 }
 
-// Contact tells one relative, on each of their push subscriptions and by e-mail when they
-// gave an address (sealed; the e-mail dispatcher opens it).
+// Contact tells one relative, on each of their push subscriptions, by SMS when none works,
+// and by e-mail when they gave an address (sealed; the e-mail dispatcher opens it).
 func (a *Alert) Contact(c *core.Record, n Notice) error {
 	if err := a.devices(dbx.HashExp{"contact": c.Id}, c.GetString("language"), urlFamily, n); err != nil {
+		return err
+	}
+	if err := a.sms(c, n); err != nil {
 		return err
 	}
 	if c.GetString("email") == "" {
@@ -113,6 +117,27 @@ func (a *Alert) Contact(c *core.Record, n Notice) error {
 	lang := Lang(c.GetString("language"))
 	p := n.Payload(a.uid(), lang, urlFamily, a.vars(lang))
 	return a.Queue(func(tx core.App) error { return outbox.Email(tx, c.Id, p) })
+}
+
+// sms texts a relative who gave a phone number (sealed; the SMS dispatcher opens it) and has
+// no working device: none subscribed when the alert was raised whose pushes go through.
+func (a *Alert) sms(c *core.Record, n Notice) error {
+	if c.GetString("phone") == "" || a.cfg == nil || !a.cfg.SMS.Ready() {
+		return nil
+	}
+	working, err := a.app.FindAllRecords("push_subscriptions", dbx.HashExp{"contact": c.Id, "failures": 0})
+	if err != nil {
+		return err
+	}
+	for _, s := range working {
+		if a.existedAtRaise(s, "created") {
+			return nil
+		}
+	}
+	lang := Lang(c.GetString("language"))
+	p := n.Payload(a.uid(), lang, urlFamily, a.vars(lang))
+	to := outbox.Recipient{Kind: vocab.RecipientContact, ID: c.Id}
+	return a.Queue(func(tx core.App) error { return outbox.SMS(tx, to, p) })
 }
 
 // devices pushes n, opening url, to the push subscriptions of owner (a registrant or a

@@ -23,6 +23,11 @@ func Bind(app core.App, cfg *appliance.Config, commits *groupcommit.Committer) {
 		if err := e.Next(); err != nil {
 			return err
 		}
+		if cfg.SMS.Ready() {
+			e.App.Logger().Info("outbox: " + cfg.SMS.State())
+		} else {
+			e.App.Logger().Warn("outbox: " + cfg.SMS.State())
+		}
 		d := NewDispatcher(e.App, cfg, Options{Commits: commits})
 		if old := running.Swap(d); old != nil {
 			stop(old)

@@ -14,7 +14,7 @@ import (
 const claimQuery = `UPDATE outbox SET next_at = {:lease}, claimed_by = {:owner}
 WHERE id IN (
 	SELECT id FROM outbox
-	WHERE state = 'pending' AND channel IN ('push', 'email') AND next_at <= {:now}
+	WHERE state = 'pending' AND channel IN ('push', 'email', 'sms') AND next_at <= {:now}
 	ORDER BY next_at LIMIT {:n}
 )
 RETURNING id`
@@ -47,7 +47,7 @@ func dateString(t time.Time) string {
 // releaseQuery makes due again the rows claimed by another process: there is one process per
 // data directory, so that process died before it could send them.
 const releaseQuery = `UPDATE outbox SET next_at = '', claimed_by = ''
-WHERE state = 'pending' AND channel IN ('push', 'email') AND claimed_by != '' AND claimed_by != {:owner}`
+WHERE state = 'pending' AND channel IN ('push', 'email', 'sms') AND claimed_by != '' AND claimed_by != {:owner}`
 
 // releaseStale frees the claims of a process that was killed mid-send, so that its rows
 // are sent now rather than when their lease ends.

@@ -13,6 +13,7 @@ import (
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/groupcommit"
 	"alertbutton/hooks/push"
+	"alertbutton/hooks/sms"
 )
 
 const (
@@ -38,14 +39,18 @@ type Options struct {
 	// Commits is the appliance's committer, which the sends' outcomes share with the other
 	// writers; default: one of the dispatcher's own (tests).
 	Commits *groupcommit.Committer
+	// SMSClient is for the SMS provider; default: a 20 s timeout, no redirects followed.
+	SMSClient *http.Client
 }
 
-// Dispatcher sends the outbox's push and e-mail rows with a bounded pool of workers.
+// Dispatcher sends the outbox's push, e-mail and SMS rows with a bounded pool of workers.
 type Dispatcher struct {
 	app     core.App
 	cfg     *appliance.Config
 	opts    Options
 	sender  *push.Sender
+	sms     *sms.Sender // nil when SMS is off
+	budget  smsBudget
 	commits *groupcommit.Committer // the sends' outcomes, committed together
 	sweep   time.Duration
 	owner   string // whose claims this dispatcher's are: the process
@@ -77,12 +82,17 @@ func NewDispatcher(app core.App, cfg *appliance.Config, opts Options) *Dispatche
 		opts.Commits = groupcommit.New(app)
 	}
 	opts.Client = pushClient(opts.Client, opts.Workers)
+	smsSender, err := newSMSSender(cfg.SMS, opts.SMSClient)
+	if err != nil {
+		app.Logger().Error("outbox: SMS is off: " + err.Error())
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Dispatcher{
 		app:      app,
 		cfg:      cfg,
 		opts:     opts,
 		sender:   push.NewSender(cfg.Keys().VAPIDPublicKey(), cfg.Keys().VAPIDPrivateKey(), vapidSubject(app, cfg), opts.Client),
+		sms:      smsSender,
 		commits:  opts.Commits,
 		sweep:    sweepEvery,
 		owner:    processID,
@@ -267,8 +277,9 @@ func (d *Dispatcher) release(n int) {
 	}
 }
 
-// send delivers one claimed row and records the outcome; it reports whether it was delivered.
-// sub is the row's push subscription; nil for an e-mail or when it no longer exists.
+// send delivers one claimed row and records the outcome; it reports whether it was delivered
+// (an SMS: handed to the provider). sub is the row's push subscription; nil for an e-mail or
+// an SMS, or when it no longer exists.
 func (d *Dispatcher) send(ctx context.Context, row, sub *core.Record) bool {
 	ctx, cancel := context.WithTimeout(ctx, claimLease/2)
 	defer cancel()
@@ -279,6 +290,8 @@ func (d *Dispatcher) send(ctx context.Context, row, sub *core.Record) bool {
 		sent, err = d.sendPush(ctx, row, sub)
 	case channelEmail:
 		sent, err = d.sendEmail(row)
+	case channelSMS:
+		sent, err = d.sendSMS(ctx, row)
 	}
 	if err != nil {
 		// The row keeps its claim and is tried again when the lease ends.
@@ -289,4 +302,6 @@ func (d *Dispatcher) send(ctx context.Context, row, sub *core.Record) bool {
 
 func (d *Dispatcher) now() time.Time { return d.opts.Now().UTC() }
 
-func ours(channel string) bool { return channel == channelPush || channel == channelEmail }
+func ours(channel string) bool {
+	return channel == channelPush || channel == channelEmail || channel == channelSMS
+}

@@ -1,4 +1,4 @@
-// Package outbox owns every channel a notice leaves by: web pushes, e-mails and the
+// Package outbox owns every channel a notice leaves by: web pushes, e-mails, SMS and the
 // federation's envelopes. Rows are queued in the caller's transaction and sent after
 // commit: a dispatcher reads the outbox (the federation relay, its federation rows), so a
 // crash between commit and send loses nothing, and nothing is sent from inside a request.
@@ -20,6 +20,7 @@ const collection = "outbox"
 const (
 	channelPush  = vocab.ChannelPush
 	channelEmail = vocab.ChannelEmail
+	channelSMS   = vocab.ChannelSMS
 )
 
 // Row states.
@@ -68,7 +69,7 @@ func StaffEmail(app core.App, staffID string, p push.Payload) error {
 // SMS queues a text message to a relative or a staff member. Their sealed phone is read only
 // at send time: nothing personal is stored in the outbox row.
 func SMS(app core.App, to Recipient, p push.Payload) error {
-	return enqueue(app, vocab.ChannelSMS, to.ID, to, p)
+	return enqueue(app, channelSMS, to.ID, to, p)
 }
 
 // enqueue leaves next_at empty, which the dispatcher reads as "due now" whatever its clock.

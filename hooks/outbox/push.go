@@ -169,6 +169,9 @@ func (d *Dispatcher) forget(sub *core.Record, row *core.Record) error {
 		if err := records.Save(txApp, row); err != nil {
 			return err
 		}
+		if err := d.fallBackToSMS(txApp, row); err != nil {
+			return err
+		}
 		_, err := txApp.DB().Update(collection,
 			dbx.Params{"state": stateDead, "delivery": vocab.DeliveryFailed, "last_error": reason},
 			dbx.HashExp{"channel": channelPush, "target": sub.Id, "state": statePending},

@@ -29,6 +29,11 @@ const (
 // Sent marks a row delivered at now: the push service, the SMTP server or the peer took it.
 func Sent(row *core.Record, now time.Time) {
 	Handed(row, now, "")
+	delivered(row, now)
+}
+
+// delivered records that the row's notice arrived at now.
+func delivered(row *core.Record, now time.Time) {
 	row.Set("delivery", vocab.DeliveryDelivered)
 	row.Set("delivered_at", now)
 }
@@ -95,6 +100,9 @@ func (d *Dispatcher) save(row, sub *core.Record) error {
 	return d.commits.Run(func(txApp core.App) error {
 		if err := records.Save(txApp, row); err != nil {
 			return err
+		}
+		if err := d.fallBackToSMS(txApp, row); err != nil {
+			d.app.Logger().Error("outbox: queueing the SMS of a failed push", "row", row.Id, "error", err)
 		}
 		if sub == nil {
 			return nil

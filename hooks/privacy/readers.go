@@ -32,6 +32,10 @@ func ReadsPersonalData(role string) bool {
 // staffOnly are sealed fields that the registrant never sees back.
 var staffOnly = map[string]bool{"internal_notes": true}
 
+// nobodyReads are sealed fields opened for no reader, staff included: only the server uses
+// them (a relative's family link token, for the SMS that carries it).
+var nobodyReads = map[string]bool{"family_token_sealed": true}
+
 // mayRead returns which sealed fields of r the requester may see.
 func mayRead(info *core.RequestInfo, r *core.Record) map[string]bool {
 	allowed := map[string]bool{}
@@ -41,7 +45,7 @@ func mayRead(info *core.RequestInfo, r *core.Record) map[string]bool {
 	staff := ReadsPersonalData(StaffRole(info.Auth))
 	owner := !info.Auth.IsSuperuser() && ownerOf(r) == info.Auth.Id
 	for _, field := range SealedFields[r.Collection().Name] {
-		allowed[field] = staff || (owner && !staffOnly[field])
+		allowed[field] = !nobodyReads[field] && (staff || (owner && !staffOnly[field]))
 	}
 	return allowed
 }

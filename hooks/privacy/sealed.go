@@ -13,7 +13,7 @@ import (
 // SealedFields lists, per collection, the fields kept AES-GCM sealed in the database.
 var SealedFields = map[string][]string{
 	"registrants": {"birth_date", "id_document", "address"},
-	"contacts":    {"phone", "email"},
+	"contacts":    {"phone", "email", "family_token_sealed"},
 	"alerts":      {"subject_name", "location", "note", "a_number", "internal_notes", "subject_phone", "subject_birth_date"},
 	"checkins":    {"place"},
 }
@@ -61,6 +61,10 @@ func sealRecord(s *seal.Sealer, r *core.Record) (restore func(), err error) {
 	for _, field := range SealedFields[r.Collection().Name] {
 		v := r.GetString(field)
 		if v == "" {
+			if nobodyReads[field] {
+				// No reader has it, so an editor's form (the admin UI's) sends it empty: keep it.
+				r.Set(field, r.Original().GetString(field))
+			}
 			continue
 		}
 		if seal.IsSealed(v) {

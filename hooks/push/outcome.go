@@ -76,6 +76,10 @@ func outcomeOf(status int) Outcome {
 
 const maxRetryAfter = 24 * time.Hour
 
+// RetryAfter reads a Retry-After header (delay-seconds or an HTTP date), capped at a day:
+// push services' and SMS providers' alike.
+func RetryAfter(value string, now time.Time) time.Duration { return retryAfter(value, now) }
+
 // retryAfter reads a Retry-After header: delay-seconds or an HTTP date.
 func retryAfter(value string, now time.Time) time.Duration {
 	if value == "" {

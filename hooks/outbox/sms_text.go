@@ -1,0 +1,63 @@
+package outbox
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/privacy"
+	"alertbutton/hooks/push"
+)
+
+// protectionLine is the Foreign Ministry's 24-hour protection line, for a consulate whose
+// own number is not known.
+const protectionLine = "+1 520 623 7874"
+
+var (
+	smsFollow = i18n.Text{ES: "Sigue el caso aquí: ", EN: "Follow the case here: "}
+	smsCall   = i18n.Text{ES: "Llama al consulado: ", EN: "Call the consulate: "}
+)
+
+// smsText is the text of an SMS: the notice's title and body, which say nothing a lock
+// screen should not (notify.Notice), and tail.
+func smsText(p push.Payload, tail string) string {
+	return strings.TrimSpace(p.Title + ". " + p.Body + " " + tail)
+}
+
+// familyTail ends a relative's SMS: their family link, opened from its sealed copy, or,
+// for a relative without one, the consulate's number.
+func (d *Dispatcher) familyTail(contact *core.Record, lang string) string {
+	if token := familyToken(d, contact); token != "" {
+		return smsFollow.In(lang) + d.link("/family/#"+token)
+	}
+	return smsCall.In(lang) + d.consulatePhone()
+}
+
+// familyToken is the contact's family link token, or "" when it has none, or the sealed copy
+// is not the token of the link in force (family_token_hash, as family.HashToken makes it):
+// a copy written by someone else is never sent.
+func familyToken(d *Dispatcher, contact *core.Record) string {
+	hash := contact.GetString("family_token_hash")
+	token, err := privacy.Open(d.cfg.Sealer(), contact, "family_token_sealed")
+	if err != nil || token == "" || hash == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(token))
+	if subtle.ConstantTimeCompare([]byte(hex.EncodeToString(sum[:])), []byte(hash)) != 1 {
+		return ""
+	}
+	return token
+}
+
+// consulatePhone is this consulate's number, from the directory IT keeps.
+func (d *Dispatcher) consulatePhone() string {
+	row, err := d.app.FindFirstRecordByData("consulates", "code", d.cfg.Consulate.Code)
+	if err == nil && row.GetString("phone") != "" {
+		return row.GetString("phone")
+	}
+	return protectionLine
+}
