@@ -25,4 +25,5 @@ const (
 	EventNoteReceived      = "federation_note"
 	EventNoteSent          = "federation_note_sent"
 	EventRelayDelivered    = "relay_delivered"
+	EventRelayUntrusted    = "relay_untrusted"
 )
