@@ -10,6 +10,7 @@ import (
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/backup"
 	"alertbutton/hooks/checkins"
+	"alertbutton/hooks/deliveries"
 	"alertbutton/hooks/directory"
 	"alertbutton/hooks/family"
 	"alertbutton/hooks/limits"
@@ -105,6 +106,8 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	cases := api.Group("").Bind(requireCaseStaff())
 	cases.POST("/registrants/{id}/recovery-code", registrants.IssueRecoveryCode(log))
 	cases.POST("/federation/alerts/{uid}/notes", fed.Notes)
+	// Delivery you can trust: who each alert's notices reached.
+	cases.GET("/alerts/{id}/deliveries", deliveries.Route(log))
 
 	// Peer consulates. Each envelope taken is stored in federation_inbox: the request log
 	// keeps only refusals.
