@@ -60,7 +60,7 @@ func (w *worker) relayed(tx core.App, row *core.Record) error {
 	if !late && (was == "" || was == vocab.RelayDelivered) {
 		return nil // never followed (a peer's copy, an alert older than relay states), or done
 	}
-	status, err := relayStatusAfterReceipt(tx, alert, row.GetString("alert"))
+	status, err := relayStatusAfterReceipt(tx, alert)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (w *worker) relayed(tx core.App, row *core.Record) error {
 			return err
 		}
 	}
-	if !late && was != vocab.RelayUntrusted {
+	if !late && (was != vocab.RelayUntrusted || status == was) {
 		return nil
 	}
 	return alerts.RecordChange(tx, w.r.cfg, alert, alerts.Change{
@@ -80,10 +80,10 @@ func (w *worker) relayed(tx core.App, row *core.Record) error {
 
 // relayStatusAfterReceipt is the alert's relay status once a row was delivered: delivered
 // when none of its rows waits, sending when none waiting is late, else as it was.
-func relayStatusAfterReceipt(tx core.App, alert *core.Record, uid string) (string, error) {
+func relayStatusAfterReceipt(tx core.App, alert *core.Record) (string, error) {
 	var waiting, late int
 	err := tx.DB().Select("count(*)", "coalesce(sum(relay_level > 0), 0)").From("outbox").
-		Where(outbox.PendingFederation()).AndWhere(dbx.HashExp{"alert": uid}).
+		Where(outbox.PendingFederation()).AndWhere(dbx.HashExp{"alert": alert.GetString("uid")}).
 		Row(&waiting, &late)
 	switch {
 	case err != nil:
