@@ -76,7 +76,6 @@ func sendThrough(app *tests.TestApp, port int) {
 	})
 }
 
-
 // What people are shown of an e-mail is the mail server's answer: delivered on its 250;
 // failed, with why and without the address, when it refuses for good (5xx); still queued,
 // with why, when it asks to try later (4xx), which the dispatcher does.
