@@ -324,3 +324,23 @@ func noFamilyTokenInTheLogs(t *testing.T, base, itToken, familyToken string) {
 		t.Errorf("the request log holds the family token")
 	}
 }
+
+// An alert for a consulate this one does not trust is this consulate's case: the phone says
+// so as it is, and offers the 24-hour line.
+func TestBrowserUntrustedTargetOffersTheLine(t *testing.T) {
+	bctx := newBrowser(t)
+	a := start(t, filepath.Join(t.TempDir(), "pb_data"), "los-angeles")
+	phone := newTab(t, bctx)
+	phone.grant(a.URL, fresnoLat, fresnoLon) // Fresno's jurisdiction; Fresno is no peer here
+	registerInBrowser(phone, a.URL, "559 555 0105", "Lucía Gómez")
+	phone.hold(".hold", 2500*time.Millisecond)
+	phone.waitText("Alerta enviada", 20*time.Second)
+	phone.waitText("No pudimos avisar al consulado de Fresno; llamamos desde el consulado de Los", 15*time.Second)
+	tel := eval[string](phone, `[...document.querySelectorAll('.told-untrusted a[href^="tel:"]')].map(a => a.getAttribute('href')).join(' ')`)
+	if tel != "tel:+15206237874" {
+		t.Errorf("the untrusted line offers %q, want the 24-hour line", tel)
+	}
+	if txt := phone.text(); strings.Contains(txt, "Consulado de México en Fresno: recibió") {
+		t.Errorf("the phone claims Fresno has the alert:\n%s", txt)
+	}
+}
