@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -102,9 +104,19 @@ func TestBrowserAlertReachesStaffBoardOnce(t *testing.T) {
 
 	phone.hold(".hold", 2500*time.Millisecond)
 	phone.waitText("Alerta enviada", 20*time.Second)
-	if txt := phone.text(); !strings.Contains(txt, "Consulado de México en Fresno") || !strings.Contains(txt, "Ana") {
-		t.Errorf("the phone does not say who was told:\n%s", txt)
+	// Who was told, as it is: the consulate has it; Ana has no device and no e-mail, so
+	// nothing reached her, and the phone says so rather than that she was told.
+	phone.waitText("Tu familia Ana: sin forma de avisarle", 10*time.Second)
+	if txt := phone.text(); !strings.Contains(txt, "Consulado de México en Fresno: recibió tu alerta") || strings.Contains(txt, "Tus familiares: Ana") {
+		t.Errorf("the phone does not say who was told as it is:\n%s", txt)
 	}
+	// The list keeps itself true while the screen is open and shown: the phone reads the
+	// alert again.
+	if _, err := chromedp.Call(phone.ctx, page.BringToFront, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	reads := `performance.getEntriesByType('resource').filter(e => /\/api\/alertbutton\/alerts\/[^/]+$/.test(new URL(e.name).pathname)).length`
+	phone.waitJS(reads+` >= 2`, 15*time.Second)
 
 	alerts := storedAlerts(t, a.URL, token)
 	if len(alerts) != 1 {
@@ -310,5 +322,25 @@ func noFamilyTokenInTheLogs(t *testing.T, base, itToken, familyToken string) {
 	}
 	if strings.Contains(string(logs), familyToken) {
 		t.Errorf("the request log holds the family token")
+	}
+}
+
+// An alert for a consulate this one does not trust is this consulate's case: the phone says
+// so as it is, and offers the 24-hour line.
+func TestBrowserUntrustedTargetOffersTheLine(t *testing.T) {
+	bctx := newBrowser(t)
+	a := start(t, filepath.Join(t.TempDir(), "pb_data"), "los-angeles")
+	phone := newTab(t, bctx)
+	phone.grant(a.URL, fresnoLat, fresnoLon) // Fresno's jurisdiction; Fresno is no peer here
+	registerInBrowser(phone, a.URL, "559 555 0105", "Lucía Gómez")
+	phone.hold(".hold", 2500*time.Millisecond)
+	phone.waitText("Alerta enviada", 20*time.Second)
+	phone.waitText("No pudimos avisar al consulado de Fresno; llamamos desde el consulado de Los", 15*time.Second)
+	tel := eval[string](phone, `[...document.querySelectorAll('.told-untrusted a[href^="tel:"]')].map(a => a.getAttribute('href')).join(' ')`)
+	if tel != "tel:+15206237874" {
+		t.Errorf("the untrusted line offers %q, want the 24-hour line", tel)
+	}
+	if txt := phone.text(); strings.Contains(txt, "Consulado de México en Fresno: recibió") {
+		t.Errorf("the phone claims Fresno has the alert:\n%s", txt)
 	}
 }

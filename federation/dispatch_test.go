@@ -117,7 +117,7 @@ func TestBackoffThresholdsAndDrain(t *testing.T) {
 		longest = max(longest, wait)
 		age := c.Now().Sub(start)
 		switch {
-		case age < federation.DelayedAfter-5*time.Second && relayStatus() != "":
+		case age < federation.DelayedAfter-5*time.Second && relayStatus() != "sending":
 			t.Fatalf("flagged %q after %s", relayStatus(), age)
 		case age >= federation.DelayedAfter+5*time.Second && age < federation.EscalatedAfter-5*time.Second && relayStatus() != "delayed":
 			t.Fatalf("relay_status %q after %s, want delayed", relayStatus(), age)
@@ -162,7 +162,7 @@ func TestBackoffThresholdsAndDrain(t *testing.T) {
 	}
 	for _, a := range raised {
 		a = alertAt(t, la, a.GetString("uid"))
-		if a.GetString("relay_status") != "" || len(apptest.Events(t, la.app, a.Id, vocab.EventRelayDelivered)) != 1 {
+		if a.GetString("relay_status") != "delivered" || len(apptest.Events(t, la.app, a.Id, vocab.EventRelayDelivered)) != 1 {
 			t.Fatalf("after delivery: relay_status %q", a.GetString("relay_status"))
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/hooks/alerts"
@@ -37,39 +38,62 @@ func (w *worker) markSent(rows []*core.Record, now time.Time) {
 	}
 }
 
-// sent marks a row delivered and, when it had been late, tells the alert's timeline.
+// sent marks a row delivered and brings its alert's relay status up to date.
 func (w *worker) sent(tx core.App, row *core.Record, now time.Time) error {
 	outbox.Sent(row, now)
 	if err := records.Save(tx, row); err != nil {
 		return err
 	}
-	if row.GetInt("relay_level") == 0 {
-		return nil
-	}
-	return w.lateDelivered(tx, row)
+	return w.relayed(tx, row)
 }
 
-// lateDelivered writes relay_delivered on the alert and clears its relay_status once no
-// other late row of the alert is left.
-func (w *worker) lateDelivered(tx core.App, row *core.Record) error {
+// relayed brings the relay status of a delivered row's alert up to date: delivered once no
+// row of the alert waits for any peer, sending while some do but none is late. The delivery
+// of a late row, or of one to a peer the alert was marked untrusted for, is on the timeline.
+func (w *worker) relayed(tx core.App, row *core.Record) error {
+	late := row.GetInt("relay_level") > 0
 	alert, err := alerts.FindByUID(tx, row.GetString("alert"))
 	if err != nil {
 		return nil // gone: nothing to tell
 	}
-	late, err := tx.CountRecords("outbox", outbox.PendingFederation(),
-		dbxAlertLate(row.GetString("alert")))
+	was := alert.GetString("relay_status")
+	if !late && (was == "" || was == vocab.RelayDelivered) {
+		return nil // never followed (a peer's copy, an alert older than relay states), or done
+	}
+	status, err := relayStatusAfterReceipt(tx, alert)
 	if err != nil {
 		return err
 	}
-	if late == 0 && alert.GetString("relay_status") != "" {
-		alert.Set("relay_status", "")
+	if status != was {
+		alert.Set("relay_status", status)
 		if err := records.Save(tx, alert); err != nil {
 			return err
 		}
 	}
+	if !late && (was != vocab.RelayUntrusted || status == was) {
+		return nil
+	}
 	return alerts.RecordChange(tx, w.r.cfg, alert, alerts.Change{
 		Actor: "system", Event: vocab.EventRelayDelivered, EventData: map[string]any{"to": w.code},
 	})
+}
+
+// relayStatusAfterReceipt is the alert's relay status once a row was delivered: delivered
+// when none of its rows waits, sending when none waiting is late, else as it was.
+func relayStatusAfterReceipt(tx core.App, alert *core.Record) (string, error) {
+	var waiting, late int
+	err := tx.DB().Select("count(*)", "coalesce(sum(relay_level > 0), 0)").From("outbox").
+		Where(outbox.PendingFederation()).AndWhere(dbx.HashExp{"alert": alert.GetString("uid")}).
+		Row(&waiting, &late)
+	switch {
+	case err != nil:
+		return "", err
+	case waiting == 0:
+		return vocab.RelayDelivered, nil
+	case late == 0 && alert.GetString("relay_status") != vocab.RelayUntrusted:
+		return vocab.RelaySending, nil
+	}
+	return alert.GetString("relay_status"), nil
 }
 
 // down backs the peer off: nothing is sent to it until the backoff ends or it answers a

@@ -261,6 +261,9 @@ func TestBatchWithAGoneAlert(t *testing.T) {
 	if len(dead) != 1 || dead[0].Id != gone.Id || dead[0].GetString("envelope") != "" {
 		t.Fatalf("the gone alert's row: %v", dead)
 	}
+	if dead[0].GetString("delivery") != "failed" || dead[0].GetString("last_error") == "" {
+		t.Fatalf("the gone alert's row reads %q, with why %q", dead[0].GetString("delivery"), dead[0].GetString("last_error"))
+	}
 	if n := count(t, fresno, "alerts"); n != 2 {
 		t.Fatalf("%d alerts at fresno, want 2", n)
 	}

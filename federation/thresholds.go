@@ -64,9 +64,12 @@ func (w *worker) flag(tx core.App, row *core.Record, level int) error {
 	if err != nil {
 		return nil // gone: the row is given up on when it is sent
 	}
+	if alert.GetString("relay_status") == vocab.RelayUntrusted {
+		return nil // the case is this consulate's already, and its timeline says why
+	}
 	c := alerts.Change{Actor: "system", Event: vocab.EventRelayDelayed, EventData: map[string]any{"to": w.code, "attempts": row.GetInt("attempts")}}
 	if level == levelDelayed {
-		if alert.GetString("relay_status") == "" {
+		if st := alert.GetString("relay_status"); st == "" || st == vocab.RelaySending || st == vocab.RelayDelivered {
 			alert.Set("relay_status", vocab.RelayDelayed)
 			if err := records.Save(tx, alert); err != nil {
 				return err
@@ -82,10 +85,6 @@ func (w *worker) flag(tx core.App, row *core.Record, level int) error {
 	}
 	c.Staff, c.StaffTo, c.City = notify.PeerUndelivered, notify.AllStaff, city(w.code)
 	return alerts.RecordChange(tx, w.r.cfg, alert, c)
-}
-
-func dbxAlertLate(uid string) dbx.Expression {
-	return dbx.And(dbx.HashExp{"alert": uid}, dbx.NewExp("relay_level > 0"))
 }
 
 // queueStats is a peer's undelivered rows.

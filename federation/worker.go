@@ -128,6 +128,9 @@ func (w *worker) pass(ctx context.Context, now time.Time, up bool) (bool, error)
 		for _, row := range rows {
 			w.refuse(row, err, now)
 		}
+		if errors.Is(err, ErrNotTrusted) {
+			w.untrusted(rows)
+		}
 		return full, w.report(now, false)
 	}
 	d := w.deliverAll(ctx, peer, rows, now, up)

@@ -64,7 +64,7 @@ var federationFields = map[string][]core.Field{
 	// A relayed alert that is late (relay_status) and, on a copy received from a peer, the
 	// person's details that have no registrant record here.
 	"alerts": {
-		&core.SelectField{Name: "relay_status", MaxSelect: 1, Values: vocab.RelayStatuses, Hidden: true},
+		&core.SelectField{Name: "relay_status", MaxSelect: 1, Values: vocab.RelayStatuses[:relayStatusesBefore], Hidden: true},
 		&core.TextField{Name: "subject_phone", Max: 8000, Hidden: true},
 		&core.TextField{Name: "subject_birth_date", Max: 8000, Hidden: true},
 		&core.SelectField{Name: "subject_language", MaxSelect: 1, Values: vocab.Languages, Hidden: true},

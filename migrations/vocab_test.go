@@ -22,7 +22,8 @@ func TestVocabularyTheMigrationsRanWith(t *testing.T) {
 		{"kinds", vocab.Kinds, []string{"detained", "at_risk", "raid", "checkin_missed", "other"}},
 		{"statuses", vocab.Statuses, []string{"new", "acknowledged", "in_progress", "resolved", "false_alarm", "cancelled"}},
 		{"sources", vocab.Sources, []string{"button", "family", "staff", "checkin", "walkin", "federation"}},
-		{"relay statuses", vocab.RelayStatuses, []string{"delayed", "escalated"}},
+		// 1764000300 ran with the first two; 1764001800 added the others.
+		{"relay statuses", vocab.RelayStatuses, []string{"delayed", "escalated", "delivered", "untrusted", "sending"}},
 		{"languages", vocab.Languages, []string{"es", "en"}},
 		{"deliveries", vocab.Deliveries, []string{"queued", "sent", "delivered", "failed"}},
 		{"recipient kinds", vocab.RecipientKinds, []string{"registrant", "contact", "staff", "peer"}},

@@ -10,6 +10,7 @@ import (
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/backup"
 	"alertbutton/hooks/checkins"
+	"alertbutton/hooks/deliveries"
 	"alertbutton/hooks/directory"
 	"alertbutton/hooks/family"
 	"alertbutton/hooks/limits"
@@ -108,6 +109,8 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	cases := api.Group("").Bind(requireCaseStaff())
 	cases.POST("/registrants/{id}/recovery-code", registrants.IssueRecoveryCode(log))
 	cases.POST("/federation/alerts/{uid}/notes", fed.Notes)
+	// Delivery you can trust: who each alert's notices reached.
+	cases.GET("/alerts/{id}/deliveries", deliveries.Route(log))
 
 	// The case desk's locator map (map): a county's outline, those around it and its
 	// consulate; no personal data, so any staff member.

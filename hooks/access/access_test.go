@@ -405,6 +405,7 @@ func TestCustomRoutesAccess(t *testing.T) {
 				body: `{"note":"x"}`, who: caseStaff, authorized: passedAuth},
 			{name: "issue a recovery code", method: http.MethodPost, path: "/api/alertbutton/registrants/" + w.b.Id + "/recovery-code",
 				body: `{"verifiedBy":"in_person"}`, who: caseStaff},
+			{name: "read who an alert reached", method: http.MethodGet, path: "/api/alertbutton/alerts/" + w.alert.Id + "/deliveries", who: caseStaff},
 			{name: "recover an account", method: http.MethodPost, path: "/api/alertbutton/recovery",
 				body: `{"phone":"+13105550000","code":"00000000","password":"contraseña-nueva-1","passwordConfirm":"contraseña-nueva-1"}`,
 				who:  callers, authorized: passedAuth},

@@ -118,6 +118,7 @@ func TestBadInputIsRefusedPlainly(t *testing.T) {
 		)},
 		{regA, http.MethodPost, "/api/alertbutton/contacts/" + filterID + "/family-link", []badInput{{name: "filter injection in the id"}}},
 		{regA, http.MethodPost, "/api/alertbutton/checkins/" + sqlUID + "/done", []badInput{{name: "SQL injection in the id"}}},
+		{adviser, http.MethodGet, "/api/alertbutton/alerts/" + sqlUID + "/deliveries", []badInput{{name: "SQL injection in the alert id"}}},
 		{rel, http.MethodGet, "/api/alertbutton/family/" + sqlUID, []badInput{{name: "SQL injection in the token"}}},
 		{rel, http.MethodGet, "/api/alertbutton/family/" + badUTF8, []badInput{{name: "invalid UTF-8 in the token"}}},
 		{rel, http.MethodPost, "/api/alertbutton/family/" + longID + "/alerts", []badInput{{name: "a 5000-character token", body: `{"kind":"detained"}`}}},

@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
+
 	"alertbutton/hooks/apptest"
+	"alertbutton/hooks/outbox"
 )
 
 // A phone query is one request the seized phone (or a relative it set up) can make.
@@ -196,6 +199,12 @@ func newClosedWorld(t *testing.T, pin string) *closedWorld {
 	// The check-in fired into the alert, so that its relation leads there too.
 	w.checkin.Set("alert", w.alert.Id)
 	w.save(w.checkin)
+	// The relative's device, there since before the alert: a real cancel tells it, a duress
+	// one does not, and the phone's "told" must not show that.
+	relSub := apptest.Subscription(t, w.app, "contact", w.contact.Id, "es")
+	if _, err := w.app.DB().Update("push_subscriptions", dbx.Params{"created": "2000-01-01 00:00:00.000Z"}, dbx.HashExp{"id": relSub.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
 	_, w.topics = phoneQueries(w.world, w.alert.Id)
 	for _, topic := range w.topics {
 		l, status, body := w.tryListen(regA, topic)
@@ -221,12 +230,28 @@ func newClosedWorld(t *testing.T, pin string) *closedWorld {
 			}
 		}
 	}
+	// Every notice queued so far reaches its device, in both worlds: the relative got the
+	// real cancel's notice; nothing under duress.
+	w.deliverAll()
 	// What the phone may hear of: its relative and check-in change alike in both worlds.
 	w.contact.Set("name", "Rosa María")
 	w.save(w.contact)
 	w.checkin.Set("place", "otra oficina")
 	w.save(w.checkin)
 	return w
+}
+
+// deliverAll marks every pending outbox row delivered, as its channel would on success.
+func (w *closedWorld) deliverAll() {
+	w.t.Helper()
+	rows, err := w.app.FindAllRecords("outbox", dbx.HashExp{"state": "pending"})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for _, row := range rows {
+		outbox.Sent(row, time.Now())
+		w.save(row)
+	}
 }
 
 // heard is what each listener heard, masked, once the control listeners (own contact and
@@ -279,6 +304,11 @@ func TestNoQueryTellsDuressFromCancel(t *testing.T) {
 			t.Errorf("realtime %s tells them apart:\ncancel PIN %s\nduress PIN %s", masked(real.topics[i]),
 				shorten(realHeard[i]), shorten(forcedHeard[i]))
 		}
+	}
+	// The phone's view says who was told, the relative included: the comparison covers it.
+	_, view := real.request(regA, http.MethodGet, "/api/alertbutton/alerts/"+real.uidOf(real.alert.Id), "")
+	if !strings.Contains(view, `"told":[{`) || !strings.Contains(view, `"kind":"contact"`) {
+		t.Errorf("the closed alert's view tells nothing of who was told: %s", shorten(view))
 	}
 	t.Logf("%d queries, %d realtime subscriptions (%d refused), %d told them apart",
 		len(realQs), len(real.topics), len(real.refused), differ)

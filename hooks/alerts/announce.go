@@ -35,6 +35,11 @@ func announce(app core.App, cfg *appliance.Config, a *core.Record, d Draft) (*no
 		}
 		return n, nil
 	}
+	if a.GetString("relay_status") == vocab.RelayUntrusted {
+		n.Queue(func(tx core.App) error {
+			return AddEvent(tx, a, vocab.EventRelayUntrusted, "system", true, untrustedEvent(a))
+		})
+	}
 	if err := receipt(n, a, d); err != nil {
 		return nil, err
 	}

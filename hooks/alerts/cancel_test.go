@@ -238,10 +238,13 @@ func eventTypes(events []any) string {
 	return strings.Join(types, ";")
 }
 
-// withoutEvents is an alert's view as the PIN routes answer it: without its timeline.
+// withoutEvents is an alert's view as the PIN routes answer it: without its timeline and
+// who was told.
 func withoutEvents(t testing.TB, view string) map[string]any {
 	m := apptest.JSON(t, view)
 	delete(m, "events")
+	delete(m, "told")
+	delete(m, "disclosure")
 	return m
 }
 

@@ -46,13 +46,17 @@ func closeAlert(app core.App, cfg *appliance.Config, alertID, actor string, c cl
 		if !isOpen(alert) {
 			return nil // closed already, by the person or by staff: the answer shows it
 		}
+		told, err := toldNow(tx, alert)
+		if err != nil {
+			return err
+		}
 		SetStatus(alert, c.status)
 		if err := records.Save(tx, alert); err != nil {
 			return err
 		}
 		return RecordChange(tx, cfg, alert, Change{
 			Actor: actor, From: from, To: c.status,
-			StatusEvent: c.event, StatusData: closedData(alert, from, c, alert.GetDateTime("closed_at")),
+			StatusEvent: c.event, StatusData: closedData(alert, from, c, alert.GetDateTime("closed_at"), told),
 			Relatives: c.relatives, Staff: c.staff, StaffTo: notify.OnDuty,
 		})
 	})
@@ -74,13 +78,17 @@ func duress(app core.App, cfg *appliance.Config, alertID, actor string, c closin
 			ch.DuressData = map[string]any{"claim": c.claim, "closed": true}
 			return RecordChange(tx, cfg, alert, ch)
 		}
+		told, err := toldNow(tx, alert)
+		if err != nil {
+			return err
+		}
 		alert.Set("duress", true)
 		if err := records.Save(tx, alert); err != nil {
 			return err
 		}
 		shown := alert.GetDateTime("updated")
 		ch.ShownClosed, ch.StatusEvent = true, c.event
-		ch.StatusData, ch.DuressData = closedData(alert, from, c, shown), shownData(c, shown)
+		ch.StatusData, ch.DuressData = closedData(alert, from, c, shown, told), shownData(c, shown)
 		return RecordChange(tx, cfg, alert, ch)
 	})
 }
@@ -98,9 +106,9 @@ func withAlert(app core.App, alertID string, f func(tx core.App, alert *core.Rec
 
 // closedData is the data of the event the phone sees when it closes an alert, whichever PIN:
 // the status it closed from, and what the phone is shown ever after (RegistrantView): the
-// kind it had, the status it closed with and when.
-func closedData(alert *core.Record, from string, c closing, at types.DateTime) map[string]any {
-	return map[string]any{"from": from, "kind": alert.GetString("kind"), "status": c.status, "at": at.String()}
+// kind it had, the status it closed with and when, and who had been told (told.go).
+func closedData(alert *core.Record, from string, c closing, at types.DateTime, told []toldLine) map[string]any {
+	return map[string]any{"from": from, "kind": alert.GetString("kind"), "status": c.status, "at": at.String(), toldKey: told}
 }
 
 // shownData is the duress event's record of what the phone was shown, and when (see

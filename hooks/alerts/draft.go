@@ -127,6 +127,7 @@ func prepare(app core.App, cfg *appliance.Config, dir *directory.Table, a *core.
 		if a.GetString("route_basis") == "" {
 			a.Set("route_basis", BasisStaff)
 		}
+		a.Set("relay_status", relayAtRaise(app, cfg, a))
 		return nil
 	}
 	r := place(app, dir, d, home)
@@ -136,5 +137,6 @@ func prepare(app core.App, cfg *appliance.Config, dir *directory.Table, a *core.
 	if a.GetString("zip") == "" && r.basis == BasisRegistrantZIP {
 		a.Set("zip", r.zip)
 	}
+	a.Set("relay_status", relayAtRaise(app, cfg, a))
 	return nil
 }

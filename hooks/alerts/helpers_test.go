@@ -72,7 +72,21 @@ func newWorld(t testing.TB, disclosure string) *world {
 	w.tokA, w.tokB = apptest.Token(t, w.a), apptest.Token(t, w.b)
 	w.tokAdviser, w.tokConsul = apptest.Token(t, w.adviser), apptest.Token(t, w.consul)
 	w.familyTokenBad, _ = family.NewToken()
+	trustConsulate(t, app, "fresno") // alerts placed in Fresno are relayed there
 	return w
+}
+
+// trustConsulate marks the consulate code a trusted peer, as far as raising an alert looks.
+func trustConsulate(t testing.TB, app core.App, code string) {
+	t.Helper()
+	c, err := app.FindFirstRecordByData("consulates", "code", code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Set("trust", "direct")
+	if err := app.Save(c); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // newRegistrant saves a registrant of los-angeles (ZIP 90012) with the test PINs.

@@ -38,7 +38,8 @@ type shownEvent struct {
 	Created types.DateTime `json:"created"`
 }
 
-// RegistrantView is alert as its registrant may see it, with its timeline when withEvents.
+// RegistrantView is alert as its registrant may see it, with its timeline and who was told
+// (told.go) when withEvents.
 // Advisers' work (status after the person closed it, assignment, facility, notes, duress),
 // sealed fields and later events are never in it.
 func RegistrantView(app core.App, alert *core.Record, withEvents bool) (map[string]any, error) {
@@ -83,8 +84,33 @@ func RegistrantView(app core.App, alert *core.Record, withEvents bool) (map[stri
 	}
 	if withEvents {
 		v["events"] = events.shown
+		if err := addTold(app, alert, v, events, closed); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
+}
+
+// addTold adds who was told: as the closing event kept it once the person closed the alert
+// with a PIN (none kept: nothing), else as it is now; and "disclosure":"none" when the person
+// chose that relatives are told nothing.
+func addTold(app core.App, alert *core.Record, v map[string]any, events timeline, closed bool) error {
+	var lines []toldLine
+	if closed {
+		if n := len(events.records); n > 0 {
+			lines = toldKept(events.records[n-1])
+		}
+	} else {
+		var err error
+		if lines, err = toldNow(app, alert); err != nil {
+			return err
+		}
+	}
+	v["told"] = shownTold(app, alert, lines)
+	if reg, err := app.FindRecordById("registrants", alert.GetString("registrant")); err == nil && reg.GetString("disclosure") == "none" {
+		v["disclosure"] = "none"
+	}
+	return nil
 }
 
 type timeline struct {

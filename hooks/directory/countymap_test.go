@@ -13,9 +13,9 @@ import (
 
 type countyMap struct {
 	Geoid, Name, State, Consulate, ConsulateName, Attribution, Licence string
-	BBox                                                      [4]float64
-	County                                                    [][][2]float64
-	Neighbours                                                []struct {
+	BBox                                                               [4]float64
+	County                                                             [][][2]float64
+	Neighbours                                                         []struct {
 		Geoid, Name string
 		Rings       [][][2]float64
 	}

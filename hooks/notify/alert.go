@@ -83,16 +83,12 @@ func (a *Alert) Registrant(n Notice) error {
 // Relatives tells every relative of the registrant whose disclosure setting allows level,
 // except the contact skip (who reported it), and only those the alert found when raised.
 func (a *Alert) Relatives(level string, n Notice, skip string) error {
-	reg := a.registrant()
-	if reg == nil || !discloses(reg.GetString("disclosure"), level) {
-		return nil
-	}
-	contacts, err := a.app.FindAllRecords("contacts", dbx.HashExp{"registrant": reg.Id})
+	contacts, err := RelativesOf(a.app, a.alert, a.registrant(), level)
 	if err != nil {
 		return err
 	}
 	for _, c := range contacts {
-		if c.Id == skip || !a.existedAtRaise(c, "created", "updated") {
+		if c.Id == skip {
 			continue
 		}
 		if err := a.Contact(c, n); err != nil {
@@ -100,6 +96,26 @@ func (a *Alert) Relatives(level string, n Notice, skip string) error {
 		}
 	}
 	return nil
+}
+
+// RelativesOf are the relatives of reg (the alert's registrant, nil for none) who hear of
+// alert at level: those the registrant's disclosure setting allows, as they were when the
+// alert was raised.
+func RelativesOf(app core.App, alert, reg *core.Record, level string) ([]*core.Record, error) {
+	if reg == nil || !discloses(reg.GetString("disclosure"), level) {
+		return nil, nil
+	}
+	contacts, err := app.FindAllRecords("contacts", dbx.HashExp{"registrant": reg.Id})
+	if err != nil {
+		return nil, err
+	}
+	var out []*core.Record
+	for _, c := range contacts {
+		if existedAtRaise(alert, c, "created", "updated") {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // Contact tells one relative, on each of their push subscriptions, by SMS when none works,
@@ -130,7 +146,7 @@ func (a *Alert) sms(c *core.Record, n Notice) error {
 		return err
 	}
 	for _, s := range working {
-		if a.existedAtRaise(s, "created") {
+		if existedAtRaise(a.alert, s, "created") {
 			return nil
 		}
 	}
@@ -149,7 +165,7 @@ func (a *Alert) devices(owner dbx.HashExp, lang, url string, n Notice) error {
 		return err
 	}
 	for _, s := range subs {
-		if !a.existedAtRaise(s, "created") {
+		if !existedAtRaise(a.alert, s, "created") {
 			continue
 		}
 		l := Lang(lang, s.GetString("language"))
@@ -171,7 +187,7 @@ func (a *Alert) Staff(s Staff, n Notice) (int, error) {
 // registrant's home consulate (which always keeps a copy) and, on an appliance that
 // received the alert from a peer, its origin.
 func (a *Alert) Peers(typ string) error {
-	for _, code := range peerCodes(a.cfg.Consulate.Code, a.alert) {
+	for _, code := range PeerCodes(a.cfg.Consulate.Code, a.alert) {
 		if err := a.Queue(func(tx core.App) error { return outbox.Federation(tx, code, typ, a.uid()) }); err != nil {
 			return err
 		}
@@ -179,7 +195,8 @@ func (a *Alert) Peers(typ string) error {
 	return nil
 }
 
-func peerCodes(self string, alert *core.Record) []string {
+// PeerCodes are the consulates other than self that alert's envelopes go to.
+func PeerCodes(self string, alert *core.Record) []string {
 	var codes []string
 	for _, f := range []string{"target_consulate", "home_consulate", "origin_consulate"} {
 		code := alert.GetString(f)
@@ -226,8 +243,8 @@ func (a *Alert) registrant() *core.Record {
 // alert was raised: one added or changed later (a new relative, family link, e-mail or
 // subscription) may be someone holding the seized phone, and hears nothing of this alert,
 // which would otherwise tell them a real cancel from a duress one.
-func (a *Alert) existedAtRaise(r *core.Record, fields ...string) bool {
-	raised := a.alert.GetDateTime("created")
+func existedAtRaise(alert, r *core.Record, fields ...string) bool {
+	raised := alert.GetDateTime("created")
 	if raised.IsZero() {
 		return true // being raised now
 	}

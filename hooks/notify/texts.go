@@ -132,6 +132,9 @@ var (
 	PeerUndelivered = Notice{TypeDuress,
 		i18n.Text{ES: "URGENTE: alerta sin entregar", EN: "URGENT: alert not delivered"},
 		i18n.Text{ES: "Una alerta no llega al consulado en {city} desde hace 10 minutos. Llame a ese consulado.", EN: "An alert has not reached the consulate in {city} for 10 minutes. Call that consulate."}}
+	PeerUntrusted = Notice{TypeEscalated,
+		i18n.Text{ES: "URGENTE: este caso es suyo", EN: "URGENT: this case is yours"},
+		i18n.Text{ES: "La alerta es para el consulado en {city}, que no es un par de confianza y no la recibe. Atiéndala desde aquí.", EN: "The alert is for the consulate in {city}, which is not a trusted peer and cannot receive it. Handle it from here."}}
 )
 
 // To the consuls, of the staff accounts.

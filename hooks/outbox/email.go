@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/mail"
+	"net/textproto"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -44,6 +45,9 @@ func (d *Dispatcher) sendEmail(row *core.Record) (bool, error) {
 	if err := d.app.NewMailClient().Send(msg); err != nil {
 		// A mail server's answer may quote the address; the row must not hold it.
 		reason := strings.ReplaceAll(err.Error(), to.Address, "<recipient>")
+		if refusedForGood(err) {
+			return false, d.dead(row, "the mail server refused the e-mail: "+reason)
+		}
 		d.markRetry(row, 0, reason)
 		return false, d.save(row, nil)
 	}
@@ -81,4 +85,12 @@ func recipientWord(staff bool) string {
 		return "staff member"
 	}
 	return "contact"
+}
+
+// refusedForGood tells whether the mail server answered with a permanent failure (SMTP 5xx:
+// no such mailbox, rejected): sending it again would fail again. A temporary one (4xx) or a
+// server out of reach is retried.
+func refusedForGood(err error) bool {
+	var reply *textproto.Error
+	return errors.As(err, &reply) && reply.Code >= 500
 }

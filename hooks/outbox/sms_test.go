@@ -54,7 +54,9 @@ func queueSMS(t *testing.T, app core.App, to outbox.Recipient, ps ...push.Payloa
 	}
 }
 
-func toContact(c *core.Record) outbox.Recipient { return outbox.Recipient{Kind: vocab.RecipientContact, ID: c.Id} }
+func toContact(c *core.Record) outbox.Recipient {
+	return outbox.Recipient{Kind: vocab.RecipientContact, ID: c.Id}
+}
 
 // payloadOf is payload(i) about the alert uid.
 func payloadOf(i int, uid string) push.Payload {

@@ -1,15 +1,15 @@
 // Home: the alert button; while an alert waits, "NOT SENT YET" and the numbers to call;
 // once sent, who was told, and "I am safe" or cancel, both with the PIN.
-import { h, fill, field, status } from '../js/dom.js';
+import { h, fill, field, status, telLink } from '../js/dom.js';
 import { t, formatTime } from '../js/i18n.js';
-import { session, token } from '../js/session.js';
+import { token } from '../js/session.js';
 import { api, explain } from '../js/api.js';
 import { holdButton } from '../js/button.js';
 import { uuidv7 } from '../js/uuid.js';
 import { locate, locationPermission, askLocation } from '../js/geo.js';
 import { pending, enqueue, setPlace, flush, onOutbox, retryNow } from '../js/outbox.js';
-import { openAlert, cancelAlert, markSafe, statusLabel, shown } from '../js/alerts.js';
-import { consulate } from '../js/consulate.js';
+import { openAlert, getAlert, isOpen, cancelAlert, markSafe, statusLabel, shown } from '../js/alerts.js';
+import { CIAM_PHONE, CIAM_PHONE_TEXT } from '../js/strings.js';
 import { callButtons } from '../js/help.js';
 
 // The button shows at once, even on a slow connection; an alert already open replaces it
@@ -142,10 +142,8 @@ function pendingPanel() {
 
 function sentPanel(alert, done) {
   const say = status();
-  const told = h('ul', { class: 'told' });
-  fillTold(told, alert);
-
-  return h('div', { class: 'sent' },
+  const told = h('ul', { class: 'told', 'aria-live': 'polite' });
+  const panel = h('div', { class: 'sent' },
     h('h1', { class: 'ok' }, t('sent.title')),
     h('p', {}, t('sent.at', { time: formatTime(alert.created || new Date()) })),
     alert.status ? h('p', {}, t('sent.status', { status: statusLabel(alert.status) })) : null,
@@ -158,6 +156,8 @@ function sentPanel(alert, done) {
       h('a', { href: '#/rights' }, t('home.rights'))),
     closeForm(alert, say, done),
     callButtons());
+  watchTold(told, alert, panel);
+  return panel;
 }
 
 // closeForm takes the PIN for both ways to close the alert: "I am safe" and cancel (Enter
@@ -197,26 +197,71 @@ function closeForm(alert, say, done) {
   cancel);
 }
 
-// fillTold lists who was told: the server's list when it gives one, else the consulate the
-// alert went to and the relatives (unless the person chose to tell them nothing).
-async function fillTold(list, alert) {
-  if (Array.isArray(alert.notified) && alert.notified.length) {
-    fill(list, alert.notified.map((n) => h('li', {}, typeof n === 'string' ? n : n.name || n.label || '')));
-    return;
-  }
-  const c = consulate();
-  const code = alert.target_consulate || (c && c.code) || '';
-  const items = [h('li', {}, c && c.code === code ? t('sent.told.consulate', { city: c.city }) : t('sent.told.consulate.code', { code }))];
-  const s = session() || {};
-  if (s.disclosure === 'none') items.push(h('li', {}, t('sent.told.none')));
-  else {
+// watchTold lists who was told, as the server knows it, and keeps the list true while the
+// sent screen is shown: it reads the alert at once, then again after a pause that grows
+// (3 s up to a minute, longer after a failed read: light on a bad connection). It pauses
+// while the page is hidden (the first read excepted) and stops once the screen is gone or
+// the alert is closed.
+const FIRST_WAIT = 3000;
+const LONGEST_WAIT = 60000;
+
+function watchTold(list, alert, panel) {
+  let wait = FIRST_WAIT;
+  let timer = null;
+  fill(list, alert.told ? toldItems(alert) : h('li', {}, t('told.unknown')));
+  const gone = () => !panel.isConnected;
+  const stop = () => document.removeEventListener('visibilitychange', onVisible);
+  const later = () => {
+    if (!timer && !gone()) timer = setTimeout(read, wait);
+  };
+  const read = async (first) => {
+    timer = null;
+    if (gone()) return stop();
+    if (document.hidden && !first) return; // onVisible reads again
     try {
-      const res = await api('/api/collections/contacts/records?perPage=50&fields=name', { token: token() });
-      const names = (res.items || []).map((r) => r.name).join(', ');
-      items.push(h('li', {}, names ? t('sent.told.relatives', { names }) : t('sent.told.norelatives')));
+      const a = await getAlert(alert.uid);
+      if (gone()) return stop();
+      fill(list, toldItems(a));
+      if (!isOpen(a)) return stop(); // closed: what the phone is told no longer changes
+      wait = Math.min(wait * 1.5, LONGEST_WAIT);
     } catch {
-      // offline: the consulate line is enough
+      wait = Math.min(wait * 2, LONGEST_WAIT);
     }
+    later();
+  };
+  function onVisible() {
+    if (gone()) return stop();
+    if (document.hidden) return;
+    clearTimeout(timer);
+    timer = null;
+    wait = FIRST_WAIT;
+    read();
   }
-  fill(list, items);
+  document.addEventListener('visibilitychange', onVisible);
+  setTimeout(() => read(true)); // once the panel is on the screen
+}
+
+// toldItems are the lines of who was told: the consulate with how far the alert got to it,
+// then each relative with how they were told, or that nobody could be.
+function toldItems(alert) {
+  const lines = Array.isArray(alert.told) ? alert.told : [];
+  const items = lines.map((l) => (l.kind === 'consulate' ? consulateItem(l) : contactItem(l)));
+  if (alert.disclosure === 'none') items.push(h('li', {}, t('sent.told.none')));
+  else if (!lines.some((l) => l.kind === 'contact')) items.push(h('li', {}, t('sent.told.norelatives')));
+  return items;
+}
+
+function consulateItem(l) {
+  const city = l.city || l.code || '';
+  if (l.state !== 'untrusted') return h('li', { class: 'told-' + l.state }, t('told.consulate.' + l.state, { city }));
+  const by = (l.calledBy && (l.calledBy.city || l.calledBy.code)) || '';
+  return h('li', { class: 'told-untrusted' },
+    h('p', {}, t('told.consulate.untrusted', { city, by })),
+    h('p', {}, t('told.untrusted.call')),
+    telLink(CIAM_PHONE, t('call.ciam') + ': ' + CIAM_PHONE_TEXT));
+}
+
+function contactItem(l) {
+  const channel = l.channel ? t('channel.' + l.channel) : '';
+  return h('li', { class: 'told-' + l.state }, t('told.contact.' + l.state, { name: l.name || '', channel }));
 }

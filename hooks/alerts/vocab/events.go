@@ -28,5 +28,6 @@ const (
 
 	// EventNobodyReached: an escalation step reached no staff device or phone, with data
 	// {"level": N} (issue 15).
-	EventNobodyReached = "escalation.nobody_reached"
+	EventNobodyReached  = "escalation.nobody_reached"
+	EventRelayUntrusted = "relay_untrusted"
 )

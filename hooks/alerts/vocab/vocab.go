@@ -37,10 +37,16 @@ const (
 	SourceFederation = "federation"
 )
 
-// How the relay of an alert to a peer consulate fell behind (alerts.relay_status).
+// How the relay of an alert to its peer consulates stands (alerts.relay_status): sending
+// (queued, not late yet), delayed after 2 minutes, escalated after 10, delivered once every
+// peer signed a receipt, untrusted when the target consulate is not a trusted peer (this
+// consulate's advisers then take the case). Empty: nothing to relay.
 const (
 	RelayDelayed   = "delayed"
 	RelayEscalated = "escalated"
+	RelayDelivered = "delivered"
+	RelayUntrusted = "untrusted"
+	RelaySending   = "sending"
 )
 
 // The values of the select fields, as the schema lists them.
@@ -50,7 +56,7 @@ var (
 		StatusNew, StatusAcknowledged, StatusInProgress, StatusResolved, StatusFalseAlarm, StatusCancelled,
 	}
 	Sources       = []string{SourceButton, SourceFamily, SourceStaff, SourceCheckin, SourceWalkin, SourceFederation}
-	RelayStatuses = []string{RelayDelayed, RelayEscalated}
+	RelayStatuses = []string{RelayDelayed, RelayEscalated, RelayDelivered, RelayUntrusted, RelaySending}
 	// Languages a person and their relatives are written to in.
 	Languages = []string{"es", "en"}
 )
