@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-3c78dff3f2d7';
+const VERSION = 'ab-2ced02bc9237';
 
 const SHELL = [
   '/',
@@ -37,7 +37,14 @@ const SHELL = [
   '/screens/signin.js',
   '/screens/welcome.js',
   '/family/family.js',
+  '/staff/alarm.js',
+  '/staff/auth.js',
+  '/staff/board.js',
+  '/staff/case.js',
+  '/staff/data.js',
+  '/staff/live.js',
   '/staff/staff.js',
+  '/staff/view.js',
   '/vendor/qrcode-generator/qrcode.mjs',
   '/icons/icon-32.png',
   '/icons/icon-192.png',
