@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-2ced02bc9237';
+const VERSION = 'ab-3b4e601041c2';
 
 const SHELL = [
   '/',

@@ -153,7 +153,7 @@ function actions(s) {
   }
   const meId = s.ctx.meId;
   out.push(picker('assigned_to', t('desk.assign'), a.assigned_to || '',
-    [['', t('desk.unassigned')], ...s.staff.filter((x) => x.role !== 'it' || x.id === a.assigned_to)
+    [['', t('desk.unassigned')], ...s.staff.filter((x) => x.role === 'adviser' || x.role === 'consul' || x.id === a.assigned_to)
       .map((x) => [x.id, (x.name || x.email) + (x.on_duty ? ' · ' + t('desk.on.duty') : '')])],
     (v) => save(s, { assigned_to: v }, t('desk.assign.done'))));
   if (meId && a.assigned_to !== meId) out.push(button(t('desk.assign.me'), () => save(s, { assigned_to: meId }, t('desk.assign.done'))));
@@ -186,7 +186,7 @@ export function age(birth, now = new Date()) {
 }
 
 function facts(rows) {
-  return h('dl', { class: 'facts' }, rows.filter(Boolean).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  return h('dl', { class: 'facts' }, rows.filter(Boolean).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
 async function drawPerson(s) {
@@ -255,7 +255,7 @@ async function drawRelatives(s) {
     const d = byId.get('contact:' + c.id);
     byId.delete('contact:' + c.id);
     return h('li', {},
-      h('strong', {}, c.name), c.relationship ? ' (' + c.relationship + ')' : '',
+      h('div', {}, h('strong', {}, c.name), c.relationship ? ' (' + c.relationship + ')' : ''),
       d ? delivery(d) : null,
       c.phone ? h('a', { class: 'btn small call', href: 'tel:' + c.phone.replace(/[^+\d]/g, '') }, t('desk.call.relative', { name: c.name })) : null);
   });

@@ -5,10 +5,11 @@ import { api } from '../js/api.js';
 import { token } from './auth.js';
 
 // BOARD_FIELDS are what a board row shows; the person's name and phone come with the
-// registrant (audited like every staff read of a person).
+// registrant, whose id and collection stay in so that the audit log can name what was read
+// (a realtime message to staff that does not is not sent).
 export const BOARD_FIELDS = 'id,collectionId,uid,kind,status,source,origin_consulate,target_consulate,' +
   'escalation_level,duress,created,acknowledged_at,closed_at,relay_status,nobody_reached_at,assigned_to,' +
-  'registrant,subject_name,expand.registrant.name,expand.registrant.phone';
+  'registrant,subject_name,expand.registrant.id,expand.registrant.collectionName,expand.registrant.name,expand.registrant.phone';
 export const BOARD_QUERY = { fields: BOARD_FIELDS, expand: 'registrant' };
 
 const get = (path) => api(path, { token: token() });

@@ -244,7 +244,7 @@ async function start() {
   live.connect({
     topics,
     onState: showLive,
-    onConnected: () => Promise.all([loadAlerts(), loadHealth()]),
+    onConnected: () => Promise.all([loadAlerts(), loadHealth(), refresh('alert'), refresh('timeline')]),
     onMessage,
     onDenied: signOut,
   });
