@@ -96,6 +96,9 @@ func TestBrowserDeskWorksACase(t *testing.T) {
 	if !eval[bool](desk, `window.__sameBoard === true`) {
 		t.Error("the board reloaded instead of updating live")
 	}
+	if !eval[bool](desk, `document.querySelector('`+row+`').classList.contains('fresh')`) {
+		t.Error("the case was not announced by a realtime message (the board read it again instead)")
+	}
 	if txt := eval[string](desk, `document.querySelector('`+row+`').innerText`); !strings.Contains(txt, "Rosa Díaz") || !strings.Contains(txt, "+15595550103") || !strings.Contains(txt, "Esperando") {
 		t.Errorf("the board's row does not show the person, the phone and the clock:\n%s", txt)
 	}
