@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-3b4e601041c2';
+const VERSION = 'ab-c3b2bf868bf4';
 
 const SHELL = [
   '/',

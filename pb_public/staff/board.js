@@ -2,10 +2,10 @@
 // with filters, search by name or phone, the count of cases nobody acknowledged yet, the
 // response-time clocks and the markers an adviser must not miss.
 import { h, fill } from '../js/dom.js';
-import { t, duration, formatTime, parseDate } from '../js/i18n.js';
+import { t, lang, duration, parseDate } from '../js/i18n.js';
 import { kindLabel } from '../js/alerts.js';
 import { adminLink } from './auth.js';
-import { OPEN, isOpen, personName, personPhone, markers, statusText } from './view.js';
+import { OPEN, isOpen, personName, personPhone, markers, statusText, when } from './view.js';
 
 const KINDS = ['detained', 'at_risk', 'raid', 'checkin_missed', 'other'];
 const SOURCES = ['button', 'family', 'staff', 'checkin', 'walkin', 'federation'];
@@ -18,9 +18,12 @@ export const filters = { status: 'open', kind: '', source: '', mine: false, q: '
 export function sorted(list) {
   const rank = (a) => (a.status === 'new' ? 0 : isOpen(a) ? 1 : 2);
   return list.slice().sort((a, b) => rank(a) - rank(b) ||
-    (rank(a) < 2 ? (b.escalation_level || 0) - (a.escalation_level || 0) || String(a.created).localeCompare(String(b.created))
-      : String(b.created).localeCompare(String(a.created))));
+    (rank(a) < 2 ? (b.escalation_level || 0) - (a.escalation_level || 0) || cmp(a.created, b.created)
+      : cmp(b.created, a.created)));
 }
+
+// cmp orders PocketBase dates, which sort as text.
+const cmp = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
 
 const fold = (s) => String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 const digits = (s) => String(s || '').replace(/\D/g, '');
@@ -49,7 +52,7 @@ export function clock(a, now = Date.now()) {
   }
   const ack = parseDate(a.acknowledged_at);
   if (ack && !isNaN(ack)) return { text: t('desk.clock.answered', { time: duration(ack - created) }), late: false };
-  return { text: formatTime(created), late: false };
+  return { text: when(created), late: false };
 }
 
 function select(name, label, value, options, onchange) {
@@ -83,11 +86,25 @@ export function list(ul, all, ctx) {
   return shown.length;
 }
 
+// rows keeps each case's drawn row while its record is the same object (a realtime message
+// or a save replaces the object), so a filter change or another case's update redraws
+// nothing else; the clocks are kept current by tick.
+const rows = new WeakMap();
+
 function row(a, ctx) {
+  const fresh = ctx.fresh.has(a.id);
+  const hit = rows.get(a);
+  if (hit && hit.lang === lang() && hit.fresh === fresh) return hit.el;
+  const el = drawRow(a, ctx, fresh);
+  rows.set(a, { el, lang: lang(), fresh });
+  return el;
+}
+
+function drawRow(a, ctx, fresh) {
   const name = personName(a) || t('desk.person.unknown');
   const c = clock(a, ctx.now);
   const title = name + ' · ' + kindLabel(a.kind);
-  return h('li', { class: 's-' + a.status + (ctx.fresh.has(a.id) ? ' fresh' : ''), 'data-uid': a.uid, 'data-id': a.id },
+  return h('li', { class: 's-' + a.status + (fresh ? ' fresh' : ''), 'data-uid': a.uid, 'data-id': a.id },
     h('h3', {}, h('a', { href: '#case/' + a.id, class: 'case-link' }, title)),
     h('div', { class: 'meta' },
       h('span', { class: 'badge s-' + a.status }, statusText(a)),

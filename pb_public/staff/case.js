@@ -3,12 +3,12 @@
 // through PocketBase's records API as the signed-in staff member; the server writes the
 // timeline events.
 import { h, fill, status as statusLine } from '../js/dom.js';
-import { t, formatTime, parseDate } from '../js/i18n.js';
+import { t, parseDate } from '../js/i18n.js';
 import { explain } from '../js/api.js';
 import { kindLabel, eventLabel } from '../js/alerts.js';
 import { adminLink } from './auth.js';
 import * as data from './data.js';
-import { isOpen, personName, personPhone, markers, statusText } from './view.js';
+import { isOpen, personName, personPhone, markers, statusText, when } from './view.js';
 import { clock } from './board.js';
 
 // screen is the case on display: its id, its parts and the lists its selects offer.
@@ -89,7 +89,7 @@ function drawAlert(s) {
     h('div', { class: 'meta' },
       h('span', { class: 'badge s-' + a.status }, statusText(a)),
       h('span', { class: 'clock' + (c.late ? ' late' : ''), 'data-since': c.since || null }, c.text),
-      h('span', {}, t('desk.received', { time: formatTime(a.created) })),
+      h('span', {}, t('desk.received', { time: when(a.created) })),
       h('span', {}, t('staff.source', { source: t('source.' + a.source) })),
       a.escalation_level ? h('span', { class: 'level' }, t('staff.level', { n: a.escalation_level })) : null),
     markers(a, s.ctx),
@@ -148,7 +148,7 @@ function actions(s) {
   const phone = personPhone(a);
   if (phone) out.push(h('a', { class: 'btn small call', href: 'tel:' + phone }, t('desk.call.person', { phone })));
   if (!open) {
-    out.push(h('p', { class: 'hint' }, t('desk.closed', { time: formatTime(a.closed_at) })));
+    out.push(h('p', { class: 'hint' }, t('desk.closed', { time: when(a.closed_at) })));
     return out;
   }
   const meId = s.ctx.meId;
@@ -272,7 +272,7 @@ function delivery(r) {
     h('span', { class: 'dstate d-' + r.state }, t('desk.delivery.' + r.state)),
     (r.channels || []).map((c) => h('span', { class: 'channel' },
       t('desk.channel.' + c.channel) + ': ' + t('desk.delivery.' + c.state) +
-      (c.at ? ' · ' + formatTime(c.at) : '') + (c.why ? ' · ' + c.why : ''))));
+      (c.at ? ' · ' + when(c.at) : '') + (c.why ? ' · ' + c.why : ''))));
 }
 
 // actorName says who did something, by the timeline's actor ("staff:<id>", "system", ...).
@@ -327,12 +327,12 @@ export function entries(s, events, notes) {
   const list = events.filter((ev) => !(ev.type === 'note.added' && ev.data && noted.has(ev.data.note)))
     .map((ev) => ({ at: ev.created, who: actorName(s, ev.actor), text: eventText(s, ev), cls: 'ev-' + ev.type.replace(/[^a-z_]/g, '-') }))
     .concat(notes.map((n) => ({ at: n.created, who: actorName(s, 'staff:' + n.author), text: n.body, cls: 'note', note: true })));
-  return list.sort((x, y) => String(y.at).localeCompare(String(x.at)));
+  return list.sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0));
 }
 
 export function timelineItems(list) {
   return list.length ? list.map((e) => h('li', { class: e.cls },
-    h('div', { class: 'when' }, h('time', { datetime: parseDate(e.at).toISOString() }, formatTime(e.at)), ' · ', e.who),
+    h('div', { class: 'when' }, h('time', { datetime: parseDate(e.at).toISOString() }, when(e.at)), ' · ', e.who),
     e.note ? h('p', { class: 'note-label' }, t('desk.note')) : null,
     h('p', { class: 'what' }, e.text))) : h('li', {}, t('desk.timeline.none'));
 }

@@ -166,6 +166,19 @@ function showLive(state) {
   view.live.className = 'live ' + (state === 'on' ? 'on' : state === 'off' ? 'off' : '');
 }
 
+// soon coalesces the redraws realtime messages ask for (a surge of alerts is many messages a
+// second) into one every 100 ms; a timer, unlike an animation frame, also runs in a tab in
+// the background, whose title counts the unacknowledged cases.
+let pending = false;
+function soon() {
+  if (pending) return;
+  pending = true;
+  setTimeout(() => {
+    pending = false;
+    drawList();
+  }, 100);
+}
+
 function drawList() {
   const all = [...alerts.values()];
   const unacked = all.filter((a) => a.status === 'new').length;
@@ -229,7 +242,7 @@ function onMessage(name, { action, record }) {
     }
     alerts.set(record.id, record);
   }
-  drawList();
+  soon();
   if (record.id === openCase()) refresh('alert');
   if (action === 'update' && record.nobody_reached_at) loadHealth();
 }

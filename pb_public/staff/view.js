@@ -1,6 +1,6 @@
 // What the board and the case screen both show of a case.
 import { h } from '../js/dom.js';
-import { t } from '../js/i18n.js';
+import { t, lang, parseDate } from '../js/i18n.js';
 
 export const OPEN = ['new', 'acknowledged', 'in_progress'];
 export const isOpen = (a) => OPEN.includes(a.status);
@@ -38,4 +38,19 @@ export function markers(a, ctx) {
   }
   if (a.source === 'federation') out.push(h('span', { class: 'marker' }, t('desk.from', { consulate: ctx.consulateName(a.origin_consulate) })));
   return out.length ? h('div', { class: 'markers' }, out) : null;
+}
+
+// when formats a date as i18n's formatTime does, with one formatter per language: the board
+// and a long timeline format hundreds of dates at once.
+const formats = {};
+export function when(date) {
+  const d = date instanceof Date ? date : parseDate(date);
+  if (!d || isNaN(d)) return '';
+  const l = lang();
+  if (!formats[l]) {
+    formats[l] = new Intl.DateTimeFormat(l === 'en' ? 'en-US' : 'es-MX', {
+      weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit',
+    });
+  }
+  return formats[l].format(d);
 }
