@@ -231,7 +231,9 @@ func measureDesk(ctx context.Context, busy string) (deskTimes, error) {
 		return deskTimes{}, err
 	}
 	var board, timeline, open []time.Duration
-	add := func(to *[]time.Duration, msf float64) { *to = append(*to, time.Duration(msf*float64(time.Millisecond))) }
+	add := func(to *[]time.Duration, msf float64) {
+		*to = append(*to, time.Duration(msf*float64(time.Millisecond)))
+	}
 	for i := 0; i < deskSamples+1; i++ { // the first of each warms the page up and is not counted
 		v, err := run(`__desk.board()`)
 		if err != nil {
