@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-c3b2bf868bf4';
+const VERSION = 'ab-1357db29644c';
 
 const SHELL = [
   '/',

@@ -476,6 +476,7 @@ export const strings = {
     'desk.value.none': '(nada)',
     'desk.value.yes': 'sí',
     'desk.value.no': 'no',
+    'desk.retry': 'Reintentar',
 
     'push.title': 'Alerta consular',
     'push.body': 'Abre la aplicación para ver el aviso.',
@@ -956,6 +957,7 @@ export const strings = {
     'desk.value.none': '(none)',
     'desk.value.yes': 'yes',
     'desk.value.no': 'no',
+    'desk.retry': 'Try again',
 
     'push.title': 'Consular alert',
     'push.body': 'Open the app to see the notice.',

@@ -113,7 +113,7 @@ function drawRow(a, ctx, fresh) {
       a.escalation_level ? h('span', { class: 'level' }, t('staff.level', { n: a.escalation_level })) : null,
       h('span', {}, a.assigned_to ? t('desk.assigned', { name: ctx.names.get(a.assigned_to) || '…' }) : t('desk.unassigned'))),
     markers(a, ctx),
-    h('a', { class: 'admin', href: adminLink(a.collectionId || 'alerts', a.id) },
+    h('a', { class: 'admin', href: adminLink('alerts', a.id) },
       t('staff.open'), h('span', { class: 'visually-hidden' }, ': ' + title)));
 }
 

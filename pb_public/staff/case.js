@@ -93,7 +93,7 @@ function drawAlert(s) {
       h('span', {}, t('staff.source', { source: t('source.' + a.source) })),
       a.escalation_level ? h('span', { class: 'level' }, t('staff.level', { n: a.escalation_level })) : null),
     markers(a, s.ctx),
-    h('a', { class: 'admin', href: adminLink(a.collectionId || 'alerts', a.id) }, t('staff.open')));
+    h('a', { class: 'admin', href: adminLink('alerts', a.id) }, t('staff.open')));
   fill(s.parts.actions, h('h2', { id: 'case-actions-title' }, t('desk.actions')), ...actions(s));
 }
 
@@ -338,7 +338,16 @@ export function timelineItems(list) {
 }
 
 async function drawTimeline(s) {
-  const [events, notes] = await Promise.all([data.events(s.id), data.notes(s.id)]);
+  let events, notes;
+  try {
+    [events, notes] = await Promise.all([data.events(s.id), data.notes(s.id)]);
+  } catch (err) {
+    if (screen === s) {
+      fill(s.parts.timeline, h('li', { class: 'status error' }, explain(err), ' ',
+        h('button', { type: 'button', class: 'btn small', onclick: () => drawTimeline(s) }, t('desk.retry'))));
+    }
+    return;
+  }
   if (screen !== s) return;
   fill(s.parts.timeline, timelineItems(entries(s, events, notes)));
 }
