@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-1357db29644c';
+const VERSION = 'ab-569080183c5d';
 
 const SHELL = [
   '/',
@@ -43,6 +43,7 @@ const SHELL = [
   '/staff/case.js',
   '/staff/data.js',
   '/staff/live.js',
+  '/staff/locator.js',
   '/staff/staff.js',
   '/staff/view.js',
   '/vendor/qrcode-generator/qrcode.mjs',

@@ -106,6 +106,10 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	cases.POST("/registrants/{id}/recovery-code", registrants.IssueRecoveryCode(log))
 	cases.POST("/federation/alerts/{uid}/notes", fed.Notes)
 
+	// The case desk's locator map (map): a county's outline, those around it and its
+	// consulate; no personal data, so any staff member.
+	api.GET("/counties/{geoid}/map", dir.CountyMap).Bind(requireStaff())
+
 	// Peer consulates. Each envelope taken is stored in federation_inbox: the request log
 	// keeps only refusals.
 	peers := r.Group("/api/federation/v1")

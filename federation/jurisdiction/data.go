@@ -12,6 +12,7 @@ import (
 )
 
 //go:embed data/mx-consulates-us.csv data/us-counties.csv data/us-zctas.csv data/us-counties-10m.topo.json
+//go:embed data/us-counties-10m.LICENSE.txt
 var dataFS embed.FS
 
 // readCSV returns the rows of an embedded CSV file, header removed.

@@ -394,6 +394,7 @@ func TestCustomRoutesAccess(t *testing.T) {
 			{name: "report A detained, token in the header", method: http.MethodPost, path: family.Path + "/alerts", body: `{"kind":"detained"}`, who: []string{rel}},
 			{name: "disarm A's check-in", method: http.MethodPost, path: "/api/alertbutton/checkins/" + checkinA.Id + "/done", who: []string{regA}},
 			{name: "verify the audit log", method: http.MethodGet, path: "/api/alertbutton/audit/verify", who: staffRoles},
+			{name: "read a county's locator map", method: http.MethodGet, path: "/api/alertbutton/counties/06037/map", who: staffRoles},
 			{name: "deliver to the federation inbox", method: http.MethodPost, path: "/api/federation/v1/inbox", body: `{"v":1}`,
 				who: []string{peer}, authorized: func(s int) bool { return s != 401 && s != 403 }},
 			{name: "read federation health", method: http.MethodGet, path: "/api/federation/v1/health", who: staffRoles},

@@ -485,6 +485,11 @@ export const strings = {
     'time.m': '{n} min',
     'time.h': '{n} h',
     'time.d': '{n} d',
+
+    'map.title': 'Mapa de ubicación: {county}, {state}, resaltado entre los condados de alrededor',
+    'map.title.point': 'Mapa de ubicación: {county}, {state}, resaltado entre los condados de alrededor; el punto rojo marca dónde se envió la alerta',
+    'map.consulate': 'Le corresponde al {consulate}.',
+    'map.consulate.none': 'Ningún consulado tiene asignado este condado.',
   },
 
   en: {
@@ -966,5 +971,10 @@ export const strings = {
     'time.m': '{n} min',
     'time.h': '{n} h',
     'time.d': '{n} d',
+
+    'map.title': 'Locator map: {county}, {state}, highlighted among the counties around it',
+    'map.title.point': 'Locator map: {county}, {state}, highlighted among the counties around it; the red dot marks where the alert was sent from',
+    'map.consulate': 'Served by {consulate}.',
+    'map.consulate.none': 'No consulate is assigned to this county.',
   },
 };
