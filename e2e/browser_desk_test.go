@@ -186,7 +186,7 @@ func TestBrowserDeskWorksACase(t *testing.T) {
 		t.Fatalf("the admin UI asks the adviser to sign in again (%s)", hash)
 	}
 	desk.navigate(a.URL + href)
-	desk.waitJS(`location.hash.includes('record=`+rosa.alertID+`')`, 10*time.Second)
+	desk.waitText("Edit alerts record", 15*time.Second)
 	desk.navigate(a.URL + "/staff/")
 	desk.waitText("En vivo", 15*time.Second)
 	if txt := desk.text(); strings.Contains(txt, "Entrar como personal") || !strings.Contains(txt, adviserName) {
