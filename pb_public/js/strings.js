@@ -477,6 +477,8 @@ export const strings = {
     'desk.value.yes': 'sí',
     'desk.value.no': 'no',
     'desk.retry': 'Reintentar',
+    'desk.cases': 'Casos',
+    'desk.this.device': 'Este equipo y tu sesión',
 
     'push.title': 'Alerta consular',
     'push.body': 'Abre la aplicación para ver el aviso.',
@@ -963,6 +965,8 @@ export const strings = {
     'desk.value.yes': 'yes',
     'desk.value.no': 'no',
     'desk.retry': 'Try again',
+    'desk.cases': 'Cases',
+    'desk.this.device': 'This device and your session',
 
     'push.title': 'Consular alert',
     'push.body': 'Open the app to see the notice.',

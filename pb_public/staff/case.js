@@ -326,7 +326,7 @@ export function entries(s, events, notes) {
   const noted = new Set(notes.map((n) => n.id));
   const list = events.filter((ev) => !(ev.type === 'note.added' && ev.data && noted.has(ev.data.note)))
     .map((ev) => ({ at: ev.created, who: actorName(s, ev.actor), text: eventText(s, ev), cls: 'ev-' + ev.type.replace(/[^a-z_]/g, '-') }))
-    .concat(notes.map((n) => ({ at: n.created, who: actorName(s, 'staff:' + n.author), text: n.body, cls: 'note', note: true })));
+    .concat(notes.map((n) => ({ at: n.created, who: actorName(s, n.consulate ? 'peer:' + n.consulate : 'staff:' + n.author), text: n.body, cls: 'note', note: true })));
   return list.sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0));
 }
 

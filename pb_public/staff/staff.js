@@ -127,14 +127,17 @@ function renderBoard() {
     announcer: h('p', { class: 'visually-hidden', 'aria-live': 'assertive' }),
     say,
   };
+  view.sound = h('div', { class: 'sound' });
   fill(main,
     h('h1', {}, t('staff.title')),
-    h('p', { class: 'who' }, t('desk.signed.in', { name: me.name || me.email || '' })),
-    view.live, view.tools, say, view.health, view.count,
+    h('div', { class: 'status-line' }, view.live, h('p', { class: 'who' }, t('desk.signed.in', { name: me.name || me.email || '' }))),
+    view.count, view.sound, view.health,
     board.tools(me.id, drawList),
-    h('h2', { id: 'queue-title' }, t('staff.queue'), ' ', view.shown),
+    h('h2', { id: 'queue-title' }, t('desk.cases'), ' ', view.shown),
     view.list,
-    view.announcer);
+    view.announcer,
+    h('h2', {}, t('desk.this.device')),
+    view.tools, say);
   redrawTools();
   showLive(liveState);
   drawHealth();
@@ -143,7 +146,8 @@ function renderBoard() {
 
 function redrawTools() {
   if (!view) return;
-  fill(view.tools, soundButton(), pushButton(view.say),
+  fill(view.sound, soundButton());
+  fill(view.tools, pushButton(view.say),
     h('a', { class: 'btn small', href: '/_/' }, t('desk.admin')),
     h('button', { type: 'button', class: 'btn small', onclick: signOut }, t('staff.signout')));
 }
