@@ -146,6 +146,11 @@ func TestBrowserDeskWorksACase(t *testing.T) {
 	desk.click(`#case-assigned_to + .btn`)
 	desk.waitText("Asignación guardada.", 10*time.Second)
 
+	desk.fill(`#case-place`, "Oficina de ICE en la calle M, Fresno")
+	desk.click(`#case-place ~ .btn`)
+	desk.waitText("Lugar cambió", 10*time.Second)
+	desk.waitText("Oficina de ICE en la calle M, Fresno", 5*time.Second)
+
 	desk.fill(`#case-note`, "Hablé con Luis: está en la oficina de ICE de Fresno.")
 	desk.clickText("Agregar nota")
 	desk.waitText("Nota agregada.", 10*time.Second)
@@ -155,7 +160,7 @@ func TestBrowserDeskWorksACase(t *testing.T) {
 	desk.waitText("Caso resuelto.", 10*time.Second)
 	desk.waitText("Estado: Con acuse de recibo → Resuelto", 10*time.Second)
 	timeline := eval[string](desk, `document.querySelector('.timeline').innerText`)
-	for _, want := range []string{adviserName, "Hablé con Luis", "Estado: Nuevo → Con acuse de recibo"} {
+	for _, want := range []string{adviserName, "Hablé con Luis", "Estado: Nuevo → Con acuse de recibo", "Asignado a: (nada) → " + adviserName} {
 		if !strings.Contains(timeline, want) {
 			t.Errorf("the timeline does not show %q:\n%s", want, timeline)
 		}

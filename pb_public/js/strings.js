@@ -477,6 +477,9 @@ export const strings = {
     'desk.value.yes': 'sí',
     'desk.value.no': 'no',
     'desk.retry': 'Reintentar',
+    'desk.where.note': 'Lo que nos dijeron',
+    'desk.it.readonly': 'Tu cuenta es de informática: puedes ver el caso, pero lo trabajan las personas asesoras y cónsules.',
+    'desk.place.hint': 'Como lo diría una persona: «Oficina de ICE en la calle M, Fresno».',
     'desk.cases': 'Casos',
     'desk.this.device': 'Este equipo y tu sesión',
 
@@ -965,6 +968,9 @@ export const strings = {
     'desk.value.yes': 'yes',
     'desk.value.no': 'no',
     'desk.retry': 'Try again',
+    'desk.where.note': 'What we were told',
+    'desk.it.readonly': 'Yours is an IT account: you can see the case, but advisers and consuls work it.',
+    'desk.place.hint': 'As a person would say it: "ICE office on M Street, Fresno".',
     'desk.cases': 'Cases',
     'desk.this.device': 'This device and your session',
 

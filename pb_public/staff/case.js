@@ -11,6 +11,8 @@ import * as data from './data.js';
 import { isOpen, personName, personPhone, markers, statusText, when } from './view.js';
 import { clock } from './board.js';
 
+const KINDS = ['detained', 'at_risk', 'raid', 'checkin_missed', 'other'];
+
 // screen is the case on display: its id, its parts and the lists its selects offer.
 let screen = null;
 
@@ -68,7 +70,9 @@ export async function refresh(what) {
   try {
     if (what === 'alert') {
       const a = await data.alert(s.id);
-      if (screen !== s) return;
+      // the message of one's own save, already drawn: redrawing would reset what the
+      // adviser is choosing in the actions
+      if (screen !== s || a.updated === s.alert.updated) return;
       s.alert = a;
       drawAlert(s);
       await drawWhere(s);
@@ -151,6 +155,10 @@ function actions(s) {
     out.push(h('p', { class: 'hint' }, t('desk.closed', { time: when(a.closed_at) })));
     return out;
   }
+  if (!s.ctx.worksCases) {
+    out.push(h('p', { class: 'hint' }, t('desk.it.readonly')));
+    return out;
+  }
   const meId = s.ctx.meId;
   out.push(picker('assigned_to', t('desk.assign'), a.assigned_to || '',
     [['', t('desk.unassigned')], ...s.staff.filter((x) => x.role === 'adviser' || x.role === 'consul' || x.id === a.assigned_to)
@@ -163,6 +171,13 @@ function actions(s) {
       [['', t('desk.facility.none')], ...facilities.map((f) => [f.id, f.name])],
       (v) => save(s, { facility: v }, t('desk.saved'))));
   }
+  out.push(picker('kind', t('desk.field.kind'), a.kind, KINDS.map((k) => [k, kindLabel(k)]),
+    (v) => v !== a.kind && save(s, { kind: v }, t('desk.saved'))));
+  const place = h('input', { id: 'case-place', name: 'place', value: a.place || '', autocomplete: 'off', 'aria-describedby': 'case-place-hint' });
+  out.push(h('div', { class: 'pick' },
+    h('label', { for: 'case-place' }, t('desk.where.place')),
+    h('p', { class: 'hint', id: 'case-place-hint' }, t('desk.place.hint')),
+    h('div', { class: 'pick-row' }, place, button(t('desk.save'), () => save(s, { place: place.value.trim() }, t('desk.saved'))))));
   const anum = h('input', { id: 'case-a-number', name: 'a_number', value: a.a_number || '', autocomplete: 'off', inputmode: 'numeric' });
   out.push(h('div', { class: 'pick' },
     h('label', { for: 'case-a-number' }, t('desk.anumber')),
@@ -239,6 +254,7 @@ async function drawWhere(s) {
       county ? [t('desk.where.county'), `${county.county_name}, ${county.state}`] : a.zip ? [t('desk.where.zip'), a.zip] : null,
       [t('desk.where.consulate'), s.ctx.consulateName(a.target_consulate) || '—'],
       text ? [t('desk.where.place'), text] : null,
+      a.note ? [t('desk.where.note'), a.note] : null,
       point ? [t('desk.where.point'), `${point.lat.toFixed(4)}, ${point.lon.toFixed(4)}` + (point.accuracy ? ` (±${Math.round(point.accuracy)} m)` : '')] : null,
       facility ? [t('desk.facility'), facility.name] : null,
       facility && facility.phone ? [t('desk.facility.phone'), h('a', { href: 'tel:' + facility.phone.replace(/[^+\d]/g, '') }, facility.phone)] : null,

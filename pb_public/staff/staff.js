@@ -30,6 +30,8 @@ function ctx() {
   return {
     here: here && here.code,
     meId: (auth.me() || {}).id || '',
+    // IT runs the machine and neither reads sealed fields nor works cases (hooks/staff)
+    worksCases: ['adviser', 'consul'].includes((auth.me() || {}).role),
     names,
     fresh,
     now: Date.now(),
@@ -269,6 +271,8 @@ async function start() {
 
 setInterval(() => board.tick(main), 5000);
 setInterval(() => { if (started) loadHealth(); }, 60000);
+// the session is renewed as the admin UI renews it, so a desk left open stays signed in
+setInterval(() => { if (started) auth.refresh().then(() => auth.token() || signOut()); }, 30 * 60000);
 
 mountHeader({ helpKey: null, title: () => t('staff.title'), rightsHref: '/#/rights', homeHref: '/', showHome: () => false });
 onLangChange(() => { if (started || !auth.token()) render(); });
