@@ -282,12 +282,18 @@ async function drawRelatives(s) {
     others.length ? [h('h3', {}, t('desk.told.others')), h('ul', { class: 'people' }, others)] : null);
 }
 
+// word names a state or a channel; one this desk does not know yet is shown as it is.
+function word(prefix, value) {
+  const key = prefix + value;
+  return t(key) === key ? String(value) : t(key);
+}
+
 // delivery is how one person was reached: the best state, then each channel's.
 function delivery(r) {
   return h('div', { class: 'delivery' },
-    h('span', { class: 'dstate d-' + r.state }, t('desk.delivery.' + r.state)),
+    h('span', { class: 'dstate d-' + r.state }, word('desk.delivery.', r.state)),
     (r.channels || []).map((c) => h('span', { class: 'channel' },
-      t('desk.channel.' + c.channel) + ': ' + t('desk.delivery.' + c.state) +
+      word('desk.channel.', c.channel) + ': ' + word('desk.delivery.', c.state) +
       (c.at ? ' · ' + when(c.at) : '') + (c.why ? ' · ' + c.why : ''))));
 }
 
