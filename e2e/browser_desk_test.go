@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
 )
 
 // The adviser's desk account: IT makes it, as in the README.
@@ -20,7 +23,7 @@ const (
 // deskCase is a registrant with a relative who presses the button over the API (the phone's
 // own screens are another test's): what an adviser is then given to work.
 type deskCase struct {
-	registrant, token, alertID, alertUID string
+	registrant, token, alertID, alertUID, relative string
 }
 
 func newAdviser(t *testing.T, base, itToken string) string {
@@ -46,10 +49,11 @@ func registerOverAPI(t *testing.T, base, phone, name string) deskCase {
 	}
 	json.Unmarshal(mustCall(t, c, 200, "POST", base+"/api/collections/registrants/auth-with-password", "",
 		map[string]string{"identity": phone, "password": "contraseña-larga-1"}), &auth)
-	mustCall(t, c, 200, "POST", base+"/api/collections/contacts/records", auth.Token, map[string]any{
+	var luis struct{ ID string }
+	json.Unmarshal(mustCall(t, c, 200, "POST", base+"/api/collections/contacts/records", auth.Token, map[string]any{
 		"registrant": auth.Record.ID, "name": "Luis", "relationship": "hermano", "phone": "+15595550188",
-	})
-	return deskCase{registrant: auth.Record.ID, token: auth.Token}
+	}), &luis)
+	return deskCase{registrant: auth.Record.ID, token: auth.Token, relative: luis.ID}
 }
 
 func (d *deskCase) press(t *testing.T, base string) {
@@ -279,5 +283,62 @@ func TestBrowserDeskMarkersAndOrder(t *testing.T) {
 		if !got.Late || !got.OnTime {
 			t.Errorf("the clock is red at 3 min: %v; not at 1 min: %v", got.Late, got.OnTime)
 		}
+	}
+}
+
+// How each relative was reached and which staff on duty no device reaches, as the delivery
+// and escalation routes answer them (COMMON.md's contracts; stubbed in the page, so this
+// checks the desk's reading of them, not the routes): a relative with no channel says so, a
+// failed SMS says why, and the board names the adviser on duty whom nothing reaches.
+func TestBrowserDeskShowsDeliveriesAndHealth(t *testing.T) {
+	bctx := newBrowser(t)
+	dir := filepath.Join(t.TempDir(), "pb_data")
+	itEmail, itPassword := staffAccount(t, dir)
+	a := start(t, dir, "fresno")
+	newAdviser(t, a.URL, staffToken(t, a.URL, itEmail, itPassword))
+	rosa := registerOverAPI(t, a.URL, "+15595550104", "Rosa Díaz")
+	rosa.press(t, a.URL)
+
+	deliveries, _ := json.Marshal(map[string]any{"recipients": []map[string]any{
+		{"kind": "contact", "id": rosa.relative, "name": "Luis", "state": "failed", "channels": []map[string]any{
+			{"channel": "sms", "state": "failed", "at": "2026-01-01T10:00:00Z", "why": "21610 unsubscribed"},
+		}},
+		{"kind": "peer", "id": "los-angeles", "name": "Consulado de México en Los Ángeles", "state": "delivered", "channels": []map[string]any{
+			{"channel": "federation", "state": "delivered", "at": "2026-01-01T10:00:01Z"},
+		}},
+	}})
+	health, _ := json.Marshal(map[string]any{"nobodyReached": []any{}, "onDuty": []map[string]any{
+		{"id": "x1", "name": "Pedro Guardia", "email": "pedro@consulado.example", "role": "adviser", "devices": 0, "working": 0, "phone": false, "reachable": false},
+		{"id": "x2", "name": "Marta Guardia", "email": "marta@consulado.example", "role": "consul", "devices": 2, "working": 1, "phone": true, "reachable": true},
+	}, "peers": []any{}})
+	stub := fmt.Sprintf(`(() => {
+	  const real = window.fetch;
+	  const answer = (body) => Promise.resolve(new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } }));
+	  window.fetch = (url, opts) => {
+	    const u = String(url);
+	    if (u.endsWith('/deliveries')) return answer(%q);
+	    if (u === '/api/alertbutton/health') return answer(%q);
+	    return real(url, opts);
+	  };
+	})()`, deliveries, health)
+	desk := newTab(t, bctx)
+	if _, err := chromedp.Call(desk.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: stub}); err != nil {
+		t.Fatalf("stubbing the routes: %v", err)
+	}
+	signInStaff(desk, a.URL, adviserEmail, adviserPassword)
+	desk.waitText("Personal de guardia sin equipo que funcione", 10*time.Second)
+	if txt := desk.text(); !strings.Contains(txt, "Pedro Guardia: ningún equipo con avisos · sin teléfono para SMS") || strings.Contains(txt, "Marta") {
+		t.Errorf("the board does not name exactly the staff on duty whom nothing reaches:\n%s", txt)
+	}
+	desk.click(fmt.Sprintf(`.queue li[data-id=%q] a.case-link`, rosa.alertID))
+	desk.waitText("SMS: Falló", 10*time.Second)
+	relatives := eval[string](desk, `document.querySelector('.people').innerText`)
+	for _, want := range []string{"Luis (hermano)", "Falló", "21610 unsubscribed", "Llamar a Luis"} {
+		if !strings.Contains(relatives, want) {
+			t.Errorf("the relatives do not show %q:\n%s", want, relatives)
+		}
+	}
+	if txt := desk.text(); !strings.Contains(txt, "Entre consulados: Entregado") {
+		t.Errorf("the case does not show the peer consulate's receipt:\n%s", txt)
 	}
 }
