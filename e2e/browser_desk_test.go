@@ -82,6 +82,10 @@ func TestBrowserDeskWorksACase(t *testing.T) {
 	a := start(t, dir, "fresno")
 	it := staffToken(t, a.URL, itEmail, itPassword)
 	adviserID := newAdviser(t, a.URL, it)
+	var facility struct{ ID string }
+	json.Unmarshal(mustCall(t, http.DefaultClient, 200, "POST", a.URL+"/api/collections/facilities/records", it, map[string]any{
+		"name": "Centro de Detención de Mesa Verde", "kind": "detention_center", "phone": "+1 661 555 0100", "active": true,
+	}), &facility)
 
 	desk := newTab(t, bctx)
 	signInStaff(desk, a.URL, adviserEmail, adviserPassword)
@@ -149,6 +153,13 @@ func TestBrowserDeskWorksACase(t *testing.T) {
 	eval[bool](desk, fmt.Sprintf(`(document.querySelector('#case-assigned_to').value = %q, true)`, adviserID))
 	desk.click(`#case-assigned_to + .btn`)
 	desk.waitText("Asignación guardada.", 10*time.Second)
+
+	eval[bool](desk, fmt.Sprintf(`(document.querySelector('#case-facility').value = %q, true)`, facility.ID))
+	desk.click(`#case-facility + .btn`)
+	desk.waitText("Centro de detención: (nada) → Centro de Detención de Mesa Verde", 10*time.Second)
+	if tel := eval[string](desk, `[...document.querySelectorAll('main a[href^="tel:"]')].map(a => a.getAttribute('href')).join(' ')`); !strings.Contains(tel, "tel:+16615550100") {
+		t.Errorf("the case offers no call to the facility: %q", tel)
+	}
 
 	desk.fill(`#case-place`, "Oficina de ICE en la calle M, Fresno")
 	desk.click(`#case-place ~ .btn`)

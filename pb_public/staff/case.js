@@ -75,6 +75,7 @@ export async function refresh(what) {
       if (screen !== s || a.updated === s.alert.updated) return;
       s.alert = a;
       drawAlert(s);
+      drawPerson(s);
       await drawWhere(s);
     } else {
       await Promise.all([drawTimeline(s), drawRelatives(s)]);
@@ -110,6 +111,8 @@ async function save(s, body, done) {
     s.ctx.onSaved(s.alert);
     drawAlert(s);
     s.say.say(done, 'ok');
+    drawPerson(s);
+    await drawWhere(s);
   } catch (err) {
     if (err.status === 409) {
       s.alert = await data.alert(s.id).catch(() => s.alert);
