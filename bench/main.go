@@ -1,7 +1,7 @@
 // Command bench measures the appliance under load on this machine, next to stock PocketBase
 // built from the same pinned module (bench/stockpb), and prints one table.
 //
-//	go run ./bench [-scenario ingest|notify|relay|scale|board|all] [-duration 10s] [-rate N] [-out FILE]
+//	go run ./bench [-scenario ingest|notify|relay|scale|board|desk|all] [-duration 10s] [-rate N] [-out FILE]
 //
 // It builds both binaries into a temporary directory, starts them on free 127.0.0.1 ports
 // with data directories of their own, seeds those directories directly through PocketBase
@@ -52,11 +52,11 @@ type options struct {
 	benchtime        string
 }
 
-var allScenarios = []string{"ingest", "notify", "relay", "scale", "board"}
+var allScenarios = []string{"ingest", "notify", "relay", "scale", "board", "desk"}
 
 func main() {
 	var o options
-	scenario := flag.String("scenario", "all", "ingest, notify, relay, scale, board, or all (comma separated for several)")
+	scenario := flag.String("scenario", "all", "ingest, notify, relay, scale, board, desk, or all (comma separated for several)")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each measured load run")
 	flag.IntVar(&o.rate, "rate", 0, "requests per second of the fixed-rate runs (default: ingest 500 and 1000, notify 200, relay 100, board 100)")
 	flag.StringVar(&o.out, "out", "", "also write the report (Markdown) to this file")
@@ -162,6 +162,8 @@ func run(o options) error {
 			err = b.scale()
 		case "board":
 			err = b.board()
+		case "desk":
+			err = b.desk()
 		}
 		stopAll()
 		if err != nil {

@@ -66,7 +66,7 @@ func rowMessage(app core.App, cfg *appliance.Config, typ string, alert *core.Rec
 	case protocol.TypeCreated, protocol.TypeTransfer:
 		return caseMessage(app, cfg, alert)
 	case protocol.TypeStatus, protocol.TypeCancelled, protocol.TypeSafe:
-		return stateMessage(alert), nil
+		return stateMessage(app, alert)
 	}
 	return nil, fmt.Errorf("a federation row of type %q cannot be built at send time", typ)
 }

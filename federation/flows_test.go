@@ -145,12 +145,20 @@ func TestNotes(t *testing.T) {
 	}
 	runOnce(t, p.fresno.relay(nil))
 	a := alertAt(t, p.la, p.uid)
-	notes, _ := privacy.Open(p.la.cfg.Sealer(), a, "internal_notes")
-	if !strings.Contains(notes, note) || !strings.Contains(notes, "[Fresno,") {
-		t.Fatalf("los-angeles's notes: %q", notes)
+	got, err := p.la.app.FindFirstRecordByData("case_notes", "alert", a.Id)
+	if err != nil {
+		t.Fatal("no case note at los-angeles:", err)
 	}
-	if len(apptest.Events(t, p.la.app, a.Id, vocab.EventNoteReceived)) != 1 {
+	if body, _ := privacy.Open(p.la.cfg.Sealer(), got, "body"); body != note || got.GetString("consulate") != "fresno" || got.GetString("author") != "" {
+		t.Fatalf("los-angeles's note: %q from %q by %q", body, got.GetString("consulate"), got.GetString("author"))
+	}
+	if evs := apptest.Events(t, p.la.app, a.Id, vocab.EventNoteAdded); len(evs) != 1 || !strings.Contains(evs[0].GetString("data"), got.Id) {
 		t.Error("no note event at los-angeles")
+	}
+	sent := alertAt(t, p.fresno, p.uid)
+	kept, err := p.fresno.app.FindFirstRecordByData("case_notes", "alert", sent.Id)
+	if err != nil || kept.GetString("author") == "" {
+		t.Fatalf("fresno kept no note by its author: %v %v", kept, err)
 	}
 }
 

@@ -36,23 +36,30 @@ type message struct {
 	Text string `json:"text,omitempty"`
 }
 
-// stateMessage is the case's state: status, duress and where the person is held.
-func stateMessage(alert *core.Record) *message {
+// stateMessage is the case's state: status, duress and where the person is held (by name:
+// each consulate keeps its own list of facilities).
+func stateMessage(app core.App, alert *core.Record) (*message, error) {
+	facility, err := alerts.FacilityName(app, alert.GetString("facility"))
+	if err != nil {
+		return nil, err
+	}
 	return &message{
 		Status:   alert.GetString("status"),
 		Duress:   alert.GetBool("duress"),
-		Facility: alert.GetString("facility"),
-	}
+		Facility: facility,
+	}, nil
 }
 
 // caseMessage is the whole case, for a consulate that does not hold it yet: the person from
 // their registrant record (or, on a copy, from the copy) and the alert's sealed fields.
 func caseMessage(app core.App, cfg *appliance.Config, alert *core.Record) (*message, error) {
-	m := stateMessage(alert)
+	m, err := stateMessage(app, alert)
+	if err != nil {
+		return nil, err
+	}
 	m.Kind = alert.GetString("kind")
 	m.Source = alert.GetString("source")
 	m.Origin = alert.GetString("origin_consulate")
-	var err error
 	open := func(r *core.Record, field string) string {
 		v, oerr := privacy.Open(cfg.Sealer(), r, field)
 		if oerr != nil && err == nil {

@@ -16,15 +16,14 @@ import (
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/jsonbody"
 	"alertbutton/hooks/outbox"
-	"alertbutton/hooks/records"
 )
 
 const maxNote = 2000
 
 // notes is POST /api/alertbutton/federation/alerts/{uid}/notes {"note"}: an adviser's note
 // for the advisers of the other consulates that hold the alert. It is sealed to each of
-// them at once, so the outbox never holds its text; a copy goes into the alert's internal
-// notes here.
+// them at once, so the outbox never holds its text; a copy is kept as a case note here, by
+// its author.
 func (s *Service) notes(e *core.RequestEvent) error {
 	var body struct {
 		Note string `json:"note"`
@@ -45,7 +44,7 @@ func (s *Service) notes(e *core.RequestEvent) error {
 		return e.BadRequestError("No other consulate holds this alert.", nil)
 	}
 	err = e.App.RunInTransaction(func(tx core.App) error {
-		return s.sendNote(tx, alert.Id, codes, note, audit.Actor(e.Auth))
+		return s.sendNote(tx, alert.Id, codes, note, e.Auth.Id)
 	})
 	if errors.Is(err, ErrNotTrusted) {
 		return e.Error(http.StatusConflict, err.Error(), nil)
@@ -56,7 +55,7 @@ func (s *Service) notes(e *core.RequestEvent) error {
 	return e.JSON(http.StatusCreated, map[string]any{"alert": alert.GetString("uid"), "to": codes})
 }
 
-func (s *Service) sendNote(tx core.App, alertID string, codes []string, note, actor string) error {
+func (s *Service) sendNote(tx core.App, alertID string, codes []string, note, author string) error {
 	alert, err := tx.FindRecordById("alerts", alertID)
 	if err != nil {
 		return err
@@ -74,18 +73,16 @@ func (s *Service) sendNote(tx core.App, alertID string, codes []string, note, ac
 			return err
 		}
 	}
-	entry := fmt.Sprintf("[→ %s, %s] %s", strings.Join(codes, ", "), s.now().Format("2006-01-02 15:04 UTC"), note)
-	if err := appendNote(s, alert, entry); err != nil {
+	kept, err := alerts.AddNote(tx, alert, alerts.NoteDraft{Author: author, Body: note})
+	if err != nil {
 		return err
 	}
-	if err := records.Save(tx, alert); err != nil {
-		return err
-	}
-	if err := s.audit.Append(tx, audit.Entry{Actor: actor, Action: "federation_note", Collection: "alerts", RecordID: alert.Id}); err != nil {
+	actor := "staff:" + author
+	if err := s.audit.Append(tx, audit.Entry{Actor: actor, Action: "federation_note", Collection: "case_notes", RecordID: kept.Id}); err != nil {
 		return err
 	}
 	return alerts.RecordChange(tx, s.cfg, alert, alerts.Change{
-		Actor: actor, Event: vocab.EventNoteSent, EventData: map[string]any{"to": codes},
+		Actor: actor, Event: vocab.EventNoteAdded, EventData: map[string]any{"note": kept.Id, "to": codes},
 	})
 }
 

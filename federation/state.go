@@ -1,7 +1,6 @@
 package federation
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -12,7 +11,6 @@ import (
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/notify"
-	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/records"
 )
 
@@ -30,7 +28,11 @@ func (s *Service) applyState(tx core.App, alert *core.Record, env *protocol.Enve
 	to := oneOf(msg.Status, vocab.Statuses, from)
 	alerts.SetStatus(alert, to)
 	alert.Set("duress", hadDuress || msg.Duress) // only the person's PIN sets it, and nothing clears it
-	alert.Set("facility", msg.Facility)
+	facility, err := alerts.FacilityID(tx, msg.Facility)
+	if err != nil {
+		return err
+	}
+	alert.Set("facility", facility)
 	if _, ok := jurisdiction.ConsulateByCode(env.Route.Target); ok {
 		alert.Set("target_consulate", env.Route.Target)
 	}
@@ -77,43 +79,23 @@ func statusEvent(typ string) string {
 	return alerts.EventStatus
 }
 
-// maxNotes keeps the advisers' notes within the sealed field's size.
-const maxNotes = 5000
-
-// addNote appends a peer's note to the alert's internal notes (sealed, staff only).
+// addNote adds a peer's note to the alert's case notes (sealed, staff only), from that
+// consulate.
 func (s *Service) addNote(tx core.App, alert *core.Record, env *protocol.Envelope, msg *message) error {
 	text := strings.TrimSpace(msg.Text)
 	if text == "" {
 		return nil
 	}
-	from := city(env.Origin)
-	entry := fmt.Sprintf("[%s, %s] %s", from, env.CreatedAt.Format("2006-01-02 15:04 UTC"), text)
-	if err := appendNote(s, alert, entry); err != nil {
-		return err
+	if utf8.RuneCountInString(text) > maxNote {
+		text = string([]rune(text)[:maxNote])
 	}
-	if err := records.Save(tx, alert); err != nil {
+	note, err := alerts.AddNote(tx, alert, alerts.NoteDraft{Consulate: env.Origin, Body: text})
+	if err != nil {
 		return err
 	}
 	return alerts.RecordChange(tx, s.cfg, alert, alerts.Change{
 		Actor: actorConsulatePrefix + env.Origin, By: env.Origin,
-		Event: vocab.EventNoteReceived, EventData: map[string]any{"by": env.Origin},
-		Staff: notify.PeerNote, StaffTo: notify.OnDuty, City: from,
+		Event: vocab.EventNoteAdded, EventData: map[string]any{"note": note.Id, "by": env.Origin},
+		Staff: notify.PeerNote, StaffTo: notify.OnDuty, City: city(env.Origin),
 	})
-}
-
-// appendNote adds entry to the alert's internal notes, dropping the oldest text past maxNotes.
-func appendNote(s *Service, alert *core.Record, entry string) error {
-	notes, err := privacy.Open(s.cfg.Sealer(), alert, "internal_notes")
-	if err != nil {
-		return err
-	}
-	if notes != "" {
-		notes += "\n\n"
-	}
-	notes += entry
-	if n := utf8.RuneCountInString(notes); n > maxNotes {
-		notes = "…" + string([]rune(notes)[n-maxNotes+1:])
-	}
-	alert.Set("internal_notes", notes)
-	return nil
 }

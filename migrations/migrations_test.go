@@ -33,6 +33,9 @@ func TestCollectionRules(t *testing.T) {
 		"push_subscriptions": {su, su, su, su, su},
 		"audit_log":          {su, su, su, su, su},
 		"outbox":             {su, su, su, su, su},
+		// Staff only; case_notes are add-only and facilities IT's (hooks).
+		"facilities": {su, su, su, su, su},
+		"case_notes": {su, su, su, su, su},
 	}
 	for name, w := range want {
 		c, err := app.FindCollectionByNameOrId(name)
@@ -58,9 +61,11 @@ func TestCollectionFields(t *testing.T) {
 		"registrants":                 {"phone", "email", "name", "language", "zip", "home_consulate", "disclosure", "consent", "birth_date", "id_document", "address"},
 		"contacts":                    {"registrant", "name", "relationship", "language", "phone", "email", "family_token_hash"},
 		"push_subscriptions":          {"endpoint", "p256dh", "auth", "registrant", "contact", "staff", "last_success", "failures"},
-		"alerts":                      {"uid", "registrant", "source", "kind", "status", "origin_consulate", "home_consulate", "target_consulate", "route_basis", "county_geoid", "zip", "location", "note", "a_number", "facility", "assigned_to", "duress", "escalation_level", "created", "updated"},
+		"alerts":                      {"uid", "registrant", "source", "kind", "status", "origin_consulate", "home_consulate", "target_consulate", "route_basis", "county_geoid", "zip", "location", "note", "a_number", "place", "facility", "assigned_to", "duress", "escalation_level", "created", "updated"},
 		"alert_events":                {"alert", "type", "actor", "data"},
 		"checkins":                    {"registrant", "due_at", "place", "status", "alert"},
+		"facilities":                  {"name", "kind", "address", "phone", "active"},
+		"case_notes":                  {"alert", "author", "body", "consulate", "created"},
 		"audit_log":                   {"seq", "actor", "action", "collection", "record_id", "prev_hash", "hash"},
 		core.CollectionNameSuperusers: {"role", "on_duty"},
 	}

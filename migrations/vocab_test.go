@@ -28,6 +28,7 @@ func TestVocabularyTheMigrationsRanWith(t *testing.T) {
 		{"deliveries", vocab.Deliveries, []string{"queued", "sent", "delivered", "failed"}},
 		{"recipient kinds", vocab.RecipientKinds, []string{"registrant", "contact", "staff", "peer"}},
 		{"channels", vocab.Channels, []string{"push", "email", "federation", "sms"}},
+		{"facility kinds", vocab.FacilityKinds, []string{"detention_center", "field_office", "jail", "hospital", "other"}},
 		{"federation collections", vocab.FederationCollections, []string{
 			"federation_inbox", "federation_nonces", "federation_rosters", "federation_peers", "federation_seq",
 		}},

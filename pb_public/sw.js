@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-1919ba03054f';
+const VERSION = 'ab-43ecbc928ae7';
 
 const SHELL = [
   '/',
@@ -37,8 +37,15 @@ const SHELL = [
   '/screens/signin.js',
   '/screens/welcome.js',
   '/family/family.js',
-  '/staff/staff.js',
+  '/staff/alarm.js',
+  '/staff/auth.js',
+  '/staff/board.js',
+  '/staff/case.js',
+  '/staff/data.js',
+  '/staff/live.js',
   '/staff/locator.js',
+  '/staff/staff.js',
+  '/staff/view.js',
   '/vendor/qrcode-generator/qrcode.mjs',
   '/icons/icon-32.png',
   '/icons/icon-192.png',

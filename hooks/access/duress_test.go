@@ -52,6 +52,8 @@ var pathsToAlerts = map[string][]string{
 	// Closed to the phone, asked all the same.
 	"push_subscriptions": {"registrant.alerts_via_registrant.", "@collection.alerts."},
 	"outbox":             {"@collection.alerts."},
+	"case_notes":         {"alert.", "@collection.alerts."},
+	"facilities":         {"alerts_via_facility.", "@collection.alerts."},
 }
 
 var pathsToEvents = map[string][]string{
@@ -63,6 +65,8 @@ var pathsToEvents = map[string][]string{
 	"consulates":         {"@collection.alert_events."},
 	"push_subscriptions": {"registrant.alerts_via_registrant.alert_events_via_alert."},
 	"outbox":             {"@collection.alert_events."},
+	"case_notes":         {"alert.alert_events_via_alert.", "@collection.alert_events."},
+	"facilities":         {"@collection.alert_events."},
 }
 
 // What a real cancel and a duress one, then the advisers' work, change on the alert and its
@@ -70,7 +74,7 @@ var pathsToEvents = map[string][]string{
 var (
 	alertPredicates = []string{
 		`%sduress = true`, `%sduress = false`, `%sstatus = "cancelled"`, `%sstatus ?= "new"`, `%sstatus = "acknowledged"`,
-		`%sstatus:each = "cancelled"`, `%sassigned_to != ""`, `%sfacility != ""`, `%sinternal_notes != ""`,
+		`%sstatus:each = "cancelled"`, `%sassigned_to != ""`, `%sfacility != ""`, `%splace != ""`, `%scase_notes_via_alert.id != ""`,
 		`%supdated > %sclosed_at`, `%sacknowledged_at != ""`, `%sescalation_level > 0`, `%sstatus:lower = "new"`,
 	}
 	eventPredicates = []string{
@@ -85,6 +89,7 @@ func phoneQueries(w *world, alert string) (reqs []phoneQuery, topics []string) {
 	ids := map[string]string{
 		"alerts": alert, "alert_events": w.event.Id, "checkins": w.checkin.Id, "registrants": w.a.Id,
 		"contacts": w.contact.Id, "consulates": "", "push_subscriptions": w.sub.Id, "outbox": "",
+		"case_notes": "", "facilities": "",
 	}
 	var names []string
 	for name := range pathsToAlerts {
@@ -218,16 +223,21 @@ func newClosedWorld(t *testing.T, pin string) *closedWorld {
 	if status, body := w.request(regA, http.MethodPost, "/api/alertbutton/alerts/"+uid+"/cancel", `{"pin":"`+pin+`"}`); status != 200 {
 		t.Fatalf("cancel with %s: %d %s", pin, status, body)
 	}
+	facility := apptest.Facility(t, w.app, "Centro X", nil)
 	if pin == duressPIN {
 		for _, patch := range []string{
 			`{"status":"acknowledged"}`,
-			`{"assigned_to":"` + w.adviser.Id + `","facility":"Centro X","internal_notes":"llamó la esposa"}`,
+			`{"assigned_to":"` + w.adviser.Id + `","facility":"` + facility.Id + `","a_number":"A123456789"}`,
 			`{"status":"in_progress"}`,
-			`{"kind":"raid","note":"trasladado","location":"Adelanto","zip":"92301","target_consulate":"san-bernardino"}`,
+			`{"kind":"raid","place":"Adelanto","target_consulate":"san-bernardino"}`,
 		} {
 			if status, body := w.request(adviser, http.MethodPatch, "/api/collections/alerts/records/"+w.alert.Id, patch); status != 200 {
 				t.Fatalf("adviser: %d %s", status, body)
 			}
+		}
+		note := `{"alert":"` + w.alert.Id + `","body":"llamó la esposa"}`
+		if status, body := w.request(adviser, http.MethodPost, "/api/collections/case_notes/records", note); status != 200 {
+			t.Fatalf("adviser's note: %d %s", status, body)
 		}
 	}
 	// Every notice queued so far reaches its device, in both worlds: the relative got the

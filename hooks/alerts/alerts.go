@@ -48,6 +48,7 @@ func Bind(app core.App, cfg *appliance.Config, dir *directory.Table) {
 
 	app.OnRecordUpdateRequest("alert_events").BindFunc(refuseTimelineChangeRequest)
 	app.OnRecordDeleteRequest("alert_events").BindFunc(refuseTimelineChangeRequest)
+	bindNotes(app)
 	app.OnRecordUpdate("alert_events").BindFunc(refuseTimelineChange)
 	app.OnRecordDelete("alert_events").BindFunc(refuseTimelineChange)
 }

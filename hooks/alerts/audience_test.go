@@ -105,7 +105,8 @@ func TestRelativesAddedAfterThePressHearNothingOfIt(t *testing.T) {
 		if status, body := apptest.CallURL(t, http.MethodPost, srv.URL+cancelURL(alert), w.tokA, pinBody(pin)); status != 200 {
 			t.Fatal(status, body)
 		}
-		patches := []string{`{"assigned_to":"` + w.adviser.Id + `","facility":"Centro X"}`}
+		facility := apptest.Facility(t, w.app, "Centro X", nil)
+		patches := []string{`{"assigned_to":"` + w.adviser.Id + `","facility":"` + facility.Id + `"}`}
 		if pin == duressPIN {
 			patches = append([]string{`{"status":"acknowledged"}`}, append(patches, `{"status":"resolved"}`)...)
 		}

@@ -347,7 +347,8 @@ func afterDuress(t *testing.T, r pinRoute) {
 	before := len(outboxFor(t, w.app, uid))
 
 	// The advisers work the case.
-	for _, patch := range []string{`{"status":"acknowledged"}`, `{"assigned_to":"` + w.adviser.Id + `","facility":"Centro de Detención X"}`} {
+	facility := apptest.Facility(t, w.app, "Centro de Detención X", nil)
+	for _, patch := range []string{`{"status":"acknowledged"}`, `{"assigned_to":"` + w.adviser.Id + `","facility":"` + facility.Id + `"}`} {
 		if status, body := apptest.CallURL(t, http.MethodPatch, srv.URL+"/api/collections/alerts/records/"+alert.Id, w.tokAdviser, patch); status != 200 {
 			t.Fatal(status, body)
 		}

@@ -40,9 +40,10 @@ type Change struct {
 	Event     string
 	EventData map[string]any
 
-	AssignedChanged, FacilityChanged bool
-	Assigned, Facility               string
-	ANumberChanged, NotesChanged     bool
+	// Facts are the facts of the case staff changed, each an EventChanged; Facility is the
+	// name of the facility a facts sets, for the relatives' notice.
+	Facts    []Fact
+	Facility string
 
 	// Relatives is what relatives are told of the change of status instead of its milestone
 	// (the person's own closing); Staff what the staff StaffTo are told, about the peer
@@ -70,7 +71,7 @@ func RecordChange(tx core.App, cfg *appliance.Config, alert *core.Record, c Chan
 	if err := tell(n, c); err != nil {
 		return err
 	}
-	if c.By == "" && (c.From != c.To || c.ShownClosed || c.AssignedChanged || c.FacilityChanged) {
+	if c.By == "" && (c.From != c.To || c.ShownClosed || c.changed(vocab.FieldAssignedTo) || c.changed(vocab.FieldFacility)) {
 		return n.Peers(vocab.MessageStatus)
 	}
 	return nil
@@ -88,12 +89,12 @@ func tell(n *notify.Alert, c Change) error {
 			return err
 		}
 	}
-	if c.AssignedChanged && c.Assigned != "" {
+	if f, ok := c.fact(vocab.FieldAssignedTo); ok && f.To != "" {
 		if err := milestone(n, notify.Assigned, notify.LevelStatus, notify.RelativeAssigned); err != nil {
 			return err
 		}
 	}
-	if c.FacilityChanged && c.Facility != "" {
+	if f, ok := c.fact(vocab.FieldFacility); ok && f.To != "" {
 		// Where the person is held: to relatives with disclosure "all" only, never to the
 		// registrant's phone.
 		if err := n.Relatives(notify.LevelAll, notify.RelativeFacility, ""); err != nil {
@@ -141,20 +142,10 @@ func writeEvents(app core.App, alert *core.Record, c Change) error {
 	if c.Event != "" {
 		events = append(events, event{c.Event, true, c.EventData})
 	}
-	if c.AssignedChanged {
-		events = append(events, event{EventAssigned, hidden, map[string]any{"assigned": c.Assigned != ""}})
-	}
-	if c.FacilityChanged && c.Facility != "" {
-		events = append(events, event{EventFacilitySet, hidden, nil})
-	}
-	if c.FacilityChanged && c.Facility == "" {
-		events = append(events, event{EventFacilityCleared, hidden, nil})
-	}
-	if c.ANumberChanged {
-		events = append(events, event{EventANumber, true, nil})
-	}
-	if c.NotesChanged {
-		events = append(events, event{EventInternalNotes, true, nil})
+	for _, f := range c.Facts {
+		// The phone is shown the facts it always was (an assignment, a facility, a transfer:
+		// see shownType), and none while the alert is under duress.
+		events = append(events, event{EventChanged, hidden || !shownFacts[f.Field], f.data()})
 	}
 	for _, ev := range events {
 		if err := AddEvent(app, alert, ev.typ, c.Actor, ev.staffOnly, ev.data); err != nil {
@@ -170,4 +161,34 @@ func (c Change) by(data map[string]any) map[string]any {
 		data["by"] = c.By
 	}
 	return data
+}
+
+// A Fact is one fact of the case that staff changed (vocab.ChangedFields), recorded as an
+// EventChanged with its old and new value. Place and a_number are personal data: their
+// events record only that they changed.
+type Fact struct {
+	Field    string
+	From, To any
+}
+
+func (f Fact) data() map[string]any {
+	if f.Field == vocab.FieldPlace || f.Field == vocab.FieldANumber {
+		return map[string]any{"field": f.Field}
+	}
+	return map[string]any{"field": f.Field, "from": f.From, "to": f.To}
+}
+
+// fact is the change's fact of field, if it changed it.
+func (c Change) fact(field string) (Fact, bool) {
+	for _, f := range c.Facts {
+		if f.Field == field {
+			return f, true
+		}
+	}
+	return Fact{}, false
+}
+
+func (c Change) changed(field string) bool {
+	_, ok := c.fact(field)
+	return ok
 }

@@ -41,7 +41,7 @@ type Copy struct {
 	Origin, Home               string
 	Target, Basis, CountyGeoid string
 	Phone, BirthDate, Language string
-	Facility                   string
+	Facility                   string // its name, as the peer lists it
 	Duress                     bool
 	Event                      string         // the first timeline event: created, or transferred
 	EventData                  map[string]any // added to the event's data
@@ -72,7 +72,11 @@ func (d *Draft) record(app core.App) (*core.Record, error) {
 		a.Set("subject_phone", cp.Phone)
 		a.Set("subject_birth_date", cp.BirthDate)
 		a.Set("subject_language", cp.Language)
-		a.Set("facility", cp.Facility)
+		facility, err := FacilityID(app, cp.Facility)
+		if err != nil {
+			return nil, err
+		}
+		a.Set("facility", facility)
 	}
 	return a, nil
 }

@@ -27,6 +27,8 @@ const (
 	EventANumber           = vocab.EventANumber
 	EventInternalNotes     = vocab.EventInternalNotes
 	EventTransferred       = vocab.EventTransferred
+	EventChanged           = vocab.EventChanged
+	EventNoteAdded         = vocab.EventNoteAdded
 )
 
 var errAppendOnly = errors.New("the alert timeline is append-only: its events cannot be changed or deleted")

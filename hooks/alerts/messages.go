@@ -21,4 +21,11 @@ var (
 	msgSubjectName  = i18n.Text{ES: "Indique el nombre de la persona, o elija a la persona registrada.", EN: "Give the person's name, or choose the registered person."}
 	msgUnknownCode  = i18n.Text{ES: "Código de consulado desconocido.", EN: "Unknown consulate code."}
 	msgNoDuressFlag = i18n.Text{ES: "La coacción solo se marca con el PIN de la persona.", EN: "Duress is only set by the person's PIN."}
+
+	msgConsulClearsDuress = i18n.Text{ES: "Solo un cónsul puede quitar la marca de coacción. Pídeselo al cónsul de guardia.", EN: "Only a consul can clear the duress flag. Ask the consul on duty."}
+	msgNoLowering         = i18n.Text{ES: "El nivel de escalamiento solo sube: registra a quién se despertó.", EN: "The escalation level only goes up: it records who was woken."}
+	msgAssignCaseStaff    = i18n.Text{ES: "Asigna el caso a un asesor o cónsul (no a TI: no puede leer el caso).", EN: "Assign the case to an adviser or consul (not IT: IT cannot read the case)."}
+	msgFacilityInactive   = i18n.Text{ES: "Ese centro no está activo en la lista. Pide a TI que lo active o elige otro.", EN: "That facility is not active in the list. Ask IT to activate it or pick another."}
+	msgNoteEmpty          = i18n.Text{ES: "Escribe la nota.", EN: "Write the note."}
+	msgNotesAddOnly       = i18n.Text{ES: "Las notas del caso no se cambian ni se borran: agrega una nota nueva.", EN: "Case notes are not changed or deleted: add a new note."}
 )

@@ -44,6 +44,9 @@ func raise(app core.App, cfg *appliance.Config, dir *directory.Table, d Draft, r
 	if err := prepare(app, cfg, dir, a, d); err != nil {
 		return nil, false, err
 	}
+	if a.GetString("place") == "" {
+		a.Set("place", PlaceText(a.GetString("location"), a.GetString("county_geoid"), a.GetString("zip")))
+	}
 	n, err := announce(app, cfg, a, d)
 	if err != nil {
 		return nil, false, err

@@ -1,6 +1,7 @@
 package alerts_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -180,13 +181,14 @@ func TestMilestones(t *testing.T) {
 		relativeES, relFacAll string // the Spanish relative's body
 	}{
 		{"acknowledged", `{"status":"acknowledged"}`, "status", "Su caso fue recibido por el consulado.", "El consulado recibió el caso de Ana.", ""},
-		{"assigned", `{"assigned_to":"ADVISER"}`, "assigned", "Se asignó un abogado o asesor a su caso.", "Se asignó un abogado o asesor al caso de Ana.", ""},
-		{"facility", `{"facility":"Adelanto ICE Processing Center"}`, "facility_set", "", "Localizado en Adelanto ICE Processing Center.", ""},
+		{"assigned", `{"assigned_to":"ADVISER"}`, "alert.changed", "Se asignó un abogado o asesor a su caso.", "Se asignó un abogado o asesor al caso de Ana.", ""},
+		{"facility", `{"facility":"FACILITY"}`, "alert.changed", "", "Localizado en Adelanto ICE Processing Center.", ""},
 		{"resolved", `{"status":"resolved"}`, "status", "Liberado: el consulado cerró el caso.", "Ana: liberado, caso cerrado.", ""},
 		{"false alarm", `{"status":"false_alarm"}`, "status", "El consulado cerró el caso.", "El consulado cerró el caso de Ana.", ""},
-		{"A-number", `{"a_number":"A123456789"}`, "a_number_changed", "", "", ""},
-		{"internal notes", `{"internal_notes":"Llamar al abogado"}`, "internal_notes_changed", "", "", ""},
+		{"A-number", `{"a_number":"A123456789"}`, "alert.changed", "", "", ""},
 	}
+	// What the phone's timeline shows of each change.
+	shownAs := map[string]string{"assigned": "assigned", "facility": "facility_set", "A-number": "", "resolved": "status", "false alarm": "status", "acknowledged": "status"}
 	for _, disclosure := range []string{"all", "status", "none"} {
 		for _, c := range cases {
 			w := newWorld(t, disclosure)
@@ -196,7 +198,8 @@ func TestMilestones(t *testing.T) {
 			}
 			uid := alert.GetString("uid")
 			before := len(outboxFor(t, w.app, uid))
-			body := strings.ReplaceAll(c.body, "ADVISER", w.adviser.Id)
+			facility := apptest.Facility(t, w.app, "Adelanto ICE Processing Center", nil)
+			body := strings.NewReplacer("ADVISER", w.adviser.Id, "FACILITY", facility.Id).Replace(c.body)
 			s := scenario(w, disclosure+": "+c.name, http.MethodPatch, recordsURL+"/"+alert.Id, w.tokAdviser, body, 200)
 			s.NotExpectedContent = []string{"sealed:"}
 			s.Test(t)
@@ -210,8 +213,17 @@ func TestMilestones(t *testing.T) {
 			if data := ev[0].GetString("data"); strings.Contains(data, "Adelanto") || strings.Contains(data, "A123") || strings.Contains(data, "abogado") {
 				t.Errorf("%s: event data holds the value: %s", c.name, data)
 			}
-			if (c.event == "a_number_changed" || c.event == "internal_notes_changed") && !staffOnly[c.event] {
+			if c.name == "A-number" && !staffOnly[c.event] {
 				t.Errorf("%s: the registrant sees the event", c.name)
+			}
+			view, err := alerts.RegistrantView(w.app, apptest.Find(t, w.app, "alerts", alert.Id), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := json.Marshal(view["events"])
+			if want := `"type":"` + shownAs[c.name] + `"`; shownAs[c.name] == "" && strings.Count(string(raw), "type") != 1 ||
+				shownAs[c.name] != "" && !strings.Contains(string(raw), want) || strings.Contains(string(raw), "alert.changed") {
+				t.Errorf("%s: the phone's timeline %s, want %q last", c.name, raw, shownAs[c.name])
 			}
 			rows := outboxFor(t, w.app, uid)[before:]
 			checkTold(t, disclosure+" "+c.name+": registrant", to(rows, w.subA.Id), c.registrant)
@@ -219,14 +231,14 @@ func TestMilestones(t *testing.T) {
 			switch {
 			case disclosure == "none":
 				wantRel = ""
-			case disclosure == "status" && c.event == "facility_set":
+			case disclosure == "status" && c.name == "facility":
 				wantRel = ""
 			}
 			checkTold(t, disclosure+" "+c.name+": relative", to(rows, w.subRelES.Id), wantRel)
 			checkTold(t, disclosure+" "+c.name+": relative by e-mail", to(rows, w.relES.Id), wantRel)
 			fed := channel(rows, "federation")
 			wantFed := 1
-			if c.event == "a_number_changed" || c.event == "internal_notes_changed" {
+			if c.name == "A-number" {
 				wantFed = 0
 			}
 			if len(fed) != wantFed {

@@ -158,13 +158,42 @@ func shownTimeline(app core.App, alert *core.Record) (timeline, error) {
 	}
 	t := timeline{shown: []shownEvent{}}
 	for _, r := range recs {
+		typ, ok := shownType(r)
+		if !ok {
+			continue
+		}
 		t.records = append(t.records, r)
-		t.shown = append(t.shown, shownEvent{Type: r.GetString("type"), Created: r.GetDateTime("created")})
+		t.shown = append(t.shown, shownEvent{Type: typ, Created: r.GetDateTime("created")})
 		if slices.Contains(closingEvents, r.GetString("type")) {
 			break
 		}
 	}
 	return t, nil
+}
+
+// shownFacts are the facts whose change the phone is shown, as the event it always knew.
+var shownFacts = map[string]bool{vocab.FieldAssignedTo: true, vocab.FieldFacility: true, vocab.FieldTargetConsulate: true}
+
+// shownType is the type the phone is shown for a visible event: a change of fact as the
+// milestone it names (an assignment, a facility set or cleared, a transfer), never its values.
+func shownType(ev *core.Record) (string, bool) {
+	typ := ev.GetString("type")
+	if typ != EventChanged {
+		return typ, true
+	}
+	data := eventData(ev)
+	field, _ := data["field"].(string)
+	switch {
+	case !shownFacts[field]:
+		return "", false
+	case field == vocab.FieldAssignedTo:
+		return EventAssigned, true
+	case field == vocab.FieldTargetConsulate:
+		return EventTransferred, true
+	case data["to"] == "" || data["to"] == nil:
+		return EventFacilityCleared, true
+	}
+	return EventFacilitySet, true
 }
 
 // duressShown is what the duress event records the phone was shown. Without it (an event

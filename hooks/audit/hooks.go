@@ -13,7 +13,7 @@ import (
 )
 
 // PersonalCollections are the collections whose every staff read and write is audited.
-var PersonalCollections = []string{"registrants", "contacts", "alerts", "alert_events", "checkins"}
+var PersonalCollections = []string{"registrants", "contacts", "alerts", "alert_events", "checkins", "case_notes"}
 
 var errAppendOnly = errors.New("the audit log is append-only: its rows cannot be changed or deleted")
 

@@ -29,8 +29,9 @@ func ReadsPersonalData(role string) bool {
 	return role == RoleAdviser || role == RoleConsul
 }
 
-// staffOnly are sealed fields that the registrant never sees back.
-var staffOnly = map[string]bool{"internal_notes": true}
+// staffOnly are sealed fields (collection.field) that the registrant never sees back: the
+// advisers' notes, and the place as the advisers keep it (they may correct it).
+var staffOnly = map[string]bool{"case_notes.body": true, "alerts.place": true}
 
 // nobodyReads are sealed fields opened for no reader, staff included: only the server uses
 // them (a relative's family link token, for the SMS that carries it).
@@ -44,8 +45,9 @@ func mayRead(info *core.RequestInfo, r *core.Record) map[string]bool {
 	}
 	staff := ReadsPersonalData(StaffRole(info.Auth))
 	owner := !info.Auth.IsSuperuser() && ownerOf(r) == info.Auth.Id
-	for _, field := range SealedFields[r.Collection().Name] {
-		allowed[field] = !nobodyReads[field] && (staff || (owner && !staffOnly[field]))
+	name := r.Collection().Name
+	for _, field := range SealedFields[name] {
+		allowed[field] = !nobodyReads[field] && (staff || (owner && !staffOnly[name+"."+field]))
 	}
 	return allowed
 }

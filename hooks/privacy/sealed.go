@@ -14,8 +14,9 @@ import (
 var SealedFields = map[string][]string{
 	"registrants": {"birth_date", "id_document", "address"},
 	"contacts":    {"phone", "email", "family_token_sealed"},
-	"alerts":      {"subject_name", "location", "note", "a_number", "internal_notes", "subject_phone", "subject_birth_date"},
+	"alerts":      {"subject_name", "location", "place", "note", "a_number", "subject_phone", "subject_birth_date"},
 	"checkins":    {"place"},
+	"case_notes":  {"body"},
 }
 
 func sealedCollections() []string {

@@ -11,7 +11,7 @@ import (
 
 // personalAlertFields are what an alert holds of the person; the case itself (status,
 // timeline, facility, the advisers' notes) stays with the consulate.
-var personalAlertFields = []string{"subject_name", "subject_phone", "subject_birth_date", "location", "note", "a_number", "zip", "county_geoid"}
+var personalAlertFields = []string{"subject_name", "subject_phone", "subject_birth_date", "location", "place", "note", "a_number", "zip", "county_geoid"}
 
 // forgetPerson runs inside the deletion's transaction: PocketBase cascades contacts,
 // check-ins and subscriptions; the person's alerts lose their personal data. log audits it.

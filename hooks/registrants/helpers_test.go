@@ -44,9 +44,18 @@ func openAlert(t testing.TB, app core.App, r *core.Record, uid, status string) *
 	a.Set("note", "SENTINEL-NOTE")
 	a.Set("subject_phone", r.GetString("phone"))
 	a.Set("county_geoid", "06037")
-	a.Set("facility", "Adelanto")
+	a.Set("facility", adelanto(t, app))
 	if err := app.SaveNoValidate(a); err != nil {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// adelanto is the id of the facility the test cases are held at.
+func adelanto(t testing.TB, app core.App) string {
+	t.Helper()
+	if f, err := app.FindFirstRecordByData("facilities", "name", "Adelanto"); err == nil {
+		return f.Id
+	}
+	return apptest.Facility(t, app, "Adelanto", nil).Id
 }

@@ -13,14 +13,15 @@ import (
 	"alertbutton/hooks/records"
 )
 
-// Retention is how long a closed alert keeps its location and note after it was closed.
+// Retention is how long a closed alert keeps its location (the point and the place as text)
+// and note after it was closed.
 type Retention struct {
 	Closed     time.Duration // resolved or cancelled
 	FalseAlarm time.Duration
 }
 
 // retainedFields are what a closed alert loses.
-var retainedFields = []string{"location", "note"}
+var retainedFields = []string{"location", "place", "note"}
 
 // ApplyRetention empties the location and note of the alerts closed longer ago than r allows,
 // each with a "retention_applied" event, and returns how many it emptied.
@@ -35,7 +36,7 @@ func expire(app core.App, now time.Time, keep time.Duration, statuses ...string)
 	var due []*core.Record
 	err := app.RecordQuery("alerts").
 		AndWhere(dbx.In("status", anys(statuses)...)).
-		AndWhere(dbx.NewExp("([[location]] != '' OR [[note]] != '')")).
+		AndWhere(dbx.NewExp("([[location]] != '' OR [[place]] != '' OR [[note]] != '')")).
 		AndWhere(dbx.NewExp("COALESCE(NULLIF([[closed_at]], ''), [[updated]]) <= {:cutoff}", dbx.Params{"cutoff": cutoff})).
 		OrderBy("closed_at ASC").
 		Limit(batch).

@@ -1,52 +1,87 @@
-// The advisers' live board: staff sign in, push on this device, and the queue of alerts kept
-// up to date by PocketBase realtime (server-sent events, no polling).
+// The advisers' desk: one sign-in shared with the admin UI, the board of cases and one screen
+// per case (#case/{id}), kept live by PocketBase realtime (server-sent events, no polling).
 import { h, fill, field, status } from '../js/dom.js';
-import { t, formatTime, duration, parseDate, onLangChange } from '../js/i18n.js';
+import { t, onLangChange } from '../js/i18n.js';
 import { api, explain } from '../js/api.js';
 import { mountHeader } from '../js/help.js';
 import { subscribe, registerWorker } from '../js/push.js';
-import { kindLabel, statusLabel } from '../js/alerts.js';
+import { kindLabel } from '../js/alerts.js';
 import { loadConsulate } from '../js/consulate.js';
+import * as auth from './auth.js';
+import * as data from './data.js';
+import * as live from './live.js';
+import * as alarm from './alarm.js';
+import * as board from './board.js';
+import { renderCase, refresh, openCase, closeCase } from './case.js';
 
-const KEY = 'ab.staff';
-// only what the board shows: no sealed personal data travels to this screen
-const FIELDS = 'id,collectionId,uid,kind,status,source,origin_consulate,target_consulate,escalation_level,duress,created';
-// PocketBase names each realtime message after the topic exactly as subscribed
-const TOPIC = 'alerts?options=' + encodeURIComponent(JSON.stringify({ query: { fields: FIELDS } }));
-const OPEN_RANK = { new: 0, acknowledged: 1, in_progress: 2 };
 const main = document.getElementById('main');
+const ALERTS = live.topic('alerts', data.BOARD_QUERY);
 const alerts = new Map();
 const fresh = new Set();
-let here = null; // this appliance's consulate
-let source = null;
-let live = 'connecting';
-let liveEl = null;
-let listEl = null;
-let countEl = null;
-let announcer = null;
-let ticker = null;
+const names = new Map(); // staff id -> name
+const consulateNames = new Map(); // code -> name
+let here = null;
+let liveState = 'connecting';
+let started = false;
+let view = null; // the board's live parts while it is on screen
+let healthInfo = null;
 
-const staffToken = () => localStorage.getItem(KEY) || '';
+function ctx() {
+  return {
+    here: here && here.code,
+    meId: (auth.me() || {}).id || '',
+    // IT runs the machine and neither reads sealed fields nor works cases (hooks/staff)
+    worksCases: ['adviser', 'consul'].includes((auth.me() || {}).role),
+    names,
+    fresh,
+    now: Date.now(),
+    consulateName: (code) => consulateNames.get(code) || code || '',
+    onSaved: (a) => { merge(a); },
+  };
+}
+
+// caseTopics are the open case's timeline: its events and its notes.
+function topics() {
+  const id = openCase();
+  const out = [ALERTS];
+  if (id) {
+    const query = { filter: `alert = "${id}"`, fields: 'id,alert' };
+    out.push(live.topic('alert_events', query), live.topic('case_notes', query));
+  }
+  return out;
+}
+
+function route() {
+  const m = /^#case\/([a-z0-9]{1,40})$/.exec(location.hash);
+  return m ? m[1] : '';
+}
 
 function render() {
-  if (!staffToken()) return renderSignIn();
+  if (!auth.token()) return renderSignIn();
+  const id = route();
+  if (id) {
+    view = null;
+    renderCase(main, id, ctx()).then(() => live.resubscribe().catch(() => {}));
+    return;
+  }
+  closeCase();
+  live.resubscribe().catch(() => {});
   renderBoard();
 }
 
 function renderSignIn() {
+  view = null;
   const email = field({ label: t('staff.email.label'), name: 'email', type: 'email', autocomplete: 'username', required: true });
   const password = field({ label: t('staff.password.label'), name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const say = status();
   fill(main,
     h('h1', {}, t('staff.signin.title')),
+    h('p', { class: 'hint' }, t('desk.signin.once')),
     h('form', { novalidate: true, onsubmit: async (e) => {
       e.preventDefault();
       say.say('');
       try {
-        const auth = await api('/api/collections/_superusers/auth-with-password', {
-          method: 'POST', body: { identity: email.input.value.trim(), password: password.input.value },
-        });
-        localStorage.setItem(KEY, auth.token);
+        await auth.signIn(email.input.value.trim(), password.input.value);
         start();
       } catch (err) {
         say.say(err.status === 400 ? t('err.signin') : explain(err), 'error');
@@ -54,158 +89,199 @@ function renderSignIn() {
     } }, email, password, h('button', { type: 'submit', class: 'btn primary' }, t('staff.signin.button')), say));
 }
 
-function renderBoard() {
-  const pushSay = status();
-  const pushBtn = h('button', { type: 'button', class: 'btn small', onclick: async () => {
-    pushBtn.disabled = true;
+function soundButton() {
+  const on = alarm.wanted() && alarm.playing();
+  return h('button', { type: 'button', class: 'btn small', 'aria-pressed': on ? 'true' : 'false', onclick: async () => {
+    if (on) alarm.disable();
+    else await alarm.enable();
+    redrawTools();
+  } }, on ? t('desk.sound.on') : t('desk.sound.off'));
+}
+
+function pushButton(say) {
+  const btn = h('button', { type: 'button', class: 'btn small', onclick: async () => {
+    btn.disabled = true;
     try {
       const c = await loadConsulate();
       const sub = await subscribe(c && c.vapidPublicKey);
-      await api('/api/alertbutton/push/subscriptions', { method: 'POST', body: sub, token: staffToken() });
-      pushSay.say(t('staff.push.ok'), 'ok');
+      await api('/api/alertbutton/push/subscriptions', { method: 'POST', body: sub, token: auth.token() });
+      say.say(t('staff.push.ok'), 'ok');
     } catch (err) {
-      if (err.message === 'denied') pushSay.say(t('family.notify.denied'), 'error');
-      else if (err.message === 'unsupported') pushSay.say(t('family.notify.unsupported'), 'error');
-      else pushSay.say(explain(err), 'error');
-      pushBtn.disabled = false;
+      if (err.message === 'denied') say.say(t('family.notify.denied'), 'error');
+      else if (err.message === 'unsupported') say.say(t('family.notify.unsupported'), 'error');
+      else say.say(explain(err), 'error');
+      btn.disabled = false;
     }
   } }, t('staff.push.button'));
-  liveEl = h('p', { class: 'live', role: 'status' });
-  countEl = h('span', {});
-  listEl = h('ul', { class: 'queue', 'aria-labelledby': 'queue-title' });
-  announcer = h('p', { class: 'visually-hidden', 'aria-live': 'assertive' });
+  return btn;
+}
+
+function renderBoard() {
+  const say = status();
+  const me = auth.me() || {};
+  view = {
+    live: h('p', { class: 'live', role: 'status' }),
+    tools: h('div', { class: 'board-tools' }),
+    health: h('div', { class: 'health' }),
+    count: h('p', { class: 'unacked', role: 'status' }),
+    list: h('ul', { class: 'queue', 'aria-labelledby': 'queue-title' }),
+    shown: h('span', {}),
+    announcer: h('p', { class: 'visually-hidden', 'aria-live': 'assertive' }),
+    say,
+  };
+  view.sound = h('div', { class: 'sound' });
   fill(main,
     h('h1', {}, t('staff.title')),
-    h('div', { class: 'board-tools' },
-      liveEl,
-      pushBtn,
-      h('button', { type: 'button', class: 'btn small', onclick: signOut }, t('staff.signout'))),
-    pushSay,
-    h('h2', { id: 'queue-title' }, t('staff.queue'), ' ', countEl),
-    listEl,
-    announcer);
-  showLive(live);
+    h('div', { class: 'status-line' }, view.live, h('p', { class: 'who' }, t('desk.signed.in', { name: me.name || me.email || '' }))),
+    view.count, view.sound, view.health,
+    board.tools(me.id, drawList),
+    h('h2', { id: 'queue-title' }, t('desk.cases'), ' ', view.shown),
+    view.list,
+    view.announcer,
+    h('h2', {}, t('desk.this.device')),
+    view.tools, say);
+  redrawTools();
+  showLive(liveState);
+  drawHealth();
   drawList();
 }
 
+function redrawTools() {
+  if (!view) return;
+  fill(view.sound, soundButton());
+  fill(view.tools, pushButton(view.say),
+    h('a', { class: 'btn small', href: '/_/' }, t('desk.admin')),
+    h('button', { type: 'button', class: 'btn small', onclick: signOut }, t('staff.signout')));
+}
+
 function signOut() {
-  localStorage.removeItem(KEY);
-  if (source) source.close();
-  source = null;
+  auth.clear();
+  live.close();
   alerts.clear();
+  data.forget();
+  started = false;
+  location.hash = '';
   render();
 }
 
 function showLive(state) {
-  live = state;
-  if (!liveEl) return;
+  liveState = state;
+  if (!view) return;
   const text = { on: t('staff.live'), connecting: t('staff.connecting'), off: t('staff.offline') }[state];
-  liveEl.textContent = '● ' + text;
-  liveEl.className = 'live ' + (state === 'on' ? 'on' : state === 'off' ? 'off' : '');
+  view.live.textContent = '● ' + text;
+  view.live.className = 'live ' + (state === 'on' ? 'on' : state === 'off' ? 'off' : '');
 }
 
-function sorted() {
-  return [...alerts.values()].sort((a, b) => {
-    const ra = OPEN_RANK[a.status] ?? 9;
-    const rb = OPEN_RANK[b.status] ?? 9;
-    if (ra !== rb) return ra - rb;
-    return String(b.created).localeCompare(String(a.created));
-  });
-}
-
-function relayed(a) {
-  return a.source === 'federation' || (here && a.target_consulate && a.target_consulate !== here.code);
+// soon coalesces the redraws realtime messages ask for (a surge of alerts is many messages a
+// second) into one every 100 ms; a timer, unlike an animation frame, also runs in a tab in
+// the background, whose title counts the unacknowledged cases.
+let pending = false;
+function soon() {
+  if (pending) return;
+  pending = true;
+  setTimeout(() => {
+    pending = false;
+    drawList();
+  }, 100);
 }
 
 function drawList() {
-  if (!listEl) return;
-  const items = sorted();
-  const open = items.filter((a) => a.status in OPEN_RANK).length;
-  countEl.textContent = '(' + t('staff.open.count', { n: open }) + ')';
-  document.title = (open ? `(${open}) ` : '') + t('staff.title');
-  fill(listEl, items.length ? items.map(row) : h('li', {}, t('staff.none')));
+  const all = [...alerts.values()];
+  const unacked = all.filter((a) => a.status === 'new').length;
+  document.title = (unacked ? `(${unacked}) ` : '') + t('staff.title');
+  if (!view) return;
+  view.count.textContent = unacked ? t('desk.unacked', { n: unacked }) : t('desk.unacked.none');
+  view.count.className = 'unacked' + (unacked ? ' some' : '');
+  const n = board.list(view.list, all, ctx());
+  view.shown.textContent = '(' + t('desk.shown', { n, total: all.length }) + ')';
 }
 
-function row(a) {
-  const created = parseDate(a.created);
-  const label = kindLabel(a.kind) + ' · ' + statusLabel(a.status);
-  return h('li', { class: 's-' + a.status + (fresh.has(a.id) ? ' fresh' : ''), 'data-uid': a.uid },
-    h('h2', {}, label),
-    h('div', { class: 'meta' },
-      h('span', { class: 'since', 'data-created': String(created.getTime()) }, t('staff.since', { time: duration(Date.now() - created) })),
-      h('span', {}, formatTime(created)),
-      h('span', {}, t('staff.level', { n: a.escalation_level || 0 })),
-      a.source ? h('span', {}, t('staff.source', { source: t('source.' + a.source) })) : null,
-      a.target_consulate ? h('span', {}, t('staff.target', { code: a.target_consulate })) : null,
-      relayed(a) ? h('span', { class: 'relayed' }, t('staff.relayed')) : null,
-      a.duress ? h('span', { class: 'duress' }, t('staff.duress')) : null),
-    h('a', {
-      class: 'btn small', target: '_blank', rel: 'noopener',
-      href: `/_/#/collections?collection=${encodeURIComponent(a.collectionId)}&recordId=${encodeURIComponent(a.id)}`,
-    }, t('staff.open'), h('span', { class: 'visually-hidden' }, ': ' + label + ', ' + formatTime(created))));
+// drawHealth names the staff on duty whom no device reaches (the escalation's /health).
+function drawHealth() {
+  if (!view) return;
+  const off = ((healthInfo && healthInfo.onDuty) || []).filter((s) => !s.working);
+  fill(view.health, off.length ? h('div', { class: 'warn', role: 'note' },
+    h('h2', {}, t('desk.unreachable.title')),
+    h('ul', {}, off.map((s) => h('li', {}, (s.name || s.email) + ': ' +
+      (s.devices ? t('desk.unreachable.broken', { n: s.devices }) : t('desk.unreachable.nodevice')) +
+      (s.phone ? '' : ' · ' + t('desk.unreachable.nophone')))))) : null);
+}
+
+async function loadHealth() {
+  try {
+    healthInfo = await data.health();
+  } catch {
+    healthInfo = null;
+  }
+  drawHealth();
+}
+
+function merge(a) {
+  const prev = alerts.get(a.id);
+  // the realtime record carries the board's fields; keep what the case screen read too
+  alerts.set(a.id, prev ? { ...prev, ...a } : a);
 }
 
 async function loadAlerts() {
   try {
-    const res = await api('/api/collections/alerts/records?perPage=200&sort=-created&fields=' + FIELDS, { token: staffToken() });
+    const list = await data.boardAlerts();
     alerts.clear();
-    for (const a of res.items || []) alerts.set(a.id, a);
+    list.forEach((a) => alerts.set(a.id, a));
     drawList();
   } catch (err) {
     if (err.status === 401 || err.status === 403) signOut();
   }
 }
 
-// connect opens the realtime stream; on every (re)connection it subscribes to "alerts" with
-// the staff token and reloads the list, so nothing missed while disconnected is lost.
-function connect() {
-  if (source) source.close();
-  showLive('connecting');
-  source = new EventSource('/api/realtime');
-  source.addEventListener('PB_CONNECT', async (e) => {
-    const { clientId } = JSON.parse(e.data);
-    try {
-      await api('/api/realtime', { method: 'POST', body: { clientId, subscriptions: [TOPIC] }, token: staffToken() });
-      showLive('on');
-      await loadAlerts();
-    } catch (err) {
-      showLive('off');
-      if (err.status === 401 || err.status === 403) signOut();
+function onMessage(name, { action, record }) {
+  if (name !== ALERTS) {
+    refresh('timeline');
+    return;
+  }
+  if (action === 'delete') alerts.delete(record.id);
+  else {
+    if (action === 'create') {
+      fresh.add(record.id);
+      const text = t('staff.new.alert', { kind: kindLabel(record.kind) });
+      if (view) view.announcer.textContent = text;
+      if (record.status === 'new') alarm.ring(text, t('desk.ring.body'), record.id);
     }
-  });
-  source.addEventListener(TOPIC, (e) => {
-    const { action, record } = JSON.parse(e.data);
-    if (action === 'delete') alerts.delete(record.id);
-    else {
-      if (action === 'create') {
-        fresh.add(record.id);
-        announcer.textContent = t('staff.new.alert', { kind: kindLabel(record.kind) });
-      }
-      alerts.set(record.id, record);
-    }
-    drawList();
-  });
-  source.onerror = () => {
-    showLive('off');
-    if (source.readyState === EventSource.CLOSED) setTimeout(() => staffToken() && connect(), 5000);
-  };
+    alerts.set(record.id, record);
+  }
+  soon();
+  if (record.id === openCase()) refresh('alert');
+  if (action === 'update' && record.nobody_reached_at) loadHealth();
 }
 
 async function start() {
+  started = true;
   here = await loadConsulate();
-  renderBoard();
-  connect();
-  if (!ticker) {
-    ticker = setInterval(() => {
-      document.querySelectorAll('.queue .since').forEach((el) => {
-        el.textContent = t('staff.since', { time: duration(Date.now() - Number(el.dataset.created)) });
-      });
-    }, 15000);
-  }
+  const [staff, consulates] = await Promise.all([data.staffList().catch(() => []), data.consulates().catch(() => [])]);
+  staff.forEach((s) => names.set(s.id, s.name || s.email));
+  consulates.forEach((c) => consulateNames.set(c.code, c.name));
+  render();
+  live.connect({
+    topics,
+    onState: showLive,
+    onConnected: () => Promise.all([loadAlerts(), loadHealth(), refresh('alert'), refresh('timeline')]),
+    onMessage,
+    onDenied: signOut,
+  });
 }
 
+setInterval(() => board.tick(main), 5000);
+setInterval(() => { if (started) loadHealth(); }, 60000);
+// the session is renewed as the admin UI renews it, so a desk left open stays signed in
+setInterval(() => { if (started) auth.refresh().then(() => auth.token() || signOut()); }, 30 * 60000);
+
 mountHeader({ helpKey: null, title: () => t('staff.title'), rightsHref: '/#/rights', homeHref: '/', showHome: () => false });
-onLangChange(render);
+onLangChange(() => { if (started || !auth.token()) render(); });
+window.addEventListener('hashchange', () => { if (auth.token()) render(); });
+auth.onChange(() => {
+  if (!auth.token() && started) signOut();
+  else if (auth.token() && !started) start();
+});
+alarm.wakeOnGesture(redrawTools);
 registerWorker();
-if (staffToken()) start();
+if (auth.token()) auth.refresh().then(() => (auth.token() ? start() : render()));
 else render();

@@ -31,3 +31,11 @@ const (
 	EventNobodyReached  = "escalation.nobody_reached"
 	EventRelayUntrusted = "relay_untrusted"
 )
+
+// The case's timeline (migration 1764002000): a change of fact by staff, with the field and
+// its old and new value ({"field","from","to"}; for place and a_number only that it changed),
+// and an adviser's note added ({"note": id}; the text stays in case_notes, sealed).
+const (
+	EventChanged   = "alert.changed"
+	EventNoteAdded = "note.added"
+)
