@@ -70,7 +70,32 @@ func addCasework(app core.App) error {
 	if err := app.Save(notes); err != nil {
 		return err
 	}
-	return carryOver(app, old)
+	if err := carryOver(app, old); err != nil {
+		return err
+	}
+	return applyHelp(app, caseworkHelp, true)
+}
+
+// applyHelp sets (or, !up, clears) the help texts of help's fields.
+func applyHelp(app core.App, help map[string]map[string]string, up bool) error {
+	for name, fields := range help {
+		c, err := find(app, name)
+		if err != nil {
+			return err
+		}
+		for field, text := range fields {
+			if !up {
+				text = ""
+			}
+			if f := c.Fields.GetByName(field); f != nil {
+				setHelp(f, text)
+			}
+		}
+		if err := app.Save(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func facilitiesCollection(app core.App) (*core.Collection, error) {
@@ -214,6 +239,9 @@ func insertEvent(app core.App, alertID, typ string, data map[string]any) error {
 // removeCasework puts the old fields back: facility names, assigned ids, and the notes joined
 // into internal_notes, sealed for their alert.
 func removeCasework(app core.App) error {
+	if err := applyHelp(app, caseworkHelp, false); err != nil {
+		return err
+	}
 	type row struct {
 		ID       string `db:"id"`
 		Facility string `db:"facility"`

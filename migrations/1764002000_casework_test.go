@@ -1,6 +1,7 @@
 package migrations_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -101,5 +102,31 @@ func TestCaseworkCarriesTheOldFields(t *testing.T) {
 	}
 	if plain, _ := s.Open("alert0000000001", "internal_notes", back.Notes); back.Facility != "Adelanto ICE Processing Center" || back.Assigned != adviser.Id || plain != "Llamó la esposa." {
 		t.Errorf("down: %+v (%q)", back, plain)
+	}
+}
+
+// Every field an adviser sees in the admin UI, in the collections they work in, explains
+// itself in Spanish.
+func TestEveryCaseFieldHasSpanishHelp(t *testing.T) {
+	t.Parallel()
+	app := apptest.NewBare(t)
+	system := map[string]bool{"id": true, "password": true, "tokenKey": true, "emailVisibility": true, "verified": true}
+	staffFields := map[string]bool{"role": true, "on_duty": true, "name": true, "phone": true}
+	for _, name := range []string{"alerts", "registrants", "contacts", "alert_events", "case_notes", "facilities", core.CollectionNameSuperusers} {
+		c, err := app.FindCollectionByNameOrId(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range c.Fields {
+			if system[f.GetName()] || name == core.CollectionNameSuperusers && !staffFields[f.GetName()] {
+				continue
+			}
+			raw, _ := json.Marshal(f)
+			var h struct{ Help *string }
+			json.Unmarshal(raw, &h)
+			if h.Help != nil && *h.Help == "" {
+				t.Errorf("%s.%s has no help text", name, f.GetName())
+			}
+		}
 	}
 }
