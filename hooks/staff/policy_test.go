@@ -64,7 +64,7 @@ func TestUISettings(t *testing.T) {
 	for _, role := range []string{"adviser", "consul"} {
 		apptest.Run(t, "los-angeles", tests.ApiScenario{
 			Name: role + " reads the settings", Method: http.MethodGet, URL: "/api/settings", ExpectedStatus: 200,
-			ExpectedContent:    []string{`{"meta":{"accentColor":`, `"appName":"Botón de alerta`, `"hideControls":true`},
+			ExpectedContent:    []string{`{"meta":{"accentColor":`, `"appName":"Botón de alerta`, `"hideControls":false}}`},
 			NotExpectedContent: secret,
 		}, as(role))
 	}

@@ -10,15 +10,14 @@ import (
 
 // uiSettings is the only setting advisers and consuls read: the admin UI asks for the
 // settings on every load for its name and colour (and shows a refusal otherwise). The rest
-// (mail, backups, trusted proxies, limits) is IT's. Schema controls are hidden, since the
-// schema is the migrations' for everyone.
+// (mail, backups, trusted proxies, limits) is IT's.
 func uiSettings(e *core.SettingsListRequestEvent) error {
 	if role := privacy.StaffRole(e.Auth); role == "" || role == privacy.RoleIT {
 		return e.Next()
 	}
 	m := e.Settings.Meta
 	return e.JSON(http.StatusOK, map[string]any{"meta": map[string]any{
-		"appName": m.AppName, "appURL": m.AppURL, "accentColor": m.AccentColor, "hideControls": true,
+		"appName": m.AppName, "appURL": m.AppURL, "accentColor": m.AccentColor, "hideControls": m.HideControls,
 	}})
 }
 
