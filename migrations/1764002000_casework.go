@@ -58,8 +58,11 @@ func addCasework(app core.App) error {
 	facility := relation("facility", facilities, false, false)
 	assigned := relation("assigned_to", su, false, false)
 	place := sealedText("place")
-	facility.Hidden, assigned.Hidden, place.Hidden = true, true, true
+	facility.Hidden, assigned.Hidden = true, true
 	alerts.Fields.Add(place, facility, assigned)
+	// The point stays for the map and as the record of what the phone sent; people read the
+	// place. Hidden, it is no column of the admin UI's list.
+	alerts.Fields.GetByName("location").SetHidden(true)
 	if err := app.Save(alerts); err != nil {
 		return err
 	}
@@ -267,6 +270,7 @@ func removeCasework(app core.App) error {
 	for _, name := range []string{"place", "facility", "assigned_to"} {
 		alerts.Fields.RemoveByName(name)
 	}
+	alerts.Fields.GetByName("location").SetHidden(false)
 	if err := app.Save(alerts); err != nil {
 		return err
 	}
