@@ -2,12 +2,14 @@ package migrations
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 
+	lifecycle "alertbutton/hooks/alerts"
 	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/seal"
 )
@@ -74,6 +76,9 @@ func addCasework(app core.App) error {
 		return err
 	}
 	if err := carryOver(app, old); err != nil {
+		return err
+	}
+	if err := fillPlaces(app); err != nil {
 		return err
 	}
 	return applyHelp(app, caseworkHelp, true)
@@ -146,15 +151,59 @@ func carryOver(app core.App, old []caseFields) error {
 			continue
 		}
 		if sealer == nil {
-			keys, err := seal.LoadKey(app.EncryptionEnv(), app.DataDir(), nil)
-			if err != nil {
-				return err
-			}
-			if sealer, err = seal.New(keys...); err != nil {
+			var err error
+			if sealer, err = dataSealer(app); err != nil {
 				return err
 			}
 		}
 		if err := carryNotes(app, sealer, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dataSealer is the sealer of app's data, loaded as bootstrap loads it: a migration runs
+// without the appliance.
+func dataSealer(app core.App) (*seal.Sealer, error) {
+	keys, err := seal.LoadKey(app.EncryptionEnv(), app.DataDir(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return seal.New(keys...)
+}
+
+// fillPlaces writes the place as text of the alerts raised before it existed, from their
+// point (or words) and county, sealed for each alert.
+func fillPlaces(app core.App) error {
+	var rows []struct {
+		ID       string `db:"id"`
+		Location string `db:"location"`
+		Geoid    string `db:"county_geoid"`
+		ZIP      string `db:"zip"`
+	}
+	err := app.DB().Select("id", "location", "county_geoid", "zip").From("alerts").
+		Where(dbx.NewExp("location != '' OR zip != ''")).All(&rows)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	s, err := dataSealer(app)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		location, err := s.Open(r.ID, "location", r.Location)
+		if errors.Is(err, seal.ErrNotSealed) {
+			location, err = r.Location, nil
+		}
+		if err != nil {
+			return err
+		}
+		place, err := s.Seal(r.ID, "place", lifecycle.PlaceText(location, r.Geoid, r.ZIP))
+		if err != nil {
+			return err
+		}
+		if _, err := app.DB().Update("alerts", dbx.Params{"place": place}, dbx.HashExp{"id": r.ID}).Execute(); err != nil {
 			return err
 		}
 	}

@@ -34,10 +34,15 @@ func TestCaseworkCarriesTheOldFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	point, err := s.Seal("alert0000000001", "location", `{"accuracy":20,"lat":34.0522,"lon":-118.2437}`)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rows := []dbx.Params{
-		{"id": "alert0000000001", "facility": "Adelanto ICE Processing Center", "assigned_to": adviser.Id, "internal_notes": notes},
+		{"id": "alert0000000001", "facility": "Adelanto ICE Processing Center", "assigned_to": adviser.Id, "internal_notes": notes,
+			"location": point, "county_geoid": "06037"},
 		{"id": "alert0000000002", "facility": " adelanto ice processing center ", "assigned_to": "ANA@consulado.example"},
-		{"id": "alert0000000003", "facility": "", "assigned_to": "Lic. Pérez"},
+		{"id": "alert0000000003", "facility": "", "assigned_to": "Lic. Pérez", "zip": "93721", "county_geoid": "06019"},
 	}
 	for i, r := range rows {
 		r["uid"], r["source"], r["kind"], r["status"] = "0000000000000000000000000"+string(rune('A'+i)), "staff", "detained", "new"
@@ -48,6 +53,17 @@ func TestCaseworkCarriesTheOldFields(t *testing.T) {
 	}
 	if err := step.Up(app); err != nil {
 		t.Fatal(err)
+	}
+	places := map[string]string{
+		"alert0000000001": "Los Angeles County, CA; 34.0522, -118.2437 (±20 m)",
+		"alert0000000002": "",
+		"alert0000000003": "Fresno County, CA; ZIP 93721",
+	}
+	for id, want := range places {
+		stored := apptest.Find(t, app, "alerts", id).GetString("place")
+		if got, err := s.Open(id, "place", stored); got != want || err != nil || want != "" && !seal.IsSealed(stored) {
+			t.Errorf("%s: place %q (%q, %v), want %q sealed", id, stored, got, err, want)
+		}
 	}
 	if n := apptest.Count(t, app, "facilities"); n != 1 {
 		t.Errorf("%d facilities, want 1 (the same name twice)", n)
