@@ -142,6 +142,17 @@ func TestAdvisersCannotChangeWhatIsNotTheirs(t *testing.T) {
 			t.Errorf("%s wrote rows", body)
 		}
 	}
+	// Nor when staff record a new alert.
+	for body, field := range map[string]string{
+		`{"kind":"at_risk","source":"walkin","subject_name":"Juan","assigned_to":"` + w.it.Id + `"}`: "assigned_to",
+		`{"kind":"at_risk","source":"walkin","subject_name":"Juan","facility":"` + retired.Id + `"}`: "facility",
+		`{"kind":"at_risk","source":"walkin","subject_name":"Juan","duress":true}`:                   "duress",
+	} {
+		status, answer := apptest.CallURL(t, http.MethodPost, srv.URL+recordsURL, w.tokAdviser, body)
+		if status != 400 || !strings.Contains(answer, `"`+field+`":{"code"`) {
+			t.Errorf("new %s: %d %s", body, status, answer)
+		}
+	}
 	// The same value sent back is no change.
 	if status, body := patch(t, srv.URL, alert, w.tokAdviser, `{"note":"`+secretNote+`","zip":""}`); status != 200 {
 		t.Errorf("unchanged locked fields were refused: %d %s", status, body)
