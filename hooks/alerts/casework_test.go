@@ -2,6 +2,7 @@ package alerts_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -262,5 +263,18 @@ func TestFacilitiesAreITsList(t *testing.T) {
 	}
 	if status, _ := apptest.CallURL(t, http.MethodGet, srv.URL+url, w.tokA, ""); status == 200 {
 		t.Error("a registrant read the list")
+	}
+}
+
+// The admin UI's case record links the person's relatives by the alert's id alone (hooks/adminui):
+// the filter it uses finds them.
+func TestRelativesOfACaseByItsID(t *testing.T) {
+	t.Parallel()
+	w, alert := raised(t, laLat, laLon)
+	srv := apptest.Serve(t, w.app)
+	filter := `registrant.alerts_via_registrant.id?="` + alert.Id + `"`
+	status, body := apptest.CallURL(t, http.MethodGet, srv.URL+"/api/collections/contacts/records?filter="+url.QueryEscape(filter), w.tokAdviser, "")
+	if status != 200 || !strings.Contains(body, w.relES.Id) || !strings.Contains(body, w.relEN.Id) || !strings.Contains(body, `"totalItems":2`) {
+		t.Errorf("the case's relatives: %d %s", status, body)
 	}
 }
