@@ -233,6 +233,12 @@ func TestPlaceIsWrittenAtRaise(t *testing.T) {
 	if place, _ := privacy.Open(w.cfg.Sealer(), stored, "place"); place != "Los Angeles County, CA; 34.0522, -118.2437 (±25 m)" {
 		t.Errorf("place %q", place)
 	}
+	// Staff read both: the place, and the point (hidden from the admin UI's list) for the map.
+	srv := apptest.Serve(t, w.app)
+	_, body := apptest.CallURL(t, http.MethodGet, srv.URL+recordsURL+"/"+alert.Id, w.tokAdviser, "")
+	if !strings.Contains(body, `"place":"Los Angeles County, CA;`) || !strings.Contains(body, `"location":"{\"accuracy\":25`) {
+		t.Errorf("the adviser reads %s", body)
+	}
 	for _, c := range [][4]string{
 		{"Frente al 7-Eleven de Alameda", "06037", "", "Frente al 7-Eleven de Alameda"},
 		{"", "06019", "93721", "Fresno County, CA; ZIP 93721"},
