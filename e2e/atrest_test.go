@@ -28,7 +28,8 @@ var sentinels = map[string]string{
 	"alert location":         "34.0522917",
 	"alert a_number":         "SENTINEL-A-208331946",
 	"alert subject_name":     "SENTINEL-SUBJECT-Juana-Perez",
-	"alert internal_notes":   "SENTINEL-INTERNAL-abogada-llamo",
+	"alert place":            "SENTINEL-PLACE-Adelanto-celda-4",
+	"case note body":         "SENTINEL-INTERNAL-abogada-llamo",
 	"checkin place":          "SENTINEL-PLACE-oficina-ICE-Broadway",
 }
 
@@ -78,13 +79,16 @@ func TestPersonalDataIsNowhereAtRest(t *testing.T) {
 	})
 	adviser := staffToken(t, a.URL, "asesora@consulado.example", "una-frase-larga-de-asesora")
 	mustCall(t, c, 200, "PATCH", a.URL+"/api/collections/alerts/records/"+alert.ID, adviser, map[string]any{
-		"a_number": sentinels["alert a_number"], "internal_notes": sentinels["alert internal_notes"], "status": "acknowledged",
+		"a_number": sentinels["alert a_number"], "place": sentinels["alert place"], "status": "acknowledged",
+	})
+	mustCall(t, c, 200, "POST", a.URL+"/api/collections/case_notes/records", adviser, map[string]any{
+		"alert": alert.ID, "body": sentinels["case note body"],
 	})
 	mustCall(t, c, 200, "POST", a.URL+"/api/collections/alerts/records", adviser, map[string]any{
 		"source": "walkin", "kind": "detained", "subject_name": sentinels["alert subject_name"], "zip": "90012",
 	})
 	// The adviser reads them back: the values are stored, and open with the key.
-	for _, want := range []string{sentinels["alert a_number"], sentinels["alert note"]} {
+	for _, want := range []string{sentinels["alert a_number"], sentinels["alert note"], sentinels["alert place"]} {
 		if body := mustCall(t, c, 200, "GET", a.URL+"/api/collections/alerts/records/"+alert.ID, adviser, nil); !bytes.Contains(body, []byte(want)) {
 			t.Fatalf("the adviser does not see %q: %s", want, body)
 		}

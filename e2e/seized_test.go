@@ -381,18 +381,20 @@ func caseEvents(t *testing.T, base, staff, alertID, typ string) []json.RawMessag
 }
 
 // adviserWorks is an adviser working a case through the records API, as the admin UI does:
-// acknowledge, assign to themself with a note, then take it in hand.
+// acknowledge, assign to themself and add a note, then take it in hand.
 func adviserWorks(t *testing.T, base, adviser, alertID string) {
 	t.Helper()
 	var me struct{ Record struct{ ID string } }
 	json.Unmarshal(mustCall(t, http.DefaultClient, 200, "POST", base+"/api/collections/_superusers/auth-refresh", adviser, nil), &me)
 	for _, patch := range []map[string]any{
 		{"status": "acknowledged"},
-		{"assigned_to": me.Record.ID, "internal_notes": "llamó la esposa; lo trasladan"},
+		{"assigned_to": me.Record.ID},
 		{"status": "in_progress"},
 	} {
 		mustCall(t, http.DefaultClient, 200, "PATCH", base+"/api/collections/alerts/records/"+alertID, adviser, patch)
 	}
+	mustCall(t, http.DefaultClient, 200, "POST", base+"/api/collections/case_notes/records", adviser,
+		map[string]any{"alert": alertID, "body": "llamó la esposa; lo trasladan"})
 }
 
 // pushTargets counts, as IT, the pushes about the alert uid queued for each subscription.

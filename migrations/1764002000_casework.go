@@ -2,12 +2,14 @@ package migrations
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 
+	lifecycle "alertbutton/hooks/alerts"
 	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/seal"
 )
@@ -58,8 +60,11 @@ func addCasework(app core.App) error {
 	facility := relation("facility", facilities, false, false)
 	assigned := relation("assigned_to", su, false, false)
 	place := sealedText("place")
-	facility.Hidden, assigned.Hidden, place.Hidden = true, true, true
+	facility.Hidden, assigned.Hidden = true, true
 	alerts.Fields.Add(place, facility, assigned)
+	// The point stays for the map and as the record of what the phone sent; people read the
+	// place. Hidden, it is no column of the admin UI's list.
+	alerts.Fields.GetByName("location").SetHidden(true)
 	if err := app.Save(alerts); err != nil {
 		return err
 	}
@@ -70,7 +75,35 @@ func addCasework(app core.App) error {
 	if err := app.Save(notes); err != nil {
 		return err
 	}
-	return carryOver(app, old)
+	if err := carryOver(app, old); err != nil {
+		return err
+	}
+	if err := fillPlaces(app); err != nil {
+		return err
+	}
+	return applyHelp(app, caseworkHelp, true)
+}
+
+// applyHelp sets (or, !up, clears) the help texts of help's fields.
+func applyHelp(app core.App, help map[string]map[string]string, up bool) error {
+	for name, fields := range help {
+		c, err := find(app, name)
+		if err != nil {
+			return err
+		}
+		for field, text := range fields {
+			if !up {
+				text = ""
+			}
+			if f := c.Fields.GetByName(field); f != nil {
+				setHelp(f, text)
+			}
+		}
+		if err := app.Save(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func facilitiesCollection(app core.App) (*core.Collection, error) {
@@ -118,15 +151,59 @@ func carryOver(app core.App, old []caseFields) error {
 			continue
 		}
 		if sealer == nil {
-			keys, err := seal.LoadKey(app.EncryptionEnv(), app.DataDir(), nil)
-			if err != nil {
-				return err
-			}
-			if sealer, err = seal.New(keys...); err != nil {
+			var err error
+			if sealer, err = dataSealer(app); err != nil {
 				return err
 			}
 		}
 		if err := carryNotes(app, sealer, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dataSealer is the sealer of app's data, loaded as bootstrap loads it: a migration runs
+// without the appliance.
+func dataSealer(app core.App) (*seal.Sealer, error) {
+	keys, err := seal.LoadKey(app.EncryptionEnv(), app.DataDir(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return seal.New(keys...)
+}
+
+// fillPlaces writes the place as text of the alerts raised before it existed, from their
+// point (or words) and county, sealed for each alert.
+func fillPlaces(app core.App) error {
+	var rows []struct {
+		ID       string `db:"id"`
+		Location string `db:"location"`
+		Geoid    string `db:"county_geoid"`
+		ZIP      string `db:"zip"`
+	}
+	err := app.DB().Select("id", "location", "county_geoid", "zip").From("alerts").
+		Where(dbx.NewExp("location != '' OR zip != ''")).All(&rows)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	s, err := dataSealer(app)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		location, err := s.Open(r.ID, "location", r.Location)
+		if errors.Is(err, seal.ErrNotSealed) {
+			location, err = r.Location, nil
+		}
+		if err != nil {
+			return err
+		}
+		place, err := s.Seal(r.ID, "place", lifecycle.PlaceText(location, r.Geoid, r.ZIP))
+		if err != nil {
+			return err
+		}
+		if _, err := app.DB().Update("alerts", dbx.Params{"place": place}, dbx.HashExp{"id": r.ID}).Execute(); err != nil {
 			return err
 		}
 	}
@@ -214,6 +291,9 @@ func insertEvent(app core.App, alertID, typ string, data map[string]any) error {
 // removeCasework puts the old fields back: facility names, assigned ids, and the notes joined
 // into internal_notes, sealed for their alert.
 func removeCasework(app core.App) error {
+	if err := applyHelp(app, caseworkHelp, false); err != nil {
+		return err
+	}
 	type row struct {
 		ID       string `db:"id"`
 		Facility string `db:"facility"`
@@ -239,6 +319,7 @@ func removeCasework(app core.App) error {
 	for _, name := range []string{"place", "facility", "assigned_to"} {
 		alerts.Fields.RemoveByName(name)
 	}
+	alerts.Fields.GetByName("location").SetHidden(false)
 	if err := app.Save(alerts); err != nil {
 		return err
 	}

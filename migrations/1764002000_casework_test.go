@@ -1,6 +1,7 @@
 package migrations_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -33,10 +34,15 @@ func TestCaseworkCarriesTheOldFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	point, err := s.Seal("alert0000000001", "location", `{"accuracy":20,"lat":34.0522,"lon":-118.2437}`)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rows := []dbx.Params{
-		{"id": "alert0000000001", "facility": "Adelanto ICE Processing Center", "assigned_to": adviser.Id, "internal_notes": notes},
+		{"id": "alert0000000001", "facility": "Adelanto ICE Processing Center", "assigned_to": adviser.Id, "internal_notes": notes,
+			"location": point, "county_geoid": "06037"},
 		{"id": "alert0000000002", "facility": " adelanto ice processing center ", "assigned_to": "ANA@consulado.example"},
-		{"id": "alert0000000003", "facility": "", "assigned_to": "Lic. Pérez"},
+		{"id": "alert0000000003", "facility": "", "assigned_to": "Lic. Pérez", "zip": "93721", "county_geoid": "06019"},
 	}
 	for i, r := range rows {
 		r["uid"], r["source"], r["kind"], r["status"] = "0000000000000000000000000"+string(rune('A'+i)), "staff", "detained", "new"
@@ -47,6 +53,17 @@ func TestCaseworkCarriesTheOldFields(t *testing.T) {
 	}
 	if err := step.Up(app); err != nil {
 		t.Fatal(err)
+	}
+	places := map[string]string{
+		"alert0000000001": "Los Angeles County, CA; 34.0522, -118.2437 (±20 m)",
+		"alert0000000002": "",
+		"alert0000000003": "Fresno County, CA; ZIP 93721",
+	}
+	for id, want := range places {
+		stored := apptest.Find(t, app, "alerts", id).GetString("place")
+		if got, err := s.Open(id, "place", stored); got != want || err != nil || want != "" && !seal.IsSealed(stored) {
+			t.Errorf("%s: place %q (%q, %v), want %q sealed", id, stored, got, err, want)
+		}
 	}
 	if n := apptest.Count(t, app, "facilities"); n != 1 {
 		t.Errorf("%d facilities, want 1 (the same name twice)", n)
@@ -101,5 +118,31 @@ func TestCaseworkCarriesTheOldFields(t *testing.T) {
 	}
 	if plain, _ := s.Open("alert0000000001", "internal_notes", back.Notes); back.Facility != "Adelanto ICE Processing Center" || back.Assigned != adviser.Id || plain != "Llamó la esposa." {
 		t.Errorf("down: %+v (%q)", back, plain)
+	}
+}
+
+// Every field an adviser sees in the admin UI, in the collections they work in, explains
+// itself in Spanish.
+func TestEveryCaseFieldHasSpanishHelp(t *testing.T) {
+	t.Parallel()
+	app := apptest.NewBare(t)
+	system := map[string]bool{"id": true, "password": true, "tokenKey": true, "emailVisibility": true, "verified": true}
+	staffFields := map[string]bool{"role": true, "on_duty": true, "name": true, "phone": true}
+	for _, name := range []string{"alerts", "registrants", "contacts", "alert_events", "case_notes", "facilities", core.CollectionNameSuperusers} {
+		c, err := app.FindCollectionByNameOrId(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range c.Fields {
+			if system[f.GetName()] || name == core.CollectionNameSuperusers && !staffFields[f.GetName()] {
+				continue
+			}
+			raw, _ := json.Marshal(f)
+			var h struct{ Help *string }
+			json.Unmarshal(raw, &h)
+			if h.Help != nil && *h.Help == "" {
+				t.Errorf("%s.%s has no help text", name, f.GetName())
+			}
+		}
 	}
 }

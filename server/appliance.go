@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"alertbutton/federation"
+	"alertbutton/hooks/adminui"
 	"alertbutton/hooks/alerts"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/audit"
@@ -81,6 +82,7 @@ func (a *Appliance) Bind() {
 	privacy.Bind(app, cfg)
 	audit.Bind(app, a.Audit, a.Commits)
 	staff.Bind(app, a.Audit)
+	adminui.Bind(app)
 	queries.Bind(app)
 	registrants.Bind(app, cfg, a.Pace, a.Audit)
 	alerts.Bind(app, cfg, a.Directory)

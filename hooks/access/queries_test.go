@@ -25,6 +25,10 @@ func TestOnlyStaffQueryPastACollectionsOwnFields(t *testing.T) {
 		{regA, http.MethodGet, "/api/collections/checkins/records?perPage=20&sort=-due_at", ""},
 		{regA, http.MethodGet, "/api/collections/registrants/records/" + w.a.Id + "?fields=disclosure", ""},
 		{anon, http.MethodGet, "/api/collections/consulates/records?perPage=1&fields=code,phone,name,city,state&filter=" + q(`code="fresno"`), ""},
+		// The admin UI's sign-in page asks for every sign-in method; nothing else is picked there.
+		{anon, http.MethodGet, "/api/collections/_superusers/auth-methods?fields=" + q("mfa,otp,password,oauth2"), ""},
+		{anon, http.MethodGet, "/api/collections/_superusers/auth-methods?fields=email", "fields"},
+		{anon, http.MethodGet, "/api/collections/_superusers/auth-methods?expand=x", "expand"},
 		// Own fields, however combined.
 		{regA, http.MethodGet, contacts + "?filter=" + q(`(name ~ "Ro" || relationship = "") && language != "en" && registrant = "`+w.a.Id+`"`), ""},
 		{regA, http.MethodGet, contacts + "?sort=-created,+name&page=1&skipTotal=1&lang=en", ""},

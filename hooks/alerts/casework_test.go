@@ -2,6 +2,7 @@ package alerts_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -142,6 +143,17 @@ func TestAdvisersCannotChangeWhatIsNotTheirs(t *testing.T) {
 			t.Errorf("%s wrote rows", body)
 		}
 	}
+	// Nor when staff record a new alert.
+	for body, field := range map[string]string{
+		`{"kind":"at_risk","source":"walkin","subject_name":"Juan","assigned_to":"` + w.it.Id + `"}`: "assigned_to",
+		`{"kind":"at_risk","source":"walkin","subject_name":"Juan","facility":"` + retired.Id + `"}`: "facility",
+		`{"kind":"at_risk","source":"walkin","subject_name":"Juan","duress":true}`:                   "duress",
+	} {
+		status, answer := apptest.CallURL(t, http.MethodPost, srv.URL+recordsURL, w.tokAdviser, body)
+		if status != 400 || !strings.Contains(answer, `"`+field+`":{"code"`) {
+			t.Errorf("new %s: %d %s", body, status, answer)
+		}
+	}
 	// The same value sent back is no change.
 	if status, body := patch(t, srv.URL, alert, w.tokAdviser, `{"note":"`+secretNote+`","zip":""}`); status != 200 {
 		t.Errorf("unchanged locked fields were refused: %d %s", status, body)
@@ -221,6 +233,12 @@ func TestPlaceIsWrittenAtRaise(t *testing.T) {
 	if place, _ := privacy.Open(w.cfg.Sealer(), stored, "place"); place != "Los Angeles County, CA; 34.0522, -118.2437 (±25 m)" {
 		t.Errorf("place %q", place)
 	}
+	// Staff read both: the place, and the point (hidden from the admin UI's list) for the map.
+	srv := apptest.Serve(t, w.app)
+	_, body := apptest.CallURL(t, http.MethodGet, srv.URL+recordsURL+"/"+alert.Id, w.tokAdviser, "")
+	if !strings.Contains(body, `"place":"Los Angeles County, CA;`) || !strings.Contains(body, `"location":"{\"accuracy\":25`) {
+		t.Errorf("the adviser reads %s", body)
+	}
 	for _, c := range [][4]string{
 		{"Frente al 7-Eleven de Alameda", "06037", "", "Frente al 7-Eleven de Alameda"},
 		{"", "06019", "93721", "Fresno County, CA; ZIP 93721"},
@@ -251,5 +269,18 @@ func TestFacilitiesAreITsList(t *testing.T) {
 	}
 	if status, _ := apptest.CallURL(t, http.MethodGet, srv.URL+url, w.tokA, ""); status == 200 {
 		t.Error("a registrant read the list")
+	}
+}
+
+// The admin UI's case record links the person's relatives by the alert's id alone (hooks/adminui):
+// the filter it uses finds them.
+func TestRelativesOfACaseByItsID(t *testing.T) {
+	t.Parallel()
+	w, alert := raised(t, laLat, laLon)
+	srv := apptest.Serve(t, w.app)
+	filter := `registrant.alerts_via_registrant.id?="` + alert.Id + `"`
+	status, body := apptest.CallURL(t, http.MethodGet, srv.URL+"/api/collections/contacts/records?filter="+url.QueryEscape(filter), w.tokAdviser, "")
+	if status != 200 || !strings.Contains(body, w.relES.Id) || !strings.Contains(body, w.relEN.Id) || !strings.Contains(body, `"totalItems":2`) {
+		t.Errorf("the case's relatives: %d %s", status, body)
 	}
 }

@@ -57,9 +57,7 @@ func staffDraft(app core.App, e *core.RecordRequestEvent) (Draft, error) {
 	if s := r.GetString("status"); s != "" && s != StatusNew {
 		fail("status", "status_new", msgNewOnly)
 	}
-	if r.GetBool("duress") {
-		fail("duress", "duress_by_pin", msgNoDuressFlag)
-	}
+	checkFacts(app, r, r.Original(), lang, errs) // duress, assignment, facility
 	if code := r.GetString("target_consulate"); code != "" {
 		if _, ok := jurisdiction.ConsulateByCode(code); !ok {
 			fail("target_consulate", "unknown_consulate", msgUnknownCode)

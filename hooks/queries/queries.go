@@ -66,10 +66,37 @@ func checkRequest(e *core.RequestEvent) error {
 	if err != nil {
 		return e.Next() // PocketBase answers 404
 	}
-	if bad := firstRefused(c, e.Request.URL.Query()); bad != "" {
+	q := e.Request.URL.Query()
+	if strings.HasSuffix(e.Request.URL.Path, "/auth-methods") {
+		if bad := refusedAuthMethods(q); bad != "" {
+			return refuse(e, bad)
+		}
+		return e.Next()
+	}
+	if bad := firstRefused(c, q); bad != "" {
 		return refuse(e, bad)
 	}
 	return e.Next()
+}
+
+// authMethods are the parts of an auth collection's sign-in methods a caller may pick with
+// fields (PocketBase's SDK asks for all of them, on the admin UI's sign-in page too): they
+// name the answer's parts, not the records' fields.
+var authMethods = []string{"mfa", "otp", "password", "oauth2"}
+
+// refusedAuthMethods is the first parameter of a sign-in methods request that is refused, or "".
+func refusedAuthMethods(q url.Values) string {
+	for k, v := range q {
+		if k != "fields" || len(v) != 1 {
+			return k
+		}
+		for _, part := range strings.Split(v[0], ",") {
+			if !slices.Contains(authMethods, strings.TrimSpace(part)) {
+				return k
+			}
+		}
+	}
+	return ""
 }
 
 // checkSubscriptions refuses a subscription whose options ask for more than a records API

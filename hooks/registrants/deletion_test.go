@@ -99,7 +99,7 @@ func TestDeletionWaitsForTheOpenCase(t *testing.T) {
 	}
 	for _, alert := range []*core.Record{first, second} {
 		kept := apptest.Find(t, s.app, "alerts", alert.Id)
-		if kept.GetString("subject_phone") != "" || kept.GetString("note") != "" || kept.GetString("registrant") != "" {
+		if kept.GetString("subject_phone") != "" || kept.GetString("note") != "" || kept.GetString("place") != "" || kept.GetString("registrant") != "" {
 			t.Errorf("the closed case kept personal data: %v", kept.FieldsData())
 		}
 		if kept.GetString("status") != "resolved" || kept.GetString("facility") != adelanto(t, s.app) {

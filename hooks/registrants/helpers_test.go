@@ -42,6 +42,7 @@ func openAlert(t testing.TB, app core.App, r *core.Record, uid, status string) *
 	a.Set("status", status)
 	a.Set("location", `{"lat":34.05,"lon":-118.24}`)
 	a.Set("note", "SENTINEL-NOTE")
+	a.Set("place", "SENTINEL-PLACE")
 	a.Set("subject_phone", r.GetString("phone"))
 	a.Set("county_geoid", "06037")
 	a.Set("facility", adelanto(t, app))

@@ -156,6 +156,7 @@ func TestDeletingTheAccountForgetsThePerson(t *testing.T) {
 	alert.Set("status", "resolved") // an open case defers the deletion: TestDeletionWaitsForTheOpenCase
 	alert.Set("location", `{"lat":34.05,"lon":-118.24}`)
 	alert.Set("note", "SENTINEL-NOTE")
+	alert.Set("place", "SENTINEL-PLACE")
 	alert.Set("subject_phone", "+13105550144")
 	alert.Set("facility", adelanto(t, app))
 	if err := app.SaveNoValidate(alert); err != nil {
@@ -176,7 +177,7 @@ func TestDeletingTheAccountForgetsThePerson(t *testing.T) {
 	if err != nil {
 		t.Fatal("the case must stay with the consulate:", err)
 	}
-	if kept.GetString("note") != "" || kept.GetString("location") != "" || kept.GetString("subject_phone") != "" || kept.GetString("registrant") != "" {
+	if kept.GetString("note") != "" || kept.GetString("location") != "" || kept.GetString("place") != "" || kept.GetString("subject_phone") != "" || kept.GetString("registrant") != "" {
 		t.Errorf("the case kept personal data: note=%q location=%q registrant=%q", kept.GetString("note"), kept.GetString("location"), kept.GetString("registrant"))
 	}
 	if kept.GetString("facility") != adelanto(t, app) || kept.GetString("status") != "resolved" {

@@ -34,11 +34,11 @@ func TestRetention(t *testing.T) {
 
 	kept := func(id string) bool {
 		a := apptest.Find(t, w.app, "alerts", id)
-		return a.GetString("location") != "" && a.GetString("note") != ""
+		return a.GetString("location") != "" && a.GetString("place") != "" && a.GetString("note") != ""
 	}
 	cleared := func(id string) bool {
 		a := apptest.Find(t, w.app, "alerts", id)
-		return a.GetString("location") == "" && a.GetString("note") == ""
+		return a.GetString("location") == "" && a.GetString("place") == "" && a.GetString("note") == ""
 	}
 	apply := func(after time.Duration, want int) {
 		t.Helper()

@@ -55,6 +55,9 @@ func allowed(app core.App, role, method, path string) bool {
 	if role == privacy.RoleIT {
 		return !writesPersonalData(app, method, path)
 	}
+	if readsUISettings(method, path) {
+		return true
+	}
 	for _, prefix := range itOnly {
 		if path == prefix || strings.HasPrefix(path, prefix+"/") {
 			return false

@@ -23,7 +23,8 @@ func TestRoles(t *testing.T) {
 		method, url, body, expect string
 		allowed                   map[string]bool
 	}{
-		{"GET", "/api/settings", "", `"meta":`, map[string]bool{"it": true}},
+		// The admin UI reads its name on every load: advisers and consuls get that only (TestUISettings).
+		{"GET", "/api/settings", "", `"meta":`, map[string]bool{"it": true, "adviser": true, "consul": true}},
 		{"PATCH", "/api/settings", `{"meta":{"appName":"x"}}`, `"appName":"x"`, map[string]bool{"it": true}},
 		{"GET", "/api/backups", "", `[]`, map[string]bool{"it": true}},
 		{"GET", "/api/logs", "", `"items":`, map[string]bool{"it": true}},
@@ -53,6 +54,24 @@ func TestRoles(t *testing.T) {
 			apptest.Run(t, "los-angeles", s, as(role))
 		}
 	}
+}
+
+// Advisers and consuls read the admin UI's name and colour from the settings, nothing else;
+// IT reads them whole.
+func TestUISettings(t *testing.T) {
+	t.Parallel()
+	secret := []string{`"smtp"`, `"backups"`, `"s3"`, `"trustedProxy"`, `"rateLimits"`, `"senderAddress"`, `"logs"`, `"batch"`}
+	for _, role := range []string{"adviser", "consul"} {
+		apptest.Run(t, "los-angeles", tests.ApiScenario{
+			Name: role + " reads the settings", Method: http.MethodGet, URL: "/api/settings", ExpectedStatus: 200,
+			ExpectedContent:    []string{`{"meta":{"accentColor":`, `"appName":"Botón de alerta`, `"hideControls":false}}`},
+			NotExpectedContent: secret,
+		}, as(role))
+	}
+	apptest.Run(t, "los-angeles", tests.ApiScenario{
+		Name: "IT reads the settings", Method: http.MethodGet, URL: "/api/settings", ExpectedStatus: 200,
+		ExpectedContent: secret,
+	}, as("it"))
 }
 
 func TestOnlyITManagesStaff(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 // on every request) and keeps staff accounts in IT's hands, each change of one kept in log.
 func Bind(app core.App, log *audit.Log) {
 	app.OnBatchRequest().BindFunc(batchPolicy)
+	app.OnSettingsListRequest().BindFunc(uiSettings)
 	bindSchemaLock(app)
 	// Realtime messages do not pass the request policy; a subscription's endpoint
 	// identifies a person's browser, so none is sent, to staff either.
