@@ -171,7 +171,8 @@ func TestBrowserAlertReachesStaffBoardOnce(t *testing.T) {
 	board.waitJS(fmt.Sprintf(`document.querySelector('.queue li[data-uid=%q]') !== null`, family[0].UID), 15*time.Second)
 	noFamilyTokenInTheLogs(t, a.URL, token, link[strings.Index(link, "#")+1:])
 
-	// an alert for another consulate's jurisdiction (here entered by a consul) is marked
+	// an alert for another consulate's jurisdiction (here entered by a consul) is marked as it
+	// is: Los Angeles is no trusted peer of this appliance, so the case is this consulate's
 	consul := consulToken(t, a.URL, dir, token)
 	elsewhere := map[string]any{
 		"uid": "01936b2e-1c2d-7e3f-8a4b-5c6d7e8f9a0b", "source": "staff", "kind": "detained", "status": "new",
@@ -180,7 +181,7 @@ func TestBrowserAlertReachesStaffBoardOnce(t *testing.T) {
 	if code := apiCall(t, "POST", a.URL+"/api/collections/alerts/records", consul, elsewhere, nil); code != 200 {
 		t.Fatalf("a consul storing an alert for Los Angeles: %d", code)
 	}
-	board.waitJS(`[...document.querySelectorAll('.queue li[data-uid="01936b2e-1c2d-7e3f-8a4b-5c6d7e8f9a0b"] .relayed')].length === 1`, 15*time.Second)
+	board.waitJS(`[...document.querySelectorAll('.queue li[data-uid="01936b2e-1c2d-7e3f-8a4b-5c6d7e8f9a0b"] .relay-untrusted')].length === 1`, 15*time.Second)
 }
 
 // The server is down while the button is pressed: the phone says NOT SENT YET and offers
