@@ -4,6 +4,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,7 +20,16 @@ import (
 
 var binary string
 
+// e2eTimeout replaces go test's default of 10 minutes a package: these tests build the
+// binary and drive browsers one after another (about 5 minutes on a quiet 2-core machine), so
+// a slow or busy runner must not cut them short. Any other -timeout is kept.
+const e2eTimeout = "30m"
+
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if f := flag.Lookup("test.timeout"); f != nil && f.Value.String() == (10*time.Minute).String() {
+		flag.Set("test.timeout", e2eTimeout)
+	}
 	dir, err := os.MkdirTemp("", "alertbutton_e2e_")
 	if err != nil {
 		panic(err)
@@ -34,6 +44,13 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// go test's default timeout would cut the suite short on a busy runner (it did, at 614 s).
+func TestSuiteIsNotCutAtTenMinutes(t *testing.T) {
+	if got := flag.Lookup("test.timeout").Value.String(); got == (10 * time.Minute).String() {
+		t.Fatalf("the e2e suite runs under go test's default timeout (%s)", got)
+	}
 }
 
 // run runs the binary to completion and returns its combined output and exit code.
