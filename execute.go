@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/signal"
 	"slices"
@@ -16,7 +17,7 @@ import (
 func execute(app *pocketbase.PocketBase, args []string) error {
 	if !skipBootstrap(app, args) {
 		if err := app.Bootstrap(); err != nil {
-			return err
+			return bootstrapError(app, err)
 		}
 	}
 	done := make(chan error, 2)
@@ -35,6 +36,17 @@ func execute(app *pocketbase.PocketBase, args []string) error {
 		return err
 	}
 	return terminate
+}
+
+// bootstrapError says what to do when PocketBase's settings do not open: the secret named
+// by --encryptionEnv is missing or not the one the data directory is served with.
+func bootstrapError(app *pocketbase.PocketBase, err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "cipher: message authentication failed") || strings.Contains(msg, "missing encryption key") {
+		return fmt.Errorf("the settings in %s do not open with the secret given (%v): "+
+			"give the same --encryptionEnv, holding the same secret, that serve uses", app.DataDir(), err)
+	}
+	return err
 }
 
 // skipBootstrap is PocketBase's own rule: no bootstrap (nothing written to the data
