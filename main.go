@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/cmd"
@@ -47,9 +48,14 @@ func main() {
 		federation.Command(app, cfg),
 	)
 
-	err = app.Execute()
+	app.RootCmd.SilenceErrors = true // execute's caller prints the error, once
+	err = execute(app, os.Args[1:])
 	stopProfile()
 	if err != nil {
-		log.Fatal(err)
+		fmt.Fprintln(os.Stderr, "Error:", err)
+		if strings.HasPrefix(err.Error(), "unknown command") {
+			fmt.Fprintln(os.Stderr, "Run 'alertbutton --help' for the commands.")
+		}
+		os.Exit(1)
 	}
 }

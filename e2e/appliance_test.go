@@ -68,6 +68,10 @@ func TestServeInfoKeysAndIdentity(t *testing.T) {
 	}
 
 	out, code = run(t, "federation", "keys", "--dir", dir)
+	if code == 0 || !strings.Contains(out, "--public-url") {
+		t.Fatalf("federation keys without a public URL saved: exit %d\n%s", code, out)
+	}
+	out, code = run(t, "federation", "keys", "--dir", dir, "--url", "https://fresno.example")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	var keys struct{ Code, URL, SigningKey, SealKey string }
 	if code != 0 || json.Unmarshal([]byte(lines[len(lines)-1]), &keys) != nil {

@@ -59,6 +59,10 @@ func peerCommand(app core.App, cfg *appliance.Config) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if len(peers) == 0 {
+				fmt.Fprintln(cmd.OutOrStdout(), "no peers yet: add one with `alertbutton federation peer add`, or import a roster with `alertbutton federation roster import`")
+				return nil
+			}
 			for _, p := range peers {
 				fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\t%s\t%s\n", p.Code, p.Trust, p.URL, p.SigningKey)
 			}
@@ -71,6 +75,13 @@ func peerCommand(app core.App, cfg *appliance.Config) *cobra.Command {
 // prepareData resolves this appliance's consulate and applies the migrations, so that IT
 // can set up trust before the first serve.
 func prepareData(app core.App, cfg *appliance.Config) error {
+	owner, err := appliance.DataDirConsulate(app.DataDir())
+	if err != nil {
+		return err
+	}
+	if owner == "" {
+		return fmt.Errorf("%s belongs to no consulate yet: start `alertbutton serve --consulate CODE --dir %s` once first", app.DataDir(), app.DataDir())
+	}
 	if err := cfg.Resolve(app.DataDir()); err != nil {
 		return err
 	}

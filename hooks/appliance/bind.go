@@ -44,6 +44,10 @@ func Bind(app core.App, cfg *Config) {
 		if err := cfg.applyMeta(e.App); err != nil {
 			return err
 		}
+		if err := cfg.savePublicURL(e.App.DataDir()); err != nil {
+			return err
+		}
+		cfg.warnKeyFile(e.App)
 		return e.Next()
 	})
 }
@@ -74,10 +78,8 @@ func (c *Config) LoadSecrets(app core.App) error {
 	if err != nil {
 		return err
 	}
-	sealKeys, err := seal.LoadKey(app.EncryptionEnv(), app.DataDir(), func(msg string) {
-		app.Logger().Warn(msg)
-		fmt.Fprintln(os.Stderr, msg)
-	})
+	c.keyFileWarning = ""
+	sealKeys, err := seal.LoadKey(app.EncryptionEnv(), app.DataDir(), func(msg string) { c.keyFileWarning = msg })
 	if err != nil {
 		return err
 	}
@@ -87,6 +89,17 @@ func (c *Config) LoadSecrets(app core.App) error {
 	}
 	c.keys, c.sealer = k, sealer
 	return nil
+}
+
+// warnKeyFile says once, when serve starts, that the sealing key sits next to the data
+// (no --encryptionEnv): the other commands and --help stay quiet about it.
+func (c *Config) warnKeyFile(app core.App) {
+	if c.keyFileWarning == "" {
+		return
+	}
+	app.Logger().Warn(c.keyFileWarning)
+	fmt.Fprintln(os.Stderr, c.keyFileWarning)
+	c.keyFileWarning = ""
 }
 
 // applyMeta names the admin UI and e-mails after the consulate.

@@ -44,6 +44,8 @@ type Config struct {
 	// Loaded at bootstrap from the data directory (or the environment): see LoadSecrets.
 	keys   *keys.Keys
 	sealer *seal.Sealer
+	// keyFileWarning is what LoadSecrets found to warn about (no --encryptionEnv); serve says it.
+	keyFileWarning string
 
 	// Raw flag values; the fields above are resolved from them.
 	code             string

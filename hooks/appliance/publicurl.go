@@ -3,6 +3,7 @@ package appliance
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -53,4 +54,19 @@ func servesTLS(args []string) bool {
 		return false
 	}
 	return *https != ""
+}
+
+// IsLocalURL tells whether an address names this machine only (localhost, a loopback or
+// unspecified IP): no peer or relative could reach it.
+func IsLocalURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
 }

@@ -40,39 +40,40 @@ func createCommand(app core.App) *cobra.Command {
 		SilenceUsage: true,
 		Args:         cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return exitOnError(cmd, func() error {
-				if to == "" {
-					return fmt.Errorf("--to FILE is required")
-				}
-				rs, err := LoadRecipients(recipientsFile, os.Getenv(RecipientsEnv))
-				if err != nil {
-					return err
-				}
-				if len(rs) == 0 {
-					return ErrNoRecipients
-				}
-				tmp := to + ".partial"
-				f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-				if err != nil {
-					return err
-				}
-				err = Write(app, f, rs, Exclude)
-				if err == nil {
-					err = f.Sync()
-				}
-				if cerr := f.Close(); err == nil {
-					err = cerr
-				}
-				if err == nil {
-					err = os.Rename(tmp, to)
-				}
-				if err != nil {
-					os.Remove(tmp)
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "backup written to %s, encrypted to %d recipient(s)\n", to, len(rs))
-				return nil
-			})
+			if to == "" {
+				return fmt.Errorf("--to FILE is required")
+			}
+			rs, err := LoadRecipients(recipientsFile, os.Getenv(RecipientsEnv))
+			if err != nil {
+				return err
+			}
+			if len(rs) == 0 {
+				return ErrNoRecipients
+			}
+			if err := CheckSecret(app); err != nil {
+				return err
+			}
+			tmp := to + ".partial"
+			f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+			if err != nil {
+				return err
+			}
+			err = Write(app, f, rs, Exclude)
+			if err == nil {
+				err = f.Sync()
+			}
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err == nil {
+				err = os.Rename(tmp, to)
+			}
+			if err != nil {
+				os.Remove(tmp)
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "backup written to %s, encrypted to %d recipient(s)\n", to, len(rs))
+			return nil
 		},
 	}
 	c.Flags().StringVar(&to, "to", "", "where to write the encrypted backup")
@@ -108,14 +109,4 @@ func restoreCommand() *cobra.Command {
 	c.Flags().StringVar(&identity, "identity", "", "IT's age identity file (AGE-SECRET-KEY-1...)")
 	c.Flags().StringVar(&dir, "dir", "", "a new, empty directory to restore into")
 	return c
-}
-
-// exitOnError prints err and exits 1: PocketBase ignores a command's error, and a backup
-// script must see the failure.
-func exitOnError(cmd *cobra.Command, fn func() error) error {
-	if err := fn(); err != nil {
-		fmt.Fprintln(cmd.ErrOrStderr(), "Error:", err)
-		os.Exit(1)
-	}
-	return nil
 }
