@@ -42,9 +42,10 @@ func TestBrowserOfficerCardOffline(t *testing.T) {
 	// side by side: each English sentence sits to the right of its Spanish one
 	if !eval[bool](tb, `[...document.querySelectorAll('.officer-row:not(.head)')].every(r => {
 		const es = r.querySelector('[lang=es]').getBoundingClientRect(), en = r.querySelector('[lang=en]').getBoundingClientRect();
-		return en.left >= es.right && Math.abs(en.top - es.top) < 4;
+		const fits = r.scrollWidth <= r.clientWidth && [...r.querySelectorAll('p')].every(p => p.scrollWidth <= p.clientWidth);
+		return fits && en.left >= es.right && Math.abs(en.top - es.top) < 4;
 	})`) {
-		t.Error("the officer card does not show Spanish and English side by side")
+		t.Error("the officer card does not show Spanish and English side by side, each within its column")
 	}
 	s.check(tb, "officer", nil)
 	tb.clickText("English")
