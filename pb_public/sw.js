@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-0e8f2c1b3a5c';
+const VERSION = 'ab-7604b5e40beb';
 
 const SHELL = [
   '/',
@@ -30,6 +30,7 @@ const SHELL = [
   '/screens/alerts.js',
   '/screens/checkin.js',
   '/screens/home.js',
+  '/screens/officer.js',
   '/screens/register.js',
   '/screens/relatives.js',
   '/screens/rights.js',

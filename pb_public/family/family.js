@@ -118,7 +118,7 @@ function nextSteps() {
     callButtons());
 }
 
-mountHeader({ helpKey: 'family.next.1', rightsHref: '/#/rights', homeHref: '/', showHome: () => false });
+mountHeader({ helpKey: 'family.next.1', rightsHref: '/#/rights', officerHref: '/#/officer', homeHref: '/', showHome: () => false });
 onLangChange(render);
 registerWorker();
 window.addEventListener('hashchange', () => location.reload());

@@ -39,10 +39,19 @@ export async function listAlerts() {
   return (res.items || []).map(shown);
 }
 
-// openAlert is the newest alert still open, or null.
+// OWN_SOURCES are the alerts the person set off: the button and a missed check-in. Someone
+// else's report (a relative, staff, a peer consulate) never turns the home screen into
+// "Alerta enviada": the person did not send it, and the button must stay in reach.
+const OWN_SOURCES = ['button', 'checkin'];
+
+export function isOwn(alert) {
+  return !!alert && OWN_SOURCES.includes(alert.source);
+}
+
+// openAlert is the newest alert the person set off that is still open, or null.
 export async function openAlert() {
   const list = await listAlerts();
-  return list.find(isOpen) || null;
+  return list.find((a) => isOwn(a) && isOpen(a)) || null;
 }
 
 // getAlert is one alert by its uid, with its timeline in events.

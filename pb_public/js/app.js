@@ -16,6 +16,7 @@ import relatives from '../screens/relatives.js';
 import checkin from '../screens/checkin.js';
 import alerts from '../screens/alerts.js';
 import rights from '../screens/rights.js';
+import officer from '../screens/officer.js';
 import settings from '../screens/settings.js';
 
 // Screens that need a signed-in registrant are marked private.
@@ -24,6 +25,7 @@ const routes = {
   register: { screen: register },
   signin: { screen: signin },
   rights: { screen: rights },
+  officer: { screen: officer },
   home: { screen: home, private: true, nav: 'home' },
   relatives: { screen: relatives, private: true, nav: 'relatives' },
   checkin: { screen: checkin, private: true, nav: 'checkin' },

@@ -15,9 +15,9 @@ export function callButtons() {
     h('p', { class: 'hint' }, t('call.ciam.note')));
 }
 
-// mountHeader fills the <header> and the help <dialog>; rightsHref and homeHref are where
+// mountHeader fills the <header> and the help <dialog>; rightsHref, officerHref and homeHref are where
 // the dialog's links go (the family page links to the app's screens).
-export function mountHeader({ title = () => t('app.short'), helpKey = 'help.now', rightsHref = '#/rights', homeHref = '#/home', showHome = () => true } = {}) {
+export function mountHeader({ title = () => t('app.short'), helpKey = 'help.now', rightsHref = '#/rights', officerHref = '#/officer', homeHref = '#/home', showHome = () => true } = {}) {
   const header = document.querySelector('header.top');
   const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title' });
   document.body.append(dialog);
@@ -29,6 +29,7 @@ export function mountHeader({ title = () => t('app.short'), helpKey = 'help.now'
       showHome() ? h('a', { class: 'btn primary', href: homeHref, onclick: () => dialog.close() }, t('help.home')) : null,
       h('p', {}, t('help.call')),
       callButtons(),
+      h('a', { class: 'btn', href: officerHref, onclick: () => dialog.close() }, t('officer.open')),
       h('a', { class: 'btn', href: rightsHref, onclick: () => dialog.close() }, t('help.rights')),
       h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, t('help.close')));
   };

@@ -5,6 +5,21 @@
 export const CIAM_PHONE = '+15206237874';
 export const CIAM_PHONE_TEXT = '+1 520 623 7874';
 
+// OFFICER_LINES are what to say or show an officer, always in both languages side by side
+// (whatever language the app is in): the officer reads the English, the person the Spanish.
+export const OFFICER_LINES = [
+  { es: 'Quiero guardar silencio y hablar con un abogado.', en: 'I want to remain silent and speak to a lawyer.' },
+  { es: 'Quiero hablar con mi consulado.', en: 'I want to speak with my consulate.' },
+  { es: 'No doy permiso para que me registren.', en: 'I do not consent to a search.' },
+];
+
+// OFFICER_CONSULATE names the person's consulate on the officer card, in both languages.
+export const OFFICER_CONSULATE = {
+  es: 'Mi consulado: Consulado de México en {city}.',
+  en: 'My consulate: Consulate of Mexico in {city}.',
+};
+export const OFFICER_CONSULATE_ANY = { es: 'Soy mexicano. Mi consulado: Consulado de México.', en: 'I am a Mexican citizen. My consulate: Consulate of Mexico.' };
+
 export const strings = {
   es: {
     'app.name': 'Botón de alerta consular',
@@ -165,6 +180,12 @@ export const strings = {
     'sent.cancel.button': 'Cancelar la alerta',
     'sent.cancelled': 'Alerta cancelada.',
     'sent.status': 'Estado: {status}',
+    'officer.title': 'Para mostrar a un agente',
+    'officer.lead': 'Muestra esta pantalla al agente o léela en voz alta. A la izquierda, español; a la derecha, inglés.',
+    'officer.open': 'Qué decir a un agente (español e inglés)',
+    'officer.es': 'Español',
+    'officer.en': 'Inglés',
+    'sent.closed': 'Tu alerta ya está cerrada: {status}.',
 
     'relatives.title': 'Tu familia',
     'relatives.lead': 'Ellos reciben un aviso si presionas el botón. Cada familiar recibe su propio enlace.',
@@ -657,7 +678,7 @@ export const strings = {
     'sent.told.norelatives': 'You have no relatives registered.',
     'sent.told.none': 'Your relatives get no notices (you chose this in Settings).',
     'sent.now.title': 'Now',
-    'sent.now.1': 'Stay silent. Say: "I want to talk to my consulate."',
+    'sent.now.1': 'Stay silent. Say: "I want to speak with my consulate."',
     'sent.now.2': 'Do not sign anything you do not understand.',
     'sent.now.3': 'Do not lie and do not show false documents.',
     'sent.safe': 'I am safe',
@@ -669,6 +690,12 @@ export const strings = {
     'sent.cancel.button': 'Cancel the alert',
     'sent.cancelled': 'Alert cancelled.',
     'sent.status': 'Status: {status}',
+    'officer.title': 'To show an officer',
+    'officer.lead': 'Show this screen to the officer or read it aloud. Spanish on the left, English on the right.',
+    'officer.open': 'What to say to an officer (Spanish and English)',
+    'officer.es': 'Spanish',
+    'officer.en': 'English',
+    'sent.closed': 'Your alert is closed now: {status}.',
 
     'relatives.title': 'Your family',
     'relatives.lead': 'They get a notice if you press the button. Each relative gets their own link.',
@@ -753,13 +780,13 @@ export const strings = {
     'rights.title': 'Know your rights',
     'rights.lead': 'You have rights in the United States, even without papers. This is not legal advice.',
     'rights.1.h': 'Stay silent',
-    'rights.1.p': 'You do not have to say where you were born or how you entered the country. Say: "I want to remain silent and talk to a lawyer."',
+    'rights.1.p': 'You do not have to say where you were born or how you entered the country. Say: "I want to remain silent and speak to a lawyer."',
     'rights.2.h': 'At home',
     'rights.2.p': 'Do not open the door. Ask them to slide the warrant under the door. Only a warrant signed by a judge lets them in.',
     'rights.3.h': 'Do not sign',
     'rights.3.p': 'Do not sign anything you do not understand. Some papers agree to your leaving the country.',
     'rights.4.h': 'Ask for your consulate',
-    'rights.4.p': 'You have the right to have the Mexican consulate told and to talk to it. Say it clearly: "I want to talk to my consulate."',
+    'rights.4.p': 'You have the right to have the Mexican consulate told and to talk to it. Say it clearly: "I want to speak with my consulate."',
     'rights.5.h': 'Do not lie',
     'rights.5.p': 'Do not lie and do not show false documents. Do not run and do not resist.',
     'rights.6.h': 'Keep at hand',

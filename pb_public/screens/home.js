@@ -1,5 +1,6 @@
 // Home: the alert button; while an alert waits, "NOT SENT YET" and the numbers to call;
-// once sent, who was told, and "I am safe" or cancel, both with the PIN.
+// once sent, who was told, what to say to an officer, and "I am safe" or cancel, both with
+// the PIN. Once the alert is closed (by the person, or by the consulate) the button is back.
 import { h, fill, field, status, telLink } from '../js/dom.js';
 import { t, formatTime } from '../js/i18n.js';
 import { token } from '../js/session.js';
@@ -11,15 +12,18 @@ import { pending, enqueue, setPlace, flush, onOutbox, retryNow } from '../js/out
 import { openAlert, getAlert, isOpen, cancelAlert, markSafe, statusLabel, shown } from '../js/alerts.js';
 import { CIAM_PHONE, CIAM_PHONE_TEXT } from '../js/strings.js';
 import { callButtons } from '../js/help.js';
+import { officerCard } from './officer.js';
 
 // The button shows at once, even on a slow connection; an alert already open replaces it
 // when the server answers (unless the person is pressing the button right then).
 export default function home(ctx) {
   const root = h('div', { class: 'screen home' });
-  const show = (alert) => {
+  // show puts up the panel for alert; notice, when given, says on the button panel why the
+  // alert is gone (cancelled, safe, closed by the consulate).
+  const show = (alert, notice) => {
     if (pending()) fill(root, pendingPanel());
-    else if (alert) fill(root, sentPanel(alert, () => show(null)));
-    else fill(root, buttonPanel());
+    else if (alert && isOpen(alert)) fill(root, sentPanel(alert, (msg) => show(null, msg)));
+    else fill(root, buttonPanel(notice));
   };
   const busy = () => root.querySelector('.hold.holding, .hold.fired') !== null;
   ctx.onLeave(onOutbox((ev) => {
@@ -35,7 +39,7 @@ export default function home(ctx) {
   return root;
 }
 
-function buttonPanel() {
+function buttonPanel(notice) {
   const say = status('status big');
   const lead = h('p', { class: 'lead', id: 'hold-help' }, t('home.lead'));
   const btn = holdButton({
@@ -48,11 +52,13 @@ function buttonPanel() {
   });
   return h('div', {},
     registeredNotice(),
+    notice ? h('p', { class: 'notice ok', role: 'status' }, notice) : null,
     h('h1', {}, t('home.title')),
     lead,
     h('div', { class: 'holdwrap' }, btn),
     say,
     onboarding(),
+    h('a', { class: 'btn link', href: '#/officer' }, t('officer.open')),
     h('a', { class: 'btn link', href: '#/rights' }, t('home.rights')));
 }
 
@@ -141,7 +147,6 @@ function pendingPanel() {
 }
 
 function sentPanel(alert, done) {
-  const say = status();
   const told = h('ul', { class: 'told', 'aria-live': 'polite' });
   const panel = h('div', { class: 'sent' },
     h('h1', { class: 'ok' }, t('sent.title')),
@@ -149,20 +154,22 @@ function sentPanel(alert, done) {
     alert.status ? h('p', {}, t('sent.status', { status: statusLabel(alert.status) })) : null,
     h('h2', {}, t('sent.told')),
     told,
-    say,
     h('section', { class: 'card now' },
       h('h2', {}, t('sent.now.title')),
       h('ol', {}, h('li', {}, t('sent.now.1')), h('li', {}, t('sent.now.2')), h('li', {}, t('sent.now.3'))),
       h('a', { href: '#/rights' }, t('home.rights'))),
-    closeForm(alert, say, done),
+    h('section', { class: 'card officer' },
+      h('h2', {}, t('officer.title')),
+      officerCard()),
+    closeForm(alert, done),
     callButtons());
-  watchTold(told, alert, panel);
+  watchTold(told, alert, panel, done);
   return panel;
 }
 
 // closeForm takes the PIN for both ways to close the alert: "I am safe" and cancel (Enter
 // cancels, as it always did). The PIN keeps whoever holds the phone from closing the case.
-function closeForm(alert, say, done) {
+function closeForm(alert, done) {
   const pin = field({ label: t('sent.cancel.label'), name: 'pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 8 });
   const close = async (send, doneKey) => {
     pin.setError('');
@@ -174,8 +181,7 @@ function closeForm(alert, say, done) {
     safe.disabled = cancel.disabled = true;
     try {
       await send(alert.uid, pin.input.value);
-      say.say(t(doneKey), 'ok');
-      setTimeout(done, 2500);
+      done(t(doneKey)); // at once, from the answer itself: the button is back
     } catch (err) {
       pin.setError(explain(err));
       pin.input.focus();
@@ -200,12 +206,12 @@ function closeForm(alert, say, done) {
 // watchTold lists who was told, as the server knows it, and keeps the list true while the
 // sent screen is shown: it reads the alert at once, then again after a pause that grows
 // (3 s up to a minute, longer after a failed read: light on a bad connection). It pauses
-// while the page is hidden (the first read excepted) and stops once the screen is gone or
-// the alert is closed.
+// while the page is hidden (the first read excepted) and stops once the screen is gone; once
+// the alert reads closed (the consulate closed it), done puts the button back.
 const FIRST_WAIT = 3000;
 const LONGEST_WAIT = 60000;
 
-function watchTold(list, alert, panel) {
+function watchTold(list, alert, panel, done) {
   let wait = FIRST_WAIT;
   let timer = null;
   fill(list, alert.told ? toldItems(alert) : h('li', {}, t('told.unknown')));
@@ -222,7 +228,10 @@ function watchTold(list, alert, panel) {
       const a = await getAlert(alert.uid);
       if (gone()) return stop();
       fill(list, toldItems(a));
-      if (!isOpen(a)) return stop(); // closed: what the phone is told no longer changes
+      if (!isOpen(a)) {
+        stop();
+        return done(t('sent.closed', { status: statusLabel(a.status) }));
+      }
       wait = Math.min(wait * 1.5, LONGEST_WAIT);
     } catch {
       wait = Math.min(wait * 2, LONGEST_WAIT);

@@ -11,5 +11,6 @@ export default function rights() {
     h('h1', {}, t('rights.title')),
     h('p', { class: 'lead' }, t('rights.lead')),
     items,
+    h('a', { class: 'btn', href: '#/officer' }, t('officer.open')),
     callButtons());
 }
