@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-0e8f2c1b3a5c';
+const VERSION = 'ab-7736877cfc9c';
 
 const SHELL = [
   '/',

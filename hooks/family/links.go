@@ -46,17 +46,30 @@ func ShowLink(cfg *appliance.Config) func(e *core.RequestEvent) error {
 }
 
 // RevokeLink is DELETE /api/alertbutton/contacts/{id}/family-link, for the registrant: the
-// contact's link stops working ("Este enlace no sirve") until a new one is issued.
+// contact's link stops working ("Este enlace no sirve") until a new one is issued, and the
+// devices that subscribed through it are told nothing more.
 func RevokeLink(e *core.RequestEvent) error {
 	contact, err := ownContact(e)
 	if err != nil {
 		return err
 	}
-	contact.Set("family_token_hash", "")
-	contact.Set("family_token_sealed", "")
-	contact.Set("family_link_issued", "")
-	if err := records.Save(e.App, contact); err != nil {
-		return err
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		subs, err := tx.FindAllRecords("push_subscriptions", dbx.HashExp{"contact": contact.Id})
+		if err != nil {
+			return err
+		}
+		for _, s := range subs {
+			if err := tx.Delete(s); err != nil {
+				return err
+			}
+		}
+		contact.Set("family_token_hash", "")
+		contact.Set("family_token_sealed", "")
+		contact.Set("family_link_issued", "")
+		return records.Save(tx, contact)
+	})
+	if err != nil {
+		return e.InternalServerError("", err)
 	}
 	return e.NoContent(http.StatusNoContent)
 }

@@ -77,12 +77,16 @@ func TestShowingTheLinkAgainDoesNotRevokeIt(t *testing.T) {
 
 func TestRevokingTheLinkStopsIt(t *testing.T) {
 	t.Parallel()
-	_, url, owner, contact, token := issued(t)
+	app, url, owner, contact, token := issued(t)
+	apptest.Subscription(t, app, "contact", contact.Id, "es")
 	if status, body := apptest.CallURL(t, http.MethodDelete, url+linkPath(contact), apptest.Token(t, owner), ""); status != 204 {
 		t.Fatal(status, body)
 	}
 	if status := pageStatus(t, url, token); status != 404 {
 		t.Fatalf("the revoked link's page answers %d", status)
+	}
+	if n, _ := app.CountRecords("push_subscriptions"); n != 0 {
+		t.Errorf("%d push subscriptions of the revoked link are left: they would still be told", n)
 	}
 	// Nothing is left to show again: a new link takes a new issue.
 	if status, body := apptest.CallURL(t, http.MethodGet, url+linkPath(contact), apptest.Token(t, owner), ""); status != 404 || !strings.Contains(body, "Crea uno nuevo") {
