@@ -167,7 +167,9 @@ func TestLinkStates(t *testing.T) {
 	if status != 200 {
 		t.Fatal(status, body)
 	}
-	var out struct{ Items []struct{ Contact, State string } }
+	var out struct {
+		Items []struct{ Contact, State string }
+	}
 	json.Unmarshal([]byte(body), &out)
 	got := map[string]string{}
 	for _, it := range out.Items {
