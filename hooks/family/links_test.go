@@ -2,6 +2,7 @@ package family_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -207,5 +208,50 @@ func sms(t *testing.T, app core.App, c *core.Record, typ, delivery string) {
 	row.Set("delivery", delivery)
 	if err := app.Save(row); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Whoever holds a seized phone learns nothing from the links: after the duress PIN the
+// relatives' links, those added since included, show and read exactly as after a real
+// cancel.
+func TestLinksAnswerTheSameAfterDuressAsAfterCancel(t *testing.T) {
+	t.Parallel()
+	answers := map[string]string{}
+	for _, pin := range []string{apptest.CancelPIN, apptest.DuressPIN} {
+		app, cfg := apptest.New(t, "los-angeles")
+		owner, before, _ := linked(t, app, "es")
+		apptest.SetPINs(t, app, owner)
+		srv := apptest.Serve(t, app)
+		tok := apptest.Token(t, owner)
+		issue := func(c *core.Record) string {
+			status, body := apptest.CallURL(t, http.MethodPost, srv.URL+linkPath(c), tok, "{}")
+			if status != 200 {
+				t.Fatal(status, body)
+			}
+			return linkOf(t, body).Token
+		}
+		tokens := map[string]string{before.Id: issue(before)}
+		alert := apptest.Raise(t, app, cfg, owner, 34.05, -118.25, "")
+		if status, body := apptest.CallURL(t, http.MethodPost, srv.URL+"/api/alertbutton/alerts/"+alert.GetString("uid")+"/cancel", tok, `{"pin":"`+pin+`"}`); status != 200 {
+			t.Fatal(status, body)
+		}
+		after := apptest.Contact(t, app, owner, apptest.Fields{"name": "Luis López"})
+		tokens[after.Id] = issue(after)
+		var seen []string
+		for _, c := range []*core.Record{before, after} {
+			status, body := apptest.CallURL(t, http.MethodGet, srv.URL+linkPath(c), tok, "")
+			seen = append(seen, fmt.Sprint(status, linkOf(t, body).Token == tokens[c.Id]))
+		}
+		_, states := apptest.CallURL(t, http.MethodGet, srv.URL+"/api/alertbutton/family-links", tok, "")
+		for id, name := range map[string]string{before.Id: "before", after.Id: "after"} {
+			states = strings.ReplaceAll(states, id, name)
+		}
+		answers[pin] = strings.Join(seen, ";") + " " + states
+	}
+	if answers[apptest.CancelPIN] != answers[apptest.DuressPIN] {
+		t.Errorf("the links tell the PINs apart:\ncancel %s\nduress %s", answers[apptest.CancelPIN], answers[apptest.DuressPIN])
+	}
+	if !strings.HasPrefix(answers[apptest.CancelPIN], "200 true;200 true ") {
+		t.Errorf("the links are not shown again: %s", answers[apptest.CancelPIN])
 	}
 }
