@@ -58,7 +58,7 @@ var caseworkHelp = map[string]map[string]string{
 		"email":               "Correo del familiar, para avisarle. Dato personal, cifrado.",
 		"family_link_issued":  "Cuándo se le dio su enlace de familia.",
 		"family_token_hash":   "Huella del enlace de familia, no el enlace: con ella nadie puede abrirlo. La pone el sistema.",
-		"family_token_sealed": "El enlace de familia, cifrado, para enviarlo por SMS. Nadie lo lee, ni el personal; lo usa solo el sistema.",
+		"family_token_sealed": "El enlace de familia, cifrado, para enviarlo por SMS y volver a mostrárselo a la persona en su teléfono. Nadie del personal lo lee; lo usa solo el sistema.",
 		"created":             "Cuándo se agregó.",
 		"updated":             "Último cambio.",
 	},

@@ -88,6 +88,11 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	person.GET("/pins", registrants.PINsState)
 	person.POST("/pins", registrants.SetPINs(pace, log)).Bind(guard.Tries(limits.SignedIn))
 	person.POST("/contacts/{id}/family-link", family.IssueLink(cfg))
+	// Family links (issue 17, item 4): show the link again without revoking it, revoke it
+	// apart, and whether each relative's notices reach them.
+	person.GET("/contacts/{id}/family-link", family.ShowLink(cfg))
+	person.DELETE("/contacts/{id}/family-link", family.RevokeLink)
+	person.GET("/family-links", family.LinkStates)
 	person.POST("/checkins/{id}/done", checkins.Done)
 
 	// A relative, by the family link's token: in family.Header, or in the path from pages

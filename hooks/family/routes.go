@@ -24,16 +24,16 @@ var (
 )
 
 // IssueLink is POST /api/alertbutton/contacts/{id}/family-link, for a registrant: a new token
-// for their contact, revoking the previous one.
+// for their contact, replacing the previous one (ShowLink shows the current one again).
 func IssueLink(cfg *appliance.Config) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		lang := i18n.Lang(e)
 		if _, err := jsonbody.Read(e, lang, jsonbody.Small); err != nil {
 			return err
 		}
-		contact, err := e.App.FindRecordById("contacts", e.Request.PathValue("id"))
-		if err != nil || contact.GetString("registrant") != e.Auth.Id {
-			return e.NotFoundError(msgNoOwner.In(lang), err)
+		contact, err := ownContact(e)
+		if err != nil {
+			return err
 		}
 		token, hash := NewToken()
 		contact.Set("family_token_hash", hash)

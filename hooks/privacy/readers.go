@@ -34,7 +34,8 @@ func ReadsPersonalData(role string) bool {
 var staffOnly = map[string]bool{"case_notes.body": true, "alerts.place": true}
 
 // nobodyReads are sealed fields opened for no reader, staff included: only the server uses
-// them (a relative's family link token, for the SMS that carries it).
+// them (a relative's family link token, for the SMS that carries it and for family.ShowLink,
+// which gives the registrant back the link they were shown).
 var nobodyReads = map[string]bool{"family_token_sealed": true}
 
 // mayRead returns which sealed fields of r the requester may see.

@@ -13,8 +13,9 @@ export default async function relatives() {
   const load = async () => {
     try {
       const res = await api('/api/collections/contacts/records?perPage=50&sort=created', { token: token() });
+      const states = await linkStates();
       const items = res.items || [];
-      fill(list, items.length ? items.map((c) => contactCard(c, { linkBox, say, reload: load })) : h('p', {}, t('relatives.none')));
+      fill(list, items.length ? items.map((c) => contactCard(c, states[c.id], { linkBox, say, reload: load })) : h('p', {}, t('relatives.none')));
     } catch (err) {
       fill(list, h('p', { class: 'error' }, explain(err)));
     }
@@ -30,42 +31,94 @@ export default async function relatives() {
     addForm({ linkBox, say, reload: load }));
 }
 
-function contactCard(c, { linkBox, say, reload }) {
-  const remove = h('div', { class: 'row' });
-  const askRemove = () => fill(remove,
-    h('button', { type: 'button', class: 'btn danger', onclick: async () => {
-      try {
-        await api('/api/collections/contacts/records/' + c.id, { method: 'DELETE', token: token() });
-        say.say(t('relatives.deleted', { name: c.name }), 'ok');
-        fill(linkBox);
-        reload();
-      } catch (err) {
-        say.say(explain(err), 'error');
-      }
-    } }, t('common.delete') + ': ' + c.name),
-    h('button', { type: 'button', class: 'btn', onclick: resetRemove }, t('common.cancel')));
-  const resetRemove = () => fill(remove,
-    h('button', { type: 'button', class: 'btn small', onclick: askRemove }, t('relatives.delete.button', { name: c.name })));
-  resetRemove();
+// linkStates is, by contact, whether their notices reach them: subscribed, sms, not_opened
+// or none. Without it the cards just show no state.
+async function linkStates() {
+  try {
+    const res = await api('/api/alertbutton/family-links', { token: token() });
+    return Object.fromEntries((res.items || []).map((i) => [i.contact, i.state]));
+  } catch {
+    return {};
+  }
+}
+
+function contactCard(c, state, { linkBox, say, reload }) {
+  const ctx = { linkBox, say, reload };
+  const hasLink = state && state !== 'none';
+  // Replacing or removing a link, or the relative, is asked first: what will happen, yes, no.
+  const confirmBox = h('div', { class: 'row' });
+  const ask = (question, yes, action) => () => fill(confirmBox,
+    question ? h('p', { class: 'confirm' }, question) : null,
+    h('button', { type: 'button', class: 'btn danger', onclick: action }, yes),
+    h('button', { type: 'button', class: 'btn', onclick: () => fill(confirmBox) }, t('common.cancel')));
+  const remove = async () => {
+    try {
+      await api('/api/collections/contacts/records/' + c.id, { method: 'DELETE', token: token() });
+      say.say(t('relatives.deleted', { name: c.name }), 'ok');
+      fill(linkBox);
+      reload();
+    } catch (err) {
+      say.say(explain(err), 'error');
+    }
+  };
+  const small = (label, onclick) => h('button', { type: 'button', class: 'btn small', onclick }, label);
   return h('section', { class: 'card contact' },
     h('h2', {}, c.name),
     c.relationship ? h('p', {}, c.relationship) : null,
-    h('button', { type: 'button', class: 'btn primary', onclick: () => showLink(c, linkBox, say) }, t('relatives.link.button', { name: c.name })),
-    remove);
+    state ? h('p', { class: 'linkstate ' + state }, t('relatives.state.' + state)) : null,
+    hasLink
+      ? h('button', { type: 'button', class: 'btn primary', onclick: () => showLink(c, ctx) }, t('relatives.link.show', { name: c.name }))
+      : h('button', { type: 'button', class: 'btn primary', onclick: () => issueLink(c, ctx) }, t('relatives.link.create', { name: c.name })),
+    h('div', { class: 'row' },
+      hasLink ? small(t('relatives.link.new'),
+        ask(t('relatives.link.new.confirm', { name: c.name }), t('relatives.link.new.yes'), () => issueLink(c, ctx))) : null,
+      hasLink ? small(t('relatives.link.revoke', { name: c.name }),
+        ask(t('relatives.link.revoke.confirm', { name: c.name }), t('relatives.link.revoke.yes'), () => revokeLink(c, ctx))) : null,
+      small(t('relatives.delete.button', { name: c.name }), ask(null, t('common.delete') + ': ' + c.name, remove))),
+    confirmBox);
 }
 
-// showLink issues a new family link (revoking the old one) and shows ways to pass it on.
-async function showLink(contact, box, say) {
+// showLink shows the link the relative already has, revoking nothing.
+async function showLink(contact, { linkBox, say, reload }) {
+  try {
+    const res = await api(`/api/alertbutton/contacts/${contact.id}/family-link`, { token: token() });
+    present(contact, res, linkBox, say);
+  } catch (err) {
+    say.say(explain(err), 'error');
+    if (err.status === 404) reload();
+  }
+}
+
+// issueLink makes a new family link, replacing the relative's old one (asked first when
+// there is one), and shows it.
+async function issueLink(contact, { linkBox, say, reload }) {
   try {
     const res = await api(`/api/alertbutton/contacts/${contact.id}/family-link`, { method: 'POST', body: {}, token: token() });
-    let url = res.url || '';
-    if (!url.includes('#') && res.token) url = `${location.origin}/family/#${res.token}`;
-    say.say('');
-    fill(box, linkPanel(contact.name, url));
-    box.querySelector('h2').focus();
+    await reload();
+    present(contact, res, linkBox, say);
   } catch (err) {
     say.say(explain(err), 'error');
   }
+}
+
+// revokeLink turns the relative's link off (asked first).
+async function revokeLink(contact, { linkBox, say, reload }) {
+  try {
+    await api(`/api/alertbutton/contacts/${contact.id}/family-link`, { method: 'DELETE', token: token() });
+    fill(linkBox);
+    await reload();
+    say.say(t('relatives.link.revoked', { name: contact.name }), 'ok');
+  } catch (err) {
+    say.say(explain(err), 'error');
+  }
+}
+
+function present(contact, res, box, say) {
+  let url = res.url || '';
+  if (!url.includes('#') && res.token) url = `${location.origin}/family/#${res.token}`;
+  say.say('');
+  fill(box, linkPanel(contact.name, url));
+  box.querySelector('h2').focus();
 }
 
 function linkPanel(name, url) {
@@ -120,8 +173,7 @@ function addForm({ linkBox, say, reload }) {
       form.reset();
       msg.say('');
       say.say(t('relatives.added', { name: c.name }), 'ok');
-      await reload();
-      await showLink(c, linkBox, say);
+      await issueLink(c, { linkBox, say, reload });
     } catch (err) {
       const errs = fieldMessages(err);
       for (const [k, m] of Object.entries(errs)) if (fields[k]) fields[k].setError(m);
