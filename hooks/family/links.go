@@ -9,6 +9,7 @@ import (
 	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/i18n"
+	"alertbutton/hooks/notify"
 	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/records"
 )
@@ -116,7 +117,7 @@ func stateOf(app core.App, c *core.Record) (string, error) {
 	if c.GetString("family_token_hash") == "" {
 		return LinkNone, nil
 	}
-	working, err := app.CountRecords("push_subscriptions", dbx.HashExp{"contact": c.Id, "failures": 0})
+	working, err := app.CountRecords("push_subscriptions", notify.WorkingOf(dbx.HashExp{"contact": c.Id}))
 	if err != nil {
 		return "", err
 	}

@@ -111,7 +111,7 @@ func RelativesOf(app core.App, alert, reg *core.Record, level string) ([]*core.R
 	}
 	var out []*core.Record
 	for _, c := range contacts {
-		if existedAtRaise(alert, c, "created", "updated") {
+		if outbox.ExistedAtRaise(alert, c, "created", "updated") {
 			out = append(out, c)
 		}
 	}
@@ -141,12 +141,12 @@ func (a *Alert) sms(c *core.Record, n Notice) error {
 	if c.GetString("phone") == "" || a.cfg == nil || !a.cfg.SMS.Ready() {
 		return nil
 	}
-	working, err := a.app.FindAllRecords("push_subscriptions", dbx.HashExp{"contact": c.Id, "failures": 0})
+	working, err := a.app.FindAllRecords("push_subscriptions", WorkingOf(dbx.HashExp{"contact": c.Id}))
 	if err != nil {
 		return err
 	}
 	for _, s := range working {
-		if existedAtRaise(a.alert, s, "created") {
+		if outbox.ExistedAtRaise(a.alert, s, "created") {
 			return nil
 		}
 	}
@@ -165,7 +165,7 @@ func (a *Alert) devices(owner dbx.HashExp, lang, url string, n Notice) error {
 		return err
 	}
 	for _, s := range subs {
-		if !existedAtRaise(a.alert, s, "created") {
+		if !outbox.ExistedAtRaise(a.alert, s, "created") {
 			continue
 		}
 		l := Lang(lang, s.GetString("language"))
@@ -237,23 +237,6 @@ func (a *Alert) registrant() *core.Record {
 		a.reg, _ = a.app.FindRecordById("registrants", id)
 	}
 	return a.reg
-}
-
-// existedAtRaise tells whether r (a relative or a push subscription) was as it is when the
-// alert was raised: one added or changed later (a new relative, family link, e-mail or
-// subscription) may be someone holding the seized phone, and hears nothing of this alert,
-// which would otherwise tell them a real cancel from a duress one.
-func existedAtRaise(alert, r *core.Record, fields ...string) bool {
-	raised := alert.GetDateTime("created")
-	if raised.IsZero() {
-		return true // being raised now
-	}
-	for _, f := range fields {
-		if r.GetDateTime(f).After(raised) {
-			return false
-		}
-	}
-	return true
 }
 
 func (a *Alert) uid() string { return a.alert.GetString("uid") }

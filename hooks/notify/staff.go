@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"maps"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -29,6 +31,13 @@ var (
 // through their phone when SMS is configured; an e-mail reaches nobody in time and is no page.
 func Working(sub *core.Record) bool {
 	return sub.GetInt("failures") == 0
+}
+
+// WorkingOf selects the working push subscriptions of owner: Working, as a query.
+func WorkingOf(owner dbx.HashExp) dbx.HashExp {
+	working := dbx.HashExp{"failures": 0}
+	maps.Copy(working, owner)
+	return working
 }
 
 // Reach is what telling staff got to: the devices pushed, how many of them work, the

@@ -137,5 +137,22 @@ func (d *Dispatcher) changedSinceRaise(contact *core.Record, uid string) (bool, 
 	if err != nil {
 		return false, err
 	}
-	return contact.GetDateTime("updated").After(alert.GetDateTime("created")), nil
+	return !ExistedAtRaise(alert, contact, "updated"), nil
+}
+
+// ExistedAtRaise tells whether r (a relative or a push subscription) was as it is when the
+// alert was raised: one added or changed later (a new relative, family link, e-mail or
+// subscription) may be someone holding the seized phone, and hears nothing of this alert,
+// which would otherwise tell them a real cancel from a duress one.
+func ExistedAtRaise(alert, r *core.Record, fields ...string) bool {
+	raised := alert.GetDateTime("created")
+	if raised.IsZero() {
+		return true // being raised now
+	}
+	for _, f := range fields {
+		if r.GetDateTime(f).After(raised) {
+			return false
+		}
+	}
+	return true
 }
