@@ -6,11 +6,13 @@ import (
 	"sync"
 )
 
-// Consulate is one of the 53 Mexican consulates in the U.S. Lat and Lon are the
-// internal point of its city, not the office address.
+// Consulate is one of the 53 Mexican consulates in the U.S. Lat and Lon are the point the
+// nearest rule measures from; LocationBasis says what it is (most are the internal point of
+// the city, not the office address; San Francisco's is its office ZIP, as the city's lies offshore).
 type Consulate struct {
 	Code, Name, City, State string
 	Lat, Lon                float64
+	LocationBasis           string
 }
 
 // spanishCity holds the cities whose Spanish name differs from the data's.
@@ -25,7 +27,7 @@ var spanishCity = map[string]string{
 }
 
 var consulates = sync.OnceValue(func() []Consulate {
-	rows := mustLoad(readCSV("mx-consulates-us.csv", 5))
+	rows := mustLoad(readCSV("mx-consulates-us.csv", 6))
 	list := make([]Consulate, 0, len(rows))
 	for _, r := range rows {
 		lat, lon := mustLoad2(parseLatLon(r[3], r[4]))
@@ -41,6 +43,8 @@ var consulates = sync.OnceValue(func() []Consulate {
 			State: r[2],
 			Lat:   lat,
 			Lon:   lon,
+
+			LocationBasis: r[5],
 		})
 	}
 	slices.SortFunc(list, func(a, b Consulate) int { return strings.Compare(a.Code, b.Code) })

@@ -66,3 +66,20 @@ func TestConsulateByCode(t *testing.T) {
 		}
 	}
 }
+
+// Every consulate says what its point is; San Francisco's is its office ZIP, on land.
+func TestConsulateLocationBasis(t *testing.T) {
+	for _, c := range Consulates() {
+		if strings.TrimSpace(c.LocationBasis) == "" {
+			t.Errorf("%s: no location basis", c.Code)
+		}
+	}
+	sf, _ := ConsulateByCode("san-francisco")
+	if !strings.Contains(sf.LocationBasis, "94105") {
+		t.Errorf("san-francisco: basis %q, want the office ZIP 94105", sf.LocationBasis)
+	}
+	// the city's Census point (37.727, -123.032) lies in the Pacific, west of the coast at -122.51
+	if sf.Lon < -122.51 || sf.Lon > -122.35 || sf.Lat < 37.70 || sf.Lat > 37.82 {
+		t.Errorf("san-francisco: point %v,%v is not in the city", sf.Lat, sf.Lon)
+	}
+}

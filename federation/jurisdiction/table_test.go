@@ -193,3 +193,32 @@ func TestTableIsACopy(t *testing.T) {
 		t.Error("Table returns the package's own slice")
 	}
 }
+
+// The Bay Area by the nearest rule, now that San Francisco's point is its office ZIP 94105
+// (the city's internal point lay offshore and handed Contra Costa and San Mateo to San José).
+// No fact in shared/data/jurisdiction-facts.md names a Bay Area county, so these rows are
+// the nearest of California's consulates to each county's internal point (inferred).
+func TestTableBayArea(t *testing.T) {
+	rows := tableByGeoid(t)
+	for geoid, want := range map[string]string{
+		"06075": "san-francisco", // San Francisco
+		"06013": "san-francisco", // Contra Costa (was san-jose from the offshore point)
+		"06081": "san-francisco", // San Mateo (was san-jose from the offshore point)
+		"06041": "san-francisco", // Marin
+		"06097": "san-francisco", // Sonoma
+		"06055": "sacramento",    // Napa
+		"06095": "sacramento",    // Solano
+		"06045": "sacramento",    // Mendocino (was san-francisco from the offshore point)
+		"06085": "san-jose",      // Santa Clara
+		"06087": "san-jose",      // Santa Cruz
+		// Alameda's internal point lies east, near Pleasanton: 40 km from San José's point,
+		// 45 km from the San Francisco office. The rule says san-jose; IT corrects the row
+		// if the consulates say otherwise (no public source names Alameda's consulate).
+		"06001": "san-jose",
+	} {
+		a := rows[geoid]
+		if a.Consulate != want || a.Confidence != "inferred" {
+			t.Errorf("%s %s: %s (%s), want %s (inferred)", geoid, a.County.Name, a.Consulate, a.Confidence, want)
+		}
+	}
+}
