@@ -9,6 +9,7 @@ import (
 	"alertbutton/hooks/audit"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/pace"
+	"alertbutton/hooks/phone"
 )
 
 // Bind registers the registrants' checks, defaults and account deletion, which it audits in
@@ -52,6 +53,11 @@ func validateRequest(e *core.RecordRequestEvent, isNew bool) error {
 	info, err := e.RequestInfo()
 	if err != nil {
 		return err
+	}
+	// the phone as people type it ("559 555 1234", "+52 …") is stored in E.164; what cannot
+	// be read is left as sent, for check to refuse
+	if e164, ok := phone.Normalize(e.Record.GetString("phone")); ok {
+		e.Record.Set("phone", e164)
 	}
 	confirm, hasConfirm := info.Body["passwordConfirm"]
 	if !hasConfirm {

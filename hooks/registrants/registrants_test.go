@@ -35,8 +35,14 @@ func TestRegistration(t *testing.T) {
 	}
 	scenarios := []tests.ApiScenario{
 		post("valid registration", validBody, "", 200, `"phone":"+13105550123"`, `"home_consulate":"los-angeles"`, `"disclosure":"all"`),
-		post("phone without country code", withField("phone", `"3105550123"`), "", 400, `"phone":{"code":"invalid_phone","message":"Escriba el teléfono con + y código de país`),
-		post("phone message in English", withField("phone", `"3105550123"`), "en", 400, `"message":"Write the phone with + and the country code`),
+		post("phone as typed, no country code", withField("phone", `"310 555 0123"`), "", 200, `"phone":"+13105550123"`),
+		post("phone with brackets and dash", withField("phone", `"(310) 555-0123"`), "", 200, `"phone":"+13105550123"`),
+		post("phone with dashes", withField("phone", `"310-555-0123"`), "", 200, `"phone":"+13105550123"`),
+		post("phone with +1 and spaces", withField("phone", `"+1 310 555 0123"`), "", 200, `"phone":"+13105550123"`),
+		post("Mexican phone", withField("phone", `"+52 55 1234 5678"`), "", 200, `"phone":"+525512345678"`),
+		post("Mexican mobile with the old 1", withField("phone", `"+52 1 55 1234 5678"`), "", 200, `"phone":"+525512345678"`),
+		post("phone too short", withField("phone", `"555 0123"`), "", 400, `"phone":{"code":"invalid_phone","message":"No entendimos el teléfono. Escríbelo con lada, por ejemplo 559 555 1234`),
+		post("phone message in English", withField("phone", `"555 0123"`), "en", 400, `"message":"We did not understand the phone number. Write it with the area code, for example 559 555 1234`),
 		post("minor", withField("birth_date", `"2015-01-01"`), "", 400, `"birth_date":{"code":"not_adult"`),
 		post("impossible birth date", withField("birth_date", `"1990-02-30"`), "", 400, `"birth_date":{"code":"invalid_birth_date"`),
 		post("short password", withField("password", `"corta"`), "", 400, `"password":{"code":"password_too_short"`),

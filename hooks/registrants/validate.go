@@ -19,7 +19,7 @@ var (
 )
 
 var (
-	msgPhone     = i18n.Text{ES: "Escriba el teléfono con + y código de país, por ejemplo +13105550123.", EN: "Write the phone with + and the country code, for example +13105550123."}
+	msgPhone     = i18n.Text{ES: "No entendimos el teléfono. Escríbelo con lada, por ejemplo 559 555 1234; si es de México, empieza con +52.", EN: "We did not understand the phone number. Write it with the area code, for example 559 555 1234; for a Mexican number, start with +52."}
 	msgName      = i18n.Text{ES: "Escriba su nombre.", EN: "Write your name."}
 	msgLanguage  = i18n.Text{ES: "Elija español (es) o inglés (en).", EN: "Choose Spanish (es) or English (en)."}
 	msgConsent   = i18n.Text{ES: "Para registrarse debe aceptar que el consulado guarde estos datos.", EN: "To register you must agree that the consulate keeps this data."}
