@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-deb3aef6283b';
+const VERSION = 'ab-6fb272f70288';
 
 const SHELL = [
   '/',
@@ -22,6 +22,7 @@ const SHELL = [
   '/js/help.js',
   '/js/i18n.js',
   '/js/outbox.js',
+  '/js/phone.js',
   '/js/push.js',
   '/js/qr.js',
   '/js/session.js',

@@ -144,6 +144,23 @@ func TestSMSWithoutALinkGivesTheConsulatesNumber(t *testing.T) {
 	}
 }
 
+// Until IT enters the consulate's number, a relative without a link is sent to the CIAM's
+// 24-hour line, named as such (never as the consulate's number).
+func TestSMSWithoutTheConsulatesNumberGivesTheCIAMLine(t *testing.T) {
+	t.Parallel()
+	app, cfg, p, clock := smsApp(t)
+	unlinked := relative(t, app, "+13235550114", "es")
+	queueSMS(t, app, toContact(unlinked), payload(1))
+	runOnce(t, dispatcher(t, app, cfg, outbox.Options{Now: clock.Now}))
+	msgs := p.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d SMS, want 1", len(msgs))
+	}
+	if b := msgs[0].Body; !strings.Contains(b, "Llama a la línea de 24 horas del CIAM: +1 520 623 7874") || strings.Contains(b, "Llama al consulado") {
+		t.Fatalf("SMS without the consulate's number: %q", b)
+	}
+}
+
 func TestSMSToStaffGoesToTheirPhone(t *testing.T) {
 	t.Parallel()
 	app, cfg, p, clock := smsApp(t)

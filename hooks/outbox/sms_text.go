@@ -13,13 +13,14 @@ import (
 	"alertbutton/hooks/push"
 )
 
-// protectionLine is the Foreign Ministry's 24-hour protection line, for a consulate whose
-// own number is not known.
+// protectionLine is the Foreign Ministry's 24-hour protection line (CIAM), for a consulate
+// whose own number IT has not entered yet.
 const protectionLine = "+1 520 623 7874"
 
 var (
 	smsFollow = i18n.Text{ES: "Sigue el caso aquí: ", EN: "Follow the case here: "}
 	smsCall   = i18n.Text{ES: "Llama al consulado: ", EN: "Call the consulate: "}
+	smsCIAM   = i18n.Text{ES: "Llama a la línea de 24 horas del CIAM: ", EN: "Call the CIAM 24-hour line: "}
 )
 
 // smsText is the text of an SMS: the notice's title and body, which say nothing a lock
@@ -34,7 +35,10 @@ func (d *Dispatcher) familyTail(contact *core.Record, lang string) string {
 	if token := familyToken(d, contact); token != "" {
 		return smsFollow.In(lang) + d.link("/family/#"+token)
 	}
-	return smsCall.In(lang) + d.consulatePhone()
+	if phone := d.consulatePhone(); phone != "" {
+		return smsCall.In(lang) + phone
+	}
+	return smsCIAM.In(lang) + protectionLine
 }
 
 // familyToken is the contact's family link token, or "" when it has none, or the sealed copy
@@ -53,11 +57,11 @@ func familyToken(d *Dispatcher, contact *core.Record) string {
 	return token
 }
 
-// consulatePhone is this consulate's number, from the directory IT keeps.
+// consulatePhone is this consulate's number, from the directory IT keeps, or "".
 func (d *Dispatcher) consulatePhone() string {
 	row, err := d.app.FindFirstRecordByData("consulates", "code", d.cfg.Consulate.Code)
-	if err == nil && row.GetString("phone") != "" {
-		return row.GetString("phone")
+	if err != nil {
+		return ""
 	}
-	return protectionLine
+	return strings.TrimSpace(row.GetString("phone"))
 }

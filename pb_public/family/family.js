@@ -41,7 +41,7 @@ function render() {
     fill(main,
       h('h1', {}, t('app.name')),
       h('p', { class: 'error' }, infoError && infoError.status === 0 ? t('common.network') : t('family.invalid')),
-      callButtons());
+      familyCalls());
     return;
   }
   const name = (info.registrant && info.registrant.firstName) || '';
@@ -115,10 +115,15 @@ function nextSteps() {
   return h('section', { class: 'card' },
     h('h2', {}, t('family.next.title')),
     h('ol', {}, [1, 2, 3, 4].map((n) => h('li', {}, t('family.next.' + n)))),
-    callButtons());
+    familyCalls());
 }
 
-mountHeader({ helpKey: 'family.next.1', rightsHref: '/#/rights', officerHref: '/#/officer', homeHref: '/', showHome: () => false });
+// familyCalls are the call buttons for the registrant's consulate (from the link), not this phone's.
+function familyCalls() {
+  return callButtons(info ? info.consulate : null, { forFamily: true });
+}
+
+mountHeader({ helpKey: 'family.next.1', rightsHref: '/#/rights', officerHref: '/#/officer', homeHref: '/', showHome: () => false, calls: familyCalls });
 onLangChange(render);
 registerWorker();
 window.addEventListener('hashchange', () => location.reload());

@@ -27,7 +27,10 @@ export function loadConsulate() {
           const row = list.items && list.items[0];
           if (row && row.phone) c.phone = row.phone;
         } catch {
-          // the phone number is a nicety; the 24-hour line is always shown
+          // not reached: keep the number this phone already knew (an empty one reads as
+          // "not registered yet"); the 24-hour line is always shown
+          const known = consulate();
+          if (known && known.code === c.code && known.phone) c.phone = known.phone;
         }
         localStorage.setItem(KEY, JSON.stringify(c));
         return c;

@@ -32,6 +32,17 @@ export function update(fields) {
 
 export function clear() {
   localStorage.removeItem(KEY);
+  clearDraft();
+}
+
+// The registration in progress (screens/register.js) is kept on the phone under these keys
+// until it is sent; signing out forgets it too.
+export const DRAFT_KEY = 'ab.register';
+export const SEALED_DRAFT_KEY = 'ab.register.sealed';
+
+export function clearDraft() {
+  localStorage.removeItem(DRAFT_KEY);
+  sessionStorage.removeItem(SEALED_DRAFT_KEY);
 }
 
 export async function signIn(phone, password) {
@@ -50,18 +61,5 @@ export async function refresh() {
   return save(auth);
 }
 
-// normalizePhone turns what a person types into E.164: 10 digits are a U.S. number.
-export function normalizePhone(text) {
-  const raw = String(text || '').trim();
-  const digits = raw.replace(/\D/g, '');
-  if (!digits) return '';
-  if (raw.startsWith('+')) return '+' + digits;
-  if (raw.startsWith('00')) return '+' + digits.slice(2);
-  if (digits.length === 10) return '+1' + digits;
-  if (digits.length === 11 && digits.startsWith('1')) return '+' + digits;
-  return '+' + digits;
-}
-
-export function validPhone(e164) {
-  return /^\+[1-9][0-9]{7,14}$/.test(e164);
-}
+// the phone rules live in phone.js; sign-in and registration read numbers the same way
+export { normalizePhone, validPhone } from './phone.js';

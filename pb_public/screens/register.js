@@ -1,26 +1,99 @@
 // Registration, one short step at a time, saying why each item is asked and what is sealed.
-// The draft lives only in memory: nothing typed here is written to the phone's storage.
+// The draft survives a reload or a crash (cheap phones drop pages): the step and its fields
+// are kept in localStorage, the optional sealed details only in sessionStorage (gone with the
+// tab), and the password nowhere: it is asked on the last step, just before sending.
+// The draft is removed once registered, and on sign-out (clear in session.js).
 import { h, field, choices, status } from '../js/dom.js';
 import { t, lang, setLang } from '../js/i18n.js';
 import { api, explain, fieldMessages } from '../js/api.js';
-import { signIn, normalizePhone, validPhone } from '../js/session.js';
+import { signIn, DRAFT_KEY, SEALED_DRAFT_KEY, clearDraft as forgetDraft } from '../js/session.js';
+import { normalizePhone, formatPhone } from '../js/phone.js';
 import { showPassword } from './signin.js';
 
 const TOTAL = 4;
-let draft = {};
+const SEALED = ['birth_date', 'id_document', 'address'];
+const SECRET = ['password', 'passwordConfirm'];
+
+let password = ''; // in memory only, while the page lives
 let serverErrors = {};
 
-const stepOf = { phone: 1, password: 1, passwordConfirm: 1, name: 2, language: 2, zip: 3, birth_date: 3, id_document: 3, address: 3, consent: 4 };
+const stepOf = { phone: 1, name: 2, language: 2, zip: 3, birth_date: 3, id_document: 3, address: 3, password: 4, passwordConfirm: 4, consent: 4 };
+
+function readJSON(store, key) {
+  try {
+    return JSON.parse(store.getItem(key)) || {};
+  } catch {
+    return {};
+  }
+}
+
+// loadDraft is what the phone kept of the registration, with the password typed on this page.
+function loadDraft() {
+  if (localStorage.getItem(DRAFT_KEY) === null) password = ''; // sent, or signed out since
+  return { ...readJSON(localStorage, DRAFT_KEY), ...readJSON(sessionStorage, SEALED_DRAFT_KEY), password };
+}
+
+function saveDraft(draft) {
+  password = draft.password || '';
+  const open = {};
+  const sealed = {};
+  for (const [k, v] of Object.entries(draft)) {
+    if (SECRET.includes(k)) continue;
+    (SEALED.includes(k) ? sealed : open)[k] = v;
+  }
+  try {
+    localStorage.setItem(DRAFT_KEY, JSON.stringify(open));
+    sessionStorage.setItem(SEALED_DRAFT_KEY, JSON.stringify(sealed));
+  } catch {
+    // a full or blocked storage only loses the reload safety net
+  }
+}
+
+// clearDraft forgets the registration in progress, in memory and on the phone.
+function clearDraft() {
+  password = '';
+  serverErrors = {};
+  forgetDraft();
+}
+
+// stepErrors are the errors of step's required fields in d, by field name.
+function stepErrors(step, d) {
+  const errs = {};
+  if (step === 1) {
+    if (!normalizePhone(d.phone)) errs.phone = t('err.phone');
+  } else if (step === 2) {
+    if (!d.name) errs.name = t('err.required');
+  } else if (step === 3) {
+    if (!/^[0-9]{5}$/.test(d.zip || '')) errs.zip = t('err.zip');
+  } else {
+    if ((d.password || '').length < 8) errs.password = t('err.password.short');
+    if (!d.consent) errs.consent = t('err.consent');
+  }
+  return errs;
+}
+
+// firstOpenStep is the first step before want whose required fields are empty, else want:
+// a reload or a typed address never lands past a step left undone.
+function firstOpenStep(want, d) {
+  for (let s = 1; s < want; s++) if (Object.keys(stepErrors(s, d)).length) return s;
+  return want;
+}
 
 export default function register(ctx) {
-  const step = Math.min(TOTAL, Math.max(1, parseInt(ctx.params[0], 10) || 1));
-  if (!draft.language) draft.language = lang();
+  const d = loadDraft();
+  if (!d.language) d.language = lang();
+  const asked = parseInt(ctx.params[0], 10) || d.step || 1;
+  const step = firstOpenStep(Math.min(TOTAL, Math.max(1, asked)), d);
+  if (String(step) !== ctx.params[0]) history.replaceState(null, '', '#/register/' + step);
+  d.step = step;
+  saveDraft(d);
+
   const fields = {};
   const msg = status();
 
   const input = (name, opts) => {
     const f = field({ name, ...opts });
-    f.input.value = draft[name] || '';
+    f.input.value = d[name] || '';
     if (serverErrors[name]) f.setError(serverErrors[name]);
     fields[name] = f;
     return f;
@@ -28,21 +101,19 @@ export default function register(ctx) {
 
   let body;
   if (step === 1) {
-    const phone = input('phone', { label: t('register.phone.label'), hint: t('register.phone.hint'), type: 'tel', autocomplete: 'tel', inputmode: 'tel', required: true });
-    const will = h('p', { class: 'hint', 'aria-live': 'polite' });
-    const showWill = () => {
+    const phone = input('phone', { label: t('register.phone.label'), hint: t('register.phone.hint'), type: 'tel', autocomplete: 'tel', inputmode: 'tel', required: true, maxlength: 24 });
+    const understood = h('p', { class: 'hint understood', id: 'phone-understood', 'aria-live': 'polite' });
+    const showUnderstood = () => {
       const e164 = normalizePhone(phone.input.value);
-      will.textContent = validPhone(e164) ? t('register.phone.will', { phone: e164 }) : '';
+      understood.textContent = e164 ? t('register.phone.will', { phone: formatPhone(e164) }) : '';
     };
-    phone.input.addEventListener('input', showWill);
-    showWill();
-    const password = input('password', { label: t('register.password.label'), hint: t('register.password.hint'), type: 'password', autocomplete: 'new-password', minlength: 8, required: true });
-    // a hidden username field next to the new password lets password managers save both
-    body = [phone, will, password, showPassword(password.input)];
+    phone.input.addEventListener('input', showUnderstood);
+    showUnderstood();
+    body = [phone, understood];
   } else if (step === 2) {
     body = [
       input('name', { label: t('register.name.label'), hint: t('register.name.hint'), autocomplete: 'name', required: true, maxlength: 120 }),
-      choices({ legend: t('register.language.label'), hint: t('register.language.hint'), name: 'language', value: draft.language, options: [['es', 'Español'], ['en', 'English']] }),
+      choices({ legend: t('register.language.label'), hint: t('register.language.hint'), name: 'language', value: d.language, options: [['es', 'Español'], ['en', 'English']] }),
     ];
   } else if (step === 3) {
     body = [
@@ -54,13 +125,17 @@ export default function register(ctx) {
         input('id_document', { label: t('register.id.label') + ' ' + t('common.optional'), maxlength: 60, autocomplete: 'off' }),
         input('address', { label: t('register.address.label') + ' ' + t('common.optional'), type: 'textarea', autocomplete: 'street-address', maxlength: 300, rows: 2 })),
     ];
-    fields.address.input.value = draft.address || '';
+    fields.address.input.value = d.address || '';
   } else {
     const id = 'consent-box';
     const err = h('p', { class: 'error', id: 'consent-err', hidden: !serverErrors.consent }, serverErrors.consent || '');
-    const box = h('input', { type: 'checkbox', id, name: 'consent', checked: !!draft.consent, 'aria-describedby': 'consent-err' });
+    const box = h('input', { type: 'checkbox', id, name: 'consent', checked: !!d.consent, 'aria-describedby': 'consent-err' });
     fields.consent = { input: box, setError: (m) => { err.textContent = m || ''; err.hidden = !m; } };
+    const pw = input('password', { label: t('register.password.label'), hint: t('register.password.hint'), type: 'password', autocomplete: 'new-password', minlength: 8, required: true });
     body = [
+      // the phone as user name next to the new password lets password managers save both
+      h('input', { type: 'text', name: 'username', autocomplete: 'username', value: normalizePhone(d.phone), hidden: true, 'aria-hidden': 'true', tabindex: -1 }),
+      pw, showPassword(pw.input),
       h('h2', {}, t('register.consent.title')),
       h('p', {}, t('register.consent.text')),
       h('div', { class: 'choice big' }, box, h('label', { for: id }, t('register.consent.label'))),
@@ -68,28 +143,18 @@ export default function register(ctx) {
     ];
   }
 
-  // keep collects this step's values into the draft.
+  // keep collects this step's values into the draft and onto the phone (never the password).
   const keep = () => {
     for (const [name, f] of Object.entries(fields)) {
-      draft[name] = name === 'consent' ? f.input.checked : f.input.value.trim();
+      d[name] = name === 'consent' ? f.input.checked : name === 'password' ? f.input.value : f.input.value.trim();
     }
     const l = form.querySelector('input[name=language]:checked');
-    if (l) draft.language = l.value;
+    if (l) d.language = l.value;
+    saveDraft(d);
   };
 
   const check = () => {
-    const errs = {};
-    if (step === 1) {
-      draft.phone = normalizePhone(draft.phone);
-      if (!validPhone(draft.phone)) errs.phone = t('err.phone');
-      if ((draft.password || '').length < 8) errs.password = t('err.password.short');
-    } else if (step === 2) {
-      if (!draft.name) errs.name = t('err.required');
-    } else if (step === 3) {
-      if (!/^[0-9]{5}$/.test(draft.zip || '')) errs.zip = t('err.zip');
-    } else if (!draft.consent) {
-      errs.consent = t('err.consent');
-    }
+    const errs = stepErrors(step, d);
     for (const [name, f] of Object.entries(fields)) f.setError(errs[name] || '');
     const first = Object.keys(errs)[0];
     if (first) fields[first].input.focus();
@@ -98,17 +163,17 @@ export default function register(ctx) {
 
   const submit = async () => {
     msg.say(t('register.sending'));
+    const phone = normalizePhone(d.phone);
     const payload = {
-      phone: draft.phone, password: draft.password, passwordConfirm: draft.password,
-      name: draft.name, language: draft.language, zip: draft.zip, consent: true,
+      phone, password: d.password, passwordConfirm: d.password,
+      name: d.name, language: d.language, zip: d.zip, consent: true,
     };
-    for (const k of ['birth_date', 'id_document', 'address']) if (draft[k]) payload[k] = draft[k];
+    for (const k of SEALED) if (d[k]) payload[k] = d[k];
     try {
       await api('/api/collections/registrants/records', { method: 'POST', body: payload });
-      await signIn(draft.phone, draft.password);
-      const chosen = draft.language;
-      draft = {};
-      serverErrors = {};
+      await signIn(phone, d.password);
+      const chosen = d.language;
+      clearDraft();
       sessionStorage.setItem('ab.registered', '1');
       ctx.go('home');
       if (chosen !== lang()) setLang(chosen);
@@ -116,11 +181,16 @@ export default function register(ctx) {
       serverErrors = fieldMessages(err);
       const steps = Object.keys(serverErrors).map((f) => stepOf[f] || TOTAL);
       const back = steps.length ? Math.min(...steps) : step;
-      if (back !== step) ctx.go('register/' + back);
-      else {
-        for (const [name, m] of Object.entries(serverErrors)) if (fields[name]) fields[name].setError(m);
-        msg.say(explain(err), 'error');
+      if (back !== step) {
+        ctx.go('register/' + back);
+        return;
       }
+      let shown = false;
+      for (const [name, m] of Object.entries(serverErrors)) {
+        if (fields[name]) { fields[name].setError(m); shown = true; }
+      }
+      // the field says what is wrong; the line below the button only when no field can
+      msg.say(shown ? '' : explain(err), shown ? '' : 'error');
     }
   };
 
@@ -129,8 +199,11 @@ export default function register(ctx) {
     keep();
     serverErrors = {};
     if (!check()) return;
-    if (step < TOTAL) ctx.go('register/' + (step + 1));
-    else {
+    if (step < TOTAL) {
+      d.step = step + 1;
+      saveDraft(d);
+      ctx.go('register/' + (step + 1));
+    } else {
       next.disabled = true;
       await submit();
       next.disabled = false;
@@ -141,6 +214,7 @@ export default function register(ctx) {
     null),
   msg);
   form.addEventListener('input', keep);
+  form.addEventListener('change', keep);
   const next = h('button', { type: 'submit', class: 'btn primary' }, step < TOTAL ? t('common.next') : t('register.submit'));
   form.querySelector('.row').prepend(next);
 
