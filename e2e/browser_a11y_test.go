@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -49,10 +50,16 @@ func TestBrowserAccessibilityOfEveryScreen(t *testing.T) {
 	tb.navigate(a.URL + "/")
 	tb.waitText("Registrarme", 10*time.Second)
 	s.check(tb, "welcome", nil)
-	for _, step := range []string{"1", "2", "3", "4"} {
-		tb.navigate(a.URL + "/#/register/" + step)
-		tb.waitText("Paso "+step+" de 4", 5*time.Second)
-		s.check(tb, "register-"+step, nil)
+	// each step opens only once the one before it is filled
+	tb.navigate(a.URL + "/#/register/1")
+	for step, fill := range [][2]string{{`input[name=phone]`, "559 555 0199"}, {`input[name=name]`, "Rosa Díaz"}, {`input[name=zip]`, "93721"}, {}} {
+		n := strconv.Itoa(step + 1)
+		tb.waitText("Paso "+n+" de 4", 5*time.Second)
+		s.check(tb, "register-"+n, nil)
+		if fill[0] != "" {
+			tb.fill(fill[0], fill[1])
+			tb.clickText("Siguiente")
+		}
 	}
 	tb.navigate(a.URL + "/#/signin")
 	tb.waitText("Tu contraseña", 5*time.Second)

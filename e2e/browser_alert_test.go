@@ -16,19 +16,20 @@ import (
 // Fresno, California: the phone's place in these tests.
 const fresnoLat, fresnoLon = 36.7378, -119.7871
 
-// registerInBrowser goes through the registration steps as a person would and lands on the
-// alert button.
+// registerInBrowser goes through the registration steps as a person would, from a fresh
+// start (no registration left half done on this browser), and lands on the home screen.
 func registerInBrowser(tb *tab, base, phone, name string) {
 	tb.t.Helper()
 	tb.navigate(base + "/")
+	eval[bool](tb, `(localStorage.removeItem('ab.register'), sessionStorage.removeItem('ab.register.sealed'), true)`)
 	tb.clickText("Registrarme")
 	tb.fill(`input[name=phone]`, phone)
-	tb.fill(`input[name=password]`, "una-clave-segura")
 	tb.clickText("Siguiente")
 	tb.fill(`input[name=name]`, name)
 	tb.clickText("Siguiente")
 	tb.fill(`input[name=zip]`, "93721")
 	tb.clickText("Siguiente")
+	tb.fill(`input[name=password]`, "una-clave-segura")
 	tb.click(`#consent-box`)
 	tb.clickText("Terminar registro")
 	tb.waitText("¿Te están deteniendo?", 15*time.Second)
