@@ -9,9 +9,9 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"

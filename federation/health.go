@@ -21,13 +21,13 @@ type PeerHealth struct {
 	OldestUndeliveredSeconds float64 `json:"oldestUndeliveredSeconds"`
 	// State is ok, degraded or down (see peerState); Since is when it began, and Line says
 	// both in one line.
-	State                    string  `json:"state"`
-	Since                    string  `json:"since,omitempty"`
-	Line                     string  `json:"line"`
-	LastError                string  `json:"lastError"` // only while not ok: a recovery clears it`
-	LastErrorAt              string  `json:"lastErrorAt,omitempty"`
-	LastSuccessAt            string  `json:"lastSuccessAt,omitempty"`
-	RetryAt                  string  `json:"retryAt,omitempty"`
+	State         string `json:"state"`
+	Since         string `json:"since,omitempty"`
+	Line          string `json:"line"`
+	LastError     string `json:"lastError"` // only while not ok: a recovery clears it`
+	LastErrorAt   string `json:"lastErrorAt,omitempty"`
+	LastSuccessAt string `json:"lastSuccessAt,omitempty"`
+	RetryAt       string `json:"retryAt,omitempty"`
 }
 
 // Peer states.
