@@ -18,7 +18,7 @@ import (
 
 func rosterCommand(app core.App, cfg *appliance.Config) *cobra.Command {
 	c := &cobra.Command{Use: "roster", Short: "The roster of consulates signed by the federation root key"}
-	c.AddCommand(rosterKeygenCommand(), rosterAddCommand(), rosterSignCommand(), rosterImportCommand(app, cfg))
+	c.AddCommand(rosterKeygenCommand(), rosterAddCommand(), rosterRemoveCommand(), rosterSignCommand(), rosterImportCommand(app, cfg))
 	return c
 }
 
@@ -83,6 +83,34 @@ func rosterAddCommand() *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&rosterPath, "roster", "", "the unsigned roster file to change (made when missing)")
+	c.MarkFlagRequired("roster")
+	return c
+}
+
+func rosterRemoveCommand() *cobra.Command {
+	var rosterPath string
+	c := &cobra.Command{
+		Use:          "remove --roster ROSTER.json CODE",
+		Short:        "Takes a consulate out of an unsigned roster (central office); sign and distribute it to revoke it",
+		Args:         cobra.ExactArgs(1),
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			current, err := readRoster(rosterPath)
+			if err != nil {
+				return err
+			}
+			updated, said, err := RemoveFromRoster(current, args[0])
+			if err != nil {
+				return fmt.Errorf("%s: %w", rosterPath, err)
+			}
+			if err := writeFileAtomic(rosterPath, updated); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", rosterPath, said)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&rosterPath, "roster", "", "the unsigned roster file to change")
 	c.MarkFlagRequired("roster")
 	return c
 }

@@ -93,6 +93,29 @@ func AddToRoster(current []byte, k PublicKeys, now time.Time) ([]byte, []string,
 	return append(out, '\n'), said, nil
 }
 
+// RemoveFromRoster takes a consulate out of an unsigned roster, with the next version: once
+// signed and fetched, no appliance trusts it through the roster any more.
+func RemoveFromRoster(current []byte, code string) ([]byte, string, error) {
+	r := &protocol.Roster{}
+	dec := json.NewDecoder(bytes.NewReader(current))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(r); err != nil {
+		return nil, "", fmt.Errorf("the roster file is not an unsigned roster like {\"version\":1,\"entries\":[...]}: %w", err)
+	}
+	i := slices.IndexFunc(r.Entries, func(e protocol.RosterEntry) bool { return e.Code == code })
+	if i < 0 {
+		return nil, "", fmt.Errorf("the roster does not list %q (entries[].code): nothing to remove", code)
+	}
+	r.Entries = slices.Delete(r.Entries, i, i+1)
+	r.Version++
+	r.IssuedAt = time.Time{}
+	out, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, "", err
+	}
+	return append(out, '\n'), fmt.Sprintf("%s removed; version %d -> %d", code, r.Version-1, r.Version), nil
+}
+
 func replaceEntry(e *protocol.RosterEntry, k PublicKeys, now time.Time) []string {
 	var said []string
 	if e.URL != k.URL {
