@@ -220,7 +220,7 @@ func TestFederationRosterDistribution(t *testing.T) {
 		Lines   []string
 	}
 	fedCall(t, "GET", fresno.app.URL+"/api/federation/v1/health?summary=1", fresno.it, nil, &health)
-	if health.Network.Peers != 1 || !strings.HasPrefix(health.Summary, "1 peers: ") || len(health.Lines) != 1 || !strings.HasPrefix(health.Lines[0], "los-angeles ") {
+	if health.Network.Peers != 1 || health.Summary != "1 peer: 1 ok, 0 degraded, 0 down" || len(health.Lines) != 1 || !strings.HasPrefix(health.Lines[0], "los-angeles ") {
 		t.Errorf("fresno's health after the revocation: %+v", health)
 	}
 }

@@ -101,6 +101,7 @@ func Bind(app core.App, cfg *appliance.Config, dir *directory.Table, log *audit.
 	if cfg.Roster.URL != "" {
 		s.sched = sched
 		sched.Register(s.rosterJob(app))
+		s.bindFirstRosterFetch(app)
 	}
 	app.OnRecordUpdateRequest("alerts").BindFunc(s.transfer)
 	bindReadOnlyState(app)

@@ -99,7 +99,11 @@ func Summarize(peers []PeerHealth) Network {
 }
 
 func (n Network) String() string {
-	return fmt.Sprintf("%d peers: %d ok, %d degraded, %d down", n.Peers, n.OK, n.Degraded, n.Down)
+	peers := "peers"
+	if n.Peers == 1 {
+		peers = "peer"
+	}
+	return fmt.Sprintf("%d %s: %d ok, %d degraded, %d down", n.Peers, peers, n.OK, n.Degraded, n.Down)
 }
 
 // peerState is a peer's state: down since its first failure after its last delivery (the

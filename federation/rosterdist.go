@@ -165,6 +165,23 @@ func (s *Service) rosterJob(app core.App) schedule.Job {
 	}}
 }
 
+// bindFirstRosterFetch fetches the roster once as serve starts, not an interval later, and
+// waits for that fetch before the database closes.
+func (s *Service) bindFirstRosterFetch(app core.App) {
+	var first sync.WaitGroup
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		first.Go(func() { s.sched.RunJob(JobRosterFetch) })
+		return nil
+	})
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		first.Wait()
+		return e.Next()
+	})
+}
+
 // rosterFetchNow is POST RosterFetchPath (IT): the scheduled fetch, now, recorded as a run
 // of the job; it answers with the health report's roster.
 func (s *Service) rosterFetchNow(e *core.RequestEvent) error {
