@@ -56,6 +56,7 @@ func (s *Service) roster(e *core.RequestEvent) error {
 type rosterFetch struct {
 	mu      sync.Mutex
 	at, ok  time.Time
+	failing time.Time // the first failed fetch since the last good one
 	lastErr string
 }
 
@@ -76,7 +77,7 @@ func (s *Service) rosterStatus(app core.App) (RosterStatus, error) {
 	}
 	st := RosterStatus{Version: v, URL: s.cfg.Roster.URL}
 	s.fetched.mu.Lock()
-	at, ok, lastErr := s.fetched.at, s.fetched.ok, s.fetched.lastErr
+	at, ok, failing, lastErr := s.fetched.at, s.fetched.ok, s.fetched.failing, s.fetched.lastErr
 	s.fetched.mu.Unlock()
 	st.LastFetchAt, st.LastOKAt, st.LastError = stamp(at), stamp(ok), lastErr
 	switch {
@@ -85,7 +86,7 @@ func (s *Service) rosterStatus(app core.App) (RosterStatus, error) {
 	case at.IsZero():
 		st.Line = fmt.Sprintf("roster version %d, not fetched yet", v)
 	case lastErr != "":
-		st.Line = fmt.Sprintf("roster version %d, fetch failing since %s: %s", v, since(ok, at), lastErr)
+		st.Line = fmt.Sprintf("roster version %d, fetch failing since %s: %s", v, stamp(failing), lastErr)
 	default:
 		st.Line = fmt.Sprintf("roster version %d, fetched %s", v, st.LastOKAt)
 	}
@@ -97,15 +98,6 @@ func stamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-// since is when the failing began: the first failed fetch after the last good one, known
-// only as "after ok"; before any good fetch, the last failure.
-func since(ok, at time.Time) string {
-	if ok.IsZero() {
-		return stamp(at)
-	}
-	return "after " + stamp(ok)
 }
 
 // FetchRoster fetches the roster from --roster-url and imports it if newer. The roster held
@@ -122,10 +114,14 @@ func (s *Service) FetchRoster(app core.App, now time.Time) (*ImportResult, error
 	s.fetched.mu.Lock()
 	s.fetched.at = now
 	s.fetched.lastErr = ""
-	if err != nil {
+	switch {
+	case err == nil:
+		s.fetched.ok, s.fetched.failing = now, time.Time{}
+	case s.fetched.failing.IsZero():
+		s.fetched.failing = now
+		fallthrough
+	default:
 		s.fetched.lastErr = err.Error()
-	} else {
-		s.fetched.ok = now
 	}
 	s.fetched.mu.Unlock()
 	return res, err
