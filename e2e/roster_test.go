@@ -113,13 +113,14 @@ func TestCLICentralOfficeTools(t *testing.T) {
 		t.Error("federation keys on a fresh directory left it behind")
 	}
 	refused(t, office, "", "--dir comes after --, so it is read as an argument", "federation", "peer", "add", "--", "los-angeles", "https://la.example", "a", "b", "--dir", fresh)
+	refused(t, office, "", `unknown command "bogus" for "alertbutton federation roster"`, "federation", "roster", "bogus")
 	noDataDir(t, office)
 
 	help, errOut, code := runIn(t, office, "", "serve", "--help")
 	if code != 0 || !strings.Contains(help, "--roster-url") || strings.Contains(help+errOut, "pflag: help requested") {
 		t.Errorf("serve --help: exit %d\n%s%s", code, help, errOut)
 	}
-	for _, args := range [][]string{{"federation", "--help"}, {"federation", "roster", "add", "--help"}, {"federation", "peer", "add", "--help"}} {
+	for _, args := range [][]string{{"federation"}, {"federation", "--help"}, {"federation", "roster", "add", "--help"}, {"federation", "peer", "add", "--help"}} {
 		if out, errOut, code := runIn(t, office, "", args...); code != 0 || !strings.Contains(out, "Usage:") {
 			t.Errorf("%s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
 		}

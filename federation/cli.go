@@ -27,9 +27,21 @@ func noBootstrap(c *cobra.Command) {
 		c.Annotations = map[string]string{}
 	}
 	c.Annotations[appliance.NoBootstrap] = "true"
+	if c.HasSubCommands() && c.RunE == nil {
+		c.RunE, c.SilenceUsage = unknownSubcommand, true
+	}
 	for _, sub := range c.Commands() {
 		noBootstrap(sub)
 	}
+}
+
+// unknownSubcommand runs a command that only groups others: alone it prints its help; with a
+// word that is none of its commands it fails, where cobra would print the help and exit 0.
+func unknownSubcommand(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())
+	}
+	return cmd.Help()
 }
 
 // exactArgs is cobra.ExactArgs, saying so when a flag came after "--", where it is read as
