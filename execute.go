@@ -10,6 +10,8 @@ import (
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
+
+	"alertbutton/hooks/appliance"
 )
 
 // execute is PocketBase's Execute, keeping the command's error: PocketBase drops it, so a
@@ -50,7 +52,8 @@ func bootstrapError(app *pocketbase.PocketBase, err error) error {
 }
 
 // skipBootstrap is PocketBase's own rule: no bootstrap (nothing written to the data
-// directory) for an unknown command, --help or --version.
+// directory) for an unknown command, --help or --version; and ours: none for a command
+// annotated appliance.NoBootstrap. What follows "--" is arguments, never --help.
 func skipBootstrap(app *pocketbase.PocketBase, args []string) bool {
 	if app.IsBootstrapped() {
 		return true
@@ -59,7 +62,10 @@ func skipBootstrap(app *pocketbase.PocketBase, args []string) bool {
 	if err != nil {
 		return true
 	}
-	for _, arg := range args {
+	if _, ok := cmd.Annotations[appliance.NoBootstrap]; ok {
+		return true
+	}
+	for _, arg := range appliance.BeforeDashes(args) {
 		if !slices.Contains([]string{"-h", "--help", "-v", "--version"}, arg) {
 			continue
 		}

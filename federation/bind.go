@@ -67,6 +67,10 @@ type Service struct {
 	peers *peerCache
 	// relay is the running relay (BindRelay), nil when none.
 	relay atomic.Pointer[Relay]
+	// sched runs the roster fetch (--roster-url); client fetches it; fetched is how it went.
+	sched   *schedule.Scheduler
+	client  *http.Client
+	fetched rosterFetch
 }
 
 func (s *Service) now() time.Time {
@@ -81,6 +85,9 @@ type Handlers struct {
 	Inbox  func(e *core.RequestEvent) error // POST InboxPath, for peers (the envelope is signed)
 	Health func(e *core.RequestEvent) error // GET HealthPath, for staff
 	Notes  func(e *core.RequestEvent) error // POST NotesPath, for advisers and consuls
+	Roster func(e *core.RequestEvent) error // GET RosterPath, for anyone (it is signed)
+	// RosterFetch is POST RosterFetchPath, for IT: fetch the roster now.
+	RosterFetch func(e *core.RequestEvent) error
 }
 
 // Bind registers the federation's hooks and its inbox retention job on sched; the inbox's
@@ -88,8 +95,14 @@ type Handlers struct {
 // BindRelay, in the binary only.
 func Bind(app core.App, cfg *appliance.Config, dir *directory.Table, log *audit.Log, commits *groupcommit.Committer, sched *schedule.Scheduler) *Service {
 	s := &Service{cfg: cfg, dir: dir, audit: log, clock: time.Now, commits: commits, limit: newKeyBuckets(inboxRate, inboxBurst)}
+	s.client = &http.Client{Timeout: rosterFetchTimeout, CheckRedirect: noRedirects}
 	s.peers = bindPeerCache(app)
 	sched.Register(retentionJob(app))
+	if cfg.Roster.URL != "" {
+		s.sched = sched
+		sched.Register(s.rosterJob(app))
+		s.bindFirstRosterFetch(app)
+	}
 	app.OnRecordUpdateRequest("alerts").BindFunc(s.transfer)
 	bindReadOnlyState(app)
 	return s
@@ -97,7 +110,7 @@ func Bind(app core.App, cfg *appliance.Config, dir *directory.Table, log *audit.
 
 // Handlers returns the federation's routes.
 func (s *Service) Handlers() Handlers {
-	return Handlers{Inbox: s.inbox, Health: s.health, Notes: s.notes}
+	return Handlers{Inbox: s.inbox, Health: s.health, Notes: s.notes, Roster: s.roster, RosterFetch: s.rosterFetchNow}
 }
 
 // SetClock makes the federation routes read now from clock (tests move it instead of

@@ -17,7 +17,7 @@ func peerCommand(app core.App, cfg *appliance.Config) *cobra.Command {
 		Short: "Trusts a peer consulate directly, with the keys its `federation keys` printed",
 		Long: "Trusts a peer consulate directly, with the keys its `federation keys` printed.\n" +
 			"A key may begin with '-', which would read as a flag: give the flags first, then --, then the arguments.",
-		Args:         cobra.ExactArgs(4),
+		Args:         exactArgs(4),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := prepareData(app, cfg); err != nil {
@@ -72,8 +72,9 @@ func peerCommand(app core.App, cfg *appliance.Config) *cobra.Command {
 	return c
 }
 
-// prepareData resolves this appliance's consulate and applies the migrations, so that IT
-// can set up trust before the first serve.
+// prepareData resolves this appliance's consulate, then opens its data directory (the
+// federation's commands are not bootstrapped before they run: see noBootstrap) and applies
+// the migrations, so that IT can set up trust before the first serve.
 func prepareData(app core.App, cfg *appliance.Config) error {
 	owner, err := appliance.DataDirConsulate(app.DataDir())
 	if err != nil {
@@ -84,6 +85,11 @@ func prepareData(app core.App, cfg *appliance.Config) error {
 	}
 	if err := cfg.Resolve(app.DataDir()); err != nil {
 		return err
+	}
+	if !app.IsBootstrapped() {
+		if err := app.Bootstrap(); err != nil {
+			return err
+		}
 	}
 	return app.RunAllMigrations()
 }

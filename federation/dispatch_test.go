@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -142,8 +143,11 @@ func TestBackoffThresholdsAndDrain(t *testing.T) {
 	if n := count(t, la, "outbox", append(dbxPushTo(t, la, adviser.Id), dbx.NewExp("payload LIKE '%sin entregar%'"))...); n != 3 {
 		t.Errorf("%d escalation pushes to the adviser, want 3", n)
 	}
-	if n, _ := federation.Health(la.app, c.Now()); len(n) != 1 || n[0].Queue != 3 || n[0].OldestUndeliveredSeconds < 700 || n[0].LastError == "" {
+	if n, _ := federation.Health(la.app, c.Now()); len(n) != 1 || n[0].Queue != 3 || n[0].OldestUndeliveredSeconds < 700 || n[0].LastError == "" ||
+		n[0].State != federation.PeerDown || n[0].Since == "" || !strings.HasPrefix(n[0].Line, "fresno down since "+n[0].Since+", 3 waiting: ") {
 		t.Errorf("health while down: %+v", n)
+	} else if down, _ := time.Parse(time.RFC3339, n[0].Since); c.Now().Sub(down) < 11*time.Minute {
+		t.Errorf("down since %s, at %s: it is the first failure's time, not the last's", n[0].Since, c.Now())
 	}
 
 	// The peer is back while a long backoff has just begun: the next probe ends it.
@@ -166,8 +170,9 @@ func TestBackoffThresholdsAndDrain(t *testing.T) {
 			t.Fatalf("after delivery: relay_status %q", a.GetString("relay_status"))
 		}
 	}
-	if h, _ := federation.Health(la.app, c.Now()); len(h) != 1 || h[0].Queue != 0 || h[0].LastSuccessAt == "" {
-		t.Errorf("health after the drain: %+v", h)
+	if h, _ := federation.Health(la.app, c.Now()); len(h) != 1 || h[0].Queue != 0 || h[0].LastSuccessAt == "" ||
+		h[0].State != federation.PeerOK || h[0].Since != "" || h[0].LastError != "" || h[0].Line != "fresno ok" {
+		t.Errorf("health after the drain (a recovery clears the old error): %+v", h)
 	}
 }
 

@@ -43,3 +43,6 @@ func (s *Service) InboxWaiting() int {
 func (s *Service) SetInboxLimit(rate float64, burst int) {
 	s.limit = newKeyBuckets(rate, burst)
 }
+
+// RosterStatus is the roster part of the health report.
+func (s *Service) RosterStatus(app core.App) (RosterStatus, error) { return s.rosterStatus(app) }

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -18,10 +19,45 @@ type PeerHealth struct {
 	Queue                    int     `json:"queue"`
 	OldestUndelivered        string  `json:"oldestUndelivered,omitempty"`
 	OldestUndeliveredSeconds float64 `json:"oldestUndeliveredSeconds"`
-	LastError                string  `json:"lastError"`
-	LastErrorAt              string  `json:"lastErrorAt,omitempty"`
-	LastSuccessAt            string  `json:"lastSuccessAt,omitempty"`
-	RetryAt                  string  `json:"retryAt,omitempty"`
+	// State is ok, degraded or down (see peerState); Since is when it began, and Line says
+	// both in one line.
+	State         string `json:"state"`
+	Since         string `json:"since,omitempty"`
+	Line          string `json:"line"`
+	LastError     string `json:"lastError"` // only while not ok: a recovery clears it`
+	LastErrorAt   string `json:"lastErrorAt,omitempty"`
+	LastSuccessAt string `json:"lastSuccessAt,omitempty"`
+	RetryAt       string `json:"retryAt,omitempty"`
+}
+
+// Peer states.
+const (
+	PeerOK       = "ok"
+	PeerDegraded = "degraded"
+	PeerDown     = "down"
+)
+
+// degradedAfter is how long an envelope may wait for a peer that answers before the peer is
+// degraded: longer than the relay's retries of a peer that is up take.
+const degradedAfter = time.Minute
+
+// Network counts the peers in each state.
+type Network struct {
+	Peers    int `json:"peers"`
+	OK       int `json:"ok"`
+	Degraded int `json:"degraded"`
+	Down     int `json:"down"`
+}
+
+// HealthReport is GET HealthPath: the network in one line of counts and one line a peer,
+// then the roster, then (unless ?summary=1) each peer in full.
+type HealthReport struct {
+	Consulate string       `json:"consulate"`
+	Summary   string       `json:"summary"`
+	Network   Network      `json:"network"`
+	Lines     []string     `json:"lines"`
+	Roster    RosterStatus `json:"roster"`
+	Peers     []PeerHealth `json:"peers,omitempty"`
 }
 
 // health is GET /api/federation/v1/health (superusers): every trusted peer and every peer
@@ -31,7 +67,68 @@ func (s *Service) health(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
-	return e.JSON(http.StatusOK, map[string]any{"consulate": s.cfg.Consulate.Code, "peers": peers})
+	roster, err := s.rosterStatus(e.App)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	r := HealthReport{Consulate: s.cfg.Consulate.Code, Network: Summarize(peers), Roster: roster, Lines: make([]string, 0, len(peers))}
+	r.Summary = r.Network.String()
+	for _, p := range peers {
+		r.Lines = append(r.Lines, p.Line)
+	}
+	if e.Request.URL.Query().Get("summary") != "1" {
+		r.Peers = peers
+	}
+	return e.JSON(http.StatusOK, r)
+}
+
+// Summarize counts the peers in each state.
+func Summarize(peers []PeerHealth) Network {
+	n := Network{Peers: len(peers)}
+	for _, p := range peers {
+		switch p.State {
+		case PeerDown:
+			n.Down++
+		case PeerDegraded:
+			n.Degraded++
+		default:
+			n.OK++
+		}
+	}
+	return n
+}
+
+func (n Network) String() string {
+	peers := "peers"
+	if n.Peers == 1 {
+		peers = "peer"
+	}
+	return fmt.Sprintf("%d %s: %d ok, %d degraded, %d down", n.Peers, peers, n.OK, n.Degraded, n.Down)
+}
+
+// peerState is a peer's state: down since its first failure after its last delivery (the
+// last outcome was a failure); degraded since the oldest envelope waiting for it, when that
+// waited longer than degradedAfter though the peer answers; else ok, and its old error is
+// history, not shown.
+func (h *PeerHealth) peerState(failingSince time.Time) {
+	switch {
+	case !failingSince.IsZero():
+		h.State, h.Since = PeerDown, failingSince.UTC().Format(time.RFC3339)
+	case h.Queue > 0 && h.OldestUndeliveredSeconds > degradedAfter.Seconds():
+		h.State, h.Since = PeerDegraded, h.OldestUndelivered
+	default:
+		h.State, h.LastError, h.LastErrorAt = PeerOK, "", ""
+	}
+	h.Line = h.Code + " " + h.State
+	if h.Since != "" {
+		h.Line += " since " + h.Since
+	}
+	if h.Queue > 0 {
+		h.Line += fmt.Sprintf(", %d waiting", h.Queue)
+	}
+	if h.LastError != "" {
+		h.Line += ": " + h.LastError
+	}
 }
 
 // Health reads the queue from the outbox and the last outcomes from federation_peers.
@@ -75,6 +172,7 @@ func Health(app core.App, now time.Time) ([]PeerHealth, error) {
 	if err != nil {
 		return nil, err
 	}
+	failing := map[string]time.Time{}
 	for _, r := range recs {
 		if _, ok := byCode[r.GetString("code")]; !ok && r.GetInt("queue") == 0 {
 			continue // neither trusted nor waiting: history only
@@ -84,9 +182,11 @@ func Health(app core.App, now time.Time) ([]PeerHealth, error) {
 		h.LastErrorAt = rfc3339(r, "last_error_at")
 		h.LastSuccessAt = rfc3339(r, "last_success_at")
 		h.RetryAt = rfc3339(r, "retry_at")
+		failing[h.Code] = r.GetDateTime("failing_since").Time()
 	}
 	out := make([]PeerHealth, 0, len(byCode))
 	for _, h := range byCode {
+		h.peerState(failing[h.Code])
 		out = append(out, *h)
 	}
 	slices.SortFunc(out, func(a, b PeerHealth) int {

@@ -36,8 +36,12 @@ func (w *worker) report(now time.Time, delivered bool) error {
 	rec.Set("queue", q.count)
 	rec.Set("oldest", optionalDate(q.oldest))
 	rec.Set("retry_at", optionalDate(w.retryAt))
-	if delivered {
+	switch {
+	case delivered:
 		rec.Set("last_success_at", now)
+		rec.Set("failing_since", "") // it answers again: the outage, if any, is over
+	case w.lastErr != "" && rec.GetDateTime("failing_since").IsZero():
+		rec.Set("failing_since", now)
 	}
 	if w.lastErr != "" {
 		rec.Set("last_error", outbox.LastError(w.lastErr))

@@ -13,11 +13,12 @@ import (
 	"alertbutton/federation/jurisdiction"
 	"alertbutton/federation/protocol"
 	"alertbutton/hooks/alerts/vocab"
+	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/records"
 )
 
 // RootEnv names the environment variable holding the federation root public key.
-const RootEnv = "ALERTBUTTON_FEDERATION_ROOT"
+const RootEnv = appliance.RosterRootEnv
 
 // RootPublicKey decodes the federation root public key: flag, else the environment.
 func RootPublicKey(flag string) (ed25519.PublicKey, error) {
@@ -52,6 +53,13 @@ func raiseHighWater(app core.App, version int64) error {
 	return err
 }
 
+// NotNewerError is a roster refused because its version is not above the one held.
+type NotNewerError struct{ Version, Held int64 }
+
+func (e *NotNewerError) Error() string {
+	return fmt.Sprintf("roster version %d is not newer than the one held (version %d): nothing changed; ask the central office for the current roster", e.Version, e.Held)
+}
+
 // ImportResult says what an import changed.
 type ImportResult struct {
 	Version  int64
@@ -75,7 +83,7 @@ func ImportRoster(app core.App, self string, raw []byte, root ed25519.PublicKey,
 			return err
 		}
 		if r.Version <= held {
-			return fmt.Errorf("roster version %d is not newer than the one held (version %d): nothing changed; ask the central office for the current roster", r.Version, held)
+			return &NotNewerError{Version: r.Version, Held: held}
 		}
 		if err := saveRoster(tx, r, raw); err != nil {
 			return err

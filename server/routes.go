@@ -129,6 +129,8 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	peers := r.Group("/api/federation/v1")
 	peers.POST("/inbox", fed.Inbox).Bind(apis.SkipSuccessActivityLog())
 	peers.GET("/health", fed.Health).Bind(requireStaff())
+	peers.GET("/roster", fed.Roster)
+	peers.POST("/roster/fetch", fed.RosterFetch).Bind(requireStaff())
 
 	// The phone app, the family page and the advisers' board.
 	r.GET("/{path...}", web.Static()).BindFunc(web.SecurityHeaders)

@@ -153,26 +153,31 @@ func (r *Roster) normalized() *Roster {
 	return c
 }
 
+// check names the field at fault the way the roster file spells it, so that the central
+// office can find it: "entry fresno has no signing key (signing_keys[].key)".
 func (r *Roster) check() error {
 	if r.Version < 1 {
-		return fmt.Errorf("%w: roster version %d, must be 1 or more", ErrMalformed, r.Version)
+		return fmt.Errorf("%w: roster version %d (version), must be 1 or more", ErrMalformed, r.Version)
 	}
 	if r.IssuedAt.IsZero() {
-		return fmt.Errorf("%w: roster has no issued_at", ErrMalformed)
+		return fmt.Errorf("%w: roster has no issue time (issued_at)", ErrMalformed)
 	}
 	codes := map[string]bool{}
 	keys := map[string]string{}
 	for i, e := range r.Entries {
+		if !validCode(e.Code) {
+			return fmt.Errorf("%w: entry %d (entries[%d]) has a bad code %q (code)", ErrMalformed, i+1, i, e.Code)
+		}
 		if err := e.check(); err != nil {
-			return fmt.Errorf("roster entry %d: %w", i, err)
+			return err
 		}
 		if codes[e.Code] {
-			return fmt.Errorf("%w: roster lists %q twice", ErrMalformed, e.Code)
+			return fmt.Errorf("%w: roster lists %q twice (entries[].code)", ErrMalformed, e.Code)
 		}
 		codes[e.Code] = true
 		for _, k := range e.SigningKeys {
 			if other, ok := keys[k.Key]; ok {
-				return fmt.Errorf("%w: signing key %s is listed for %q and %q", ErrMalformed, k.Key, other, e.Code)
+				return fmt.Errorf("%w: signing key %s is listed for %q and %q (signing_keys[].key)", ErrMalformed, k.Key, other, e.Code)
 			}
 			keys[k.Key] = e.Code
 		}
@@ -181,33 +186,30 @@ func (r *Roster) check() error {
 }
 
 func (e RosterEntry) check() error {
-	if !validCode(e.Code) {
-		return fmt.Errorf("%w: bad code %q", ErrMalformed, e.Code)
-	}
 	if err := CheckPeerURL(e.URL); err != nil {
-		return fmt.Errorf("%s: %w", e.Code, err)
+		return fmt.Errorf("entry %s: %w (url)", e.Code, err)
 	}
 	if len(e.SigningKeys) == 0 {
-		return fmt.Errorf("%w: %s has no signing key", ErrMalformed, e.Code)
+		return fmt.Errorf("%w: entry %s has no signing key (signing_keys[].key)", ErrMalformed, e.Code)
 	}
 	for _, k := range e.SigningKeys {
 		if _, ok := decodeKey(k.Key, ed25519.PublicKeySize); !ok {
-			return fmt.Errorf("%w: %s: signing key %q is not a base64url Ed25519 key", ErrMalformed, e.Code, k.Key)
+			return fmt.Errorf("%w: entry %s: signing key %q (signing_keys[].key) is not a base64url Ed25519 key", ErrMalformed, e.Code, k.Key)
 		}
 		if k.NotBefore.IsZero() || !k.NotAfter.IsZero() && !k.NotAfter.After(k.NotBefore) {
-			return fmt.Errorf("%w: %s: signing key %s has no valid window", ErrMalformed, e.Code, k.Key)
+			return fmt.Errorf("%w: entry %s: signing key %s has no valid window (signing_keys[].not_before, not_after)", ErrMalformed, e.Code, k.Key)
 		}
 	}
 	for _, k := range e.RevokedKeys {
 		if _, ok := decodeKey(k, ed25519.PublicKeySize); !ok {
-			return fmt.Errorf("%w: %s: revoked key %q is not a base64url Ed25519 key", ErrMalformed, e.Code, k)
+			return fmt.Errorf("%w: entry %s: revoked key %q (revoked_keys[]) is not a base64url Ed25519 key", ErrMalformed, e.Code, k)
 		}
 	}
 	if _, ok := decodeKey(e.SealKey, 32); !ok {
-		return fmt.Errorf("%w: %s: seal key %q is not a base64url X25519 key", ErrMalformed, e.Code, e.SealKey)
+		return fmt.Errorf("%w: entry %s: seal key %q (seal_key) is not a base64url X25519 key", ErrMalformed, e.Code, e.SealKey)
 	}
 	if e.JurisdictionVersion != "" && !validToken(e.JurisdictionVersion) {
-		return fmt.Errorf("%w: %s: bad jurisdiction_version %q", ErrMalformed, e.Code, e.JurisdictionVersion)
+		return fmt.Errorf("%w: entry %s: bad jurisdiction_version %q", ErrMalformed, e.Code, e.JurisdictionVersion)
 	}
 	return nil
 }

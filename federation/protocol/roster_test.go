@@ -127,27 +127,35 @@ func TestRosterStrict(t *testing.T) {
 	}
 }
 
+// TestSignRosterRefusesInvalid: each refusal names the field at fault as the file spells it.
 func TestSignRosterRefusesInvalid(t *testing.T) {
-	cases := map[string]func(r *Roster){
-		"version 0":        func(r *Roster) { r.Version = 0 },
-		"no issued_at":     func(r *Roster) { r.IssuedAt = time.Time{} },
-		"duplicate code":   func(r *Roster) { r.Entries[1].Code = "los-angeles" },
-		"shared key":       func(r *Roster) { r.Entries[1].SigningKeys[0].Key = pubString(originSigner) },
-		"bad code":         func(r *Roster) { r.Entries[0].Code = "Los Angeles" },
-		"http url":         func(r *Roster) { r.Entries[0].URL = "http://la.consulado.example" },
-		"no signing key":   func(r *Roster) { r.Entries[0].SigningKeys = nil },
-		"bad signing key":  func(r *Roster) { r.Entries[0].SigningKeys[0].Key = "abc" },
-		"no not_before":    func(r *Roster) { r.Entries[0].SigningKeys[0].NotBefore = time.Time{} },
-		"window backwards": func(r *Roster) { r.Entries[1].SigningKeys[0].NotAfter = jan },
-		"bad seal key":     func(r *Roster) { r.Entries[0].SealKey = pubString(originSigner) + "AA" },
-		"bad revoked key":  func(r *Roster) { r.Entries[0].RevokedKeys = []string{"x"} },
-		"bad jurisdiction": func(r *Roster) { r.Entries[0].JurisdictionVersion = "a b" },
+	cases := map[string]struct {
+		edit  func(r *Roster)
+		field string
+	}{
+		"version 0":        {func(r *Roster) { r.Version = 0 }, "(version)"},
+		"no issued_at":     {func(r *Roster) { r.IssuedAt = time.Time{} }, "(issued_at)"},
+		"duplicate code":   {func(r *Roster) { r.Entries[1].Code = "los-angeles" }, "(entries[].code)"},
+		"shared key":       {func(r *Roster) { r.Entries[1].SigningKeys[0].Key = pubString(originSigner) }, "(signing_keys[].key)"},
+		"bad code":         {func(r *Roster) { r.Entries[0].Code = "Los Angeles" }, "(code)"},
+		"http url":         {func(r *Roster) { r.Entries[0].URL = "http://la.consulado.example" }, "(url)"},
+		"no signing key":   {func(r *Roster) { r.Entries[0].SigningKeys = nil }, "entry los-angeles has no signing key (signing_keys[].key)"},
+		"bad signing key":  {func(r *Roster) { r.Entries[0].SigningKeys[0].Key = "abc" }, "(signing_keys[].key)"},
+		"no not_before":    {func(r *Roster) { r.Entries[0].SigningKeys[0].NotBefore = time.Time{} }, "not_before"},
+		"window backwards": {func(r *Roster) { r.Entries[1].SigningKeys[0].NotAfter = jan }, "not_after"},
+		"bad seal key":     {func(r *Roster) { r.Entries[0].SealKey = pubString(originSigner) + "AA" }, "(seal_key)"},
+		"bad revoked key":  {func(r *Roster) { r.Entries[0].RevokedKeys = []string{"x"} }, "(revoked_keys[])"},
+		"bad jurisdiction": {func(r *Roster) { r.Entries[0].JurisdictionVersion = "a b" }, "jurisdiction_version"},
 	}
-	for name, edit := range cases {
+	for name, c := range cases {
 		r := testRoster()
-		edit(r)
-		if _, err := SignRoster(r, rootKey); !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrInsecureURL) {
+		c.edit(r)
+		_, err := SignRoster(r, rootKey)
+		if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrInsecureURL) {
 			t.Errorf("%s: err %v, want it refused", name, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%s: %q does not name the field %s", name, err, c.field)
 		}
 	}
 	if _, err := SignRoster(testRoster(), rootKey[:31]); !errors.Is(err, ErrMalformed) {

@@ -400,6 +400,7 @@ func TestCustomRoutesAccess(t *testing.T) {
 			{name: "deliver to the federation inbox", method: http.MethodPost, path: "/api/federation/v1/inbox", body: `{"v":1}`,
 				who: []string{peer}, authorized: func(s int) bool { return s != 401 && s != 403 }},
 			{name: "read federation health", method: http.MethodGet, path: "/api/federation/v1/health", who: staffRoles},
+			{name: "fetch the federation roster now", method: http.MethodPost, path: "/api/federation/v1/roster/fetch", who: staffRoles, authorized: passedAuth},
 			{name: "read who escalation reached", method: http.MethodGet, path: "/api/alertbutton/health", who: staffRoles},
 			// Only the SMS provider's signature lets a delivery report in, whoever sends it.
 			{name: "report an SMS's delivery", method: http.MethodPost, path: "/api/alertbutton/sms/status", body: "MessageSid=SM1&MessageStatus=delivered", who: nil},
