@@ -41,6 +41,9 @@ type Config struct {
 	// SMS is the SMS provider (Twilio's Messages API or a compatible one); unset, no SMS is sent.
 	SMS SMS
 
+	// Ops is the scrape token, the ready check's disk floor and the trusted proxies.
+	Ops Ops
+
 	// Loaded at bootstrap from the data directory (or the environment): see LoadSecrets.
 	keys   *keys.Keys
 	sealer *seal.Sealer
@@ -65,6 +68,7 @@ func (c *Config) Flags() *pflag.FlagSet {
 	fs.StringVar(&c.pushHosts, "push-hosts", "", "comma separated push-service hosts to allow (default: the browser vendors' push services)")
 	fs.StringVar(&c.backupRecipients, "backup-recipients", "", "file of IT's age recipients (age1..., one per line) that backups are encrypted to; also read from $"+backup.RecipientsEnv)
 	c.smsFlags(fs)
+	c.opsFlags(fs)
 	return fs
 }
 
@@ -98,6 +102,9 @@ func (c *Config) Resolve(dataDir string) error {
 	}
 	c.BackupRecipients = rs
 	if err := c.resolveSMS(os.Getenv(SMSTokenEnv)); err != nil {
+		return err
+	}
+	if err := c.resolveOps(os.Getenv(MetricsTokenEnv)); err != nil {
 		return err
 	}
 	return c.resolvePushHosts()
