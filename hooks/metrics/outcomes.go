@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -17,24 +18,46 @@ import (
 // answer to a night without one.
 var ageBuckets = []float64{10, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 12 * 3600}
 
-// bindOutcomes counts the notices whose outcome becomes known and the acknowledgements, once
-// each change is committed.
+// bindOutcomes counts the notices whose outcome becomes known and the acknowledgements,
+// once each change is committed. The change is read before the save: a save inside a
+// transaction (a group commit) is told of after the commit, when the record's original
+// already holds the new values.
 func bindOutcomes(app core.App, m *Metrics) {
-	app.OnRecordAfterUpdateSuccess("outbox").BindFunc(func(e *core.RecordEvent) error {
-		was, now := e.Record.Original().GetString("delivery"), e.Record.GetString("delivery")
-		if now != was && (now == vocab.DeliveryDelivered || now == vocab.DeliveryFailed) {
-			m.notices.WithLabelValues(e.Record.GetString("channel"), now).Inc()
+	var seen sync.Map // *core.Record -> func(), what to count once committed
+	app.OnRecordUpdate("outbox", "alerts").BindFunc(func(e *core.RecordEvent) error {
+		if count := m.change(e.Record); count != nil {
+			seen.Store(e.Record, count)
 		}
 		return e.Next()
 	})
-	app.OnRecordAfterUpdateSuccess("alerts").BindFunc(func(e *core.RecordEvent) error {
-		was, now := e.Record.Original().GetString("status"), e.Record.GetString("status")
-		if was == vocab.StatusNew && now == vocab.StatusAcknowledged {
-			pressed := e.Record.GetDateTime("created").Time()
-			m.acknowledged.Observe(m.Now().Sub(pressed).Seconds())
+	app.OnRecordAfterUpdateSuccess("outbox", "alerts").BindFunc(func(e *core.RecordEvent) error {
+		if count, ok := seen.LoadAndDelete(e.Record); ok {
+			count.(func())()
 		}
 		return e.Next()
 	})
+	app.OnRecordAfterUpdateError("outbox", "alerts").BindFunc(func(e *core.RecordErrorEvent) error {
+		seen.Delete(e.Record)
+		return e.Next()
+	})
+}
+
+// change is what a record's update counts, nil for nothing: a notice delivered or failed,
+// an alert acknowledged (its time from the press).
+func (m *Metrics) change(r *core.Record) func() {
+	if r.Collection().Name == "outbox" {
+		was, now := r.Original().GetString("delivery"), r.GetString("delivery")
+		if now == was || (now != vocab.DeliveryDelivered && now != vocab.DeliveryFailed) {
+			return nil
+		}
+		channel := r.GetString("channel")
+		return func() { m.notices.WithLabelValues(channel, now).Inc() }
+	}
+	if r.Original().GetString("status") != vocab.StatusNew || r.GetString("status") != vocab.StatusAcknowledged {
+		return nil
+	}
+	waited := m.Now().Sub(r.GetDateTime("created").Time()).Seconds()
+	return func() { m.acknowledged.Observe(waited) }
 }
 
 // Requests times every request by its route pattern (never its path, which holds ids).
