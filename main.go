@@ -14,6 +14,8 @@ import (
 	"alertbutton/federation"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/backup"
+	"alertbutton/hooks/service"
+	"alertbutton/hooks/version"
 	_ "alertbutton/migrations"
 	"alertbutton/server"
 )
@@ -21,6 +23,16 @@ import (
 func main() {
 	if code, ok := backup.Standalone(os.Args[1:]); ok {
 		os.Exit(code)
+	}
+	if code, ok := service.Standalone(os.Args[1:]); ok {
+		os.Exit(code)
+	}
+	if code, ok := version.Standalone(os.Args[1:]); ok {
+		os.Exit(code)
+	}
+	if err := appliance.LoadCredentials(); err != nil {
+		fmt.Fprintln(os.Stderr, "Error:", err)
+		os.Exit(2)
 	}
 	appliance.TuneGC()
 	stopProfile, err := appliance.StartProfile()
@@ -46,6 +58,7 @@ func main() {
 		cmd.NewSuperuserCommand(app),
 		backup.Command(app),
 		federation.Command(app, cfg),
+		service.InstallCommand(), service.UninstallCommand(), version.Command(), // run by Standalone; here for --help
 	)
 
 	app.RootCmd.SilenceErrors = true // execute's caller prints the error, once

@@ -16,10 +16,13 @@ import (
 	"alertbutton/hooks/directory"
 	"alertbutton/hooks/groupcommit"
 	"alertbutton/hooks/limits"
+	"alertbutton/hooks/metrics"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/pace"
 	"alertbutton/hooks/privacy"
+	"alertbutton/hooks/proxy"
 	"alertbutton/hooks/queries"
+	"alertbutton/hooks/ready"
 	"alertbutton/hooks/records"
 	"alertbutton/hooks/registrants"
 	"alertbutton/hooks/requests"
@@ -51,6 +54,9 @@ type Appliance struct {
 	Directory  *directory.Table
 	Scheduler  *schedule.Scheduler
 	Federation *federation.Service
+	// Metrics and Ready are how IT and the load balancer watch it (issue 19).
+	Metrics *metrics.Metrics
+	Ready   *ready.Ready
 }
 
 // New returns the appliance of app, configured by cfg; Bind and BindRelay wire it.
@@ -90,5 +96,8 @@ func (a *Appliance) Bind() {
 	a.Scheduler = schedule.Bind(app, cfg, a.Directory, a.Guard)
 	outbox.Bind(app, cfg, a.Commits)
 	a.Federation = federation.Bind(app, cfg, a.Directory, a.Audit, a.Commits, a.Scheduler)
+	a.Metrics = metrics.Bind(app, cfg.Ops.MetricsToken)
+	a.Ready = ready.New(cfg.Ops.DiskFloor)
+	proxy.Bind(app, cfg.Ops.TrustedProxies)
 	a.bindRoutes()
 }

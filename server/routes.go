@@ -67,6 +67,7 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 
 	// Every request, PocketBase's own routes included (the admin UI uses the same API).
 	r.Bind(refuse(pocketBaseRefused), staff.Policy(), family.Redactor(), guard.TriesByPattern(pocketBaseTries))
+	r.Bind(a.Metrics.Requests())
 
 	api := r.Group("/api/alertbutton")
 	api.GET("/info", directory.Info(cfg))
@@ -111,6 +112,10 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	api.GET("/audit/verify", log.VerifyRoute).Bind(requireStaff())
 	// Escalation (issue 15): the alerts that reached nobody, who on duty can be paged, the peers.
 	api.GET("/health", alerts.Health(cfg, peersHealth)).Bind(requireStaff())
+	// Running it for real (issue 19): IT's or a scraper's metrics (no personal data, so not
+	// audited), and whether the appliance can take alerts, for load balancers (no sign-in).
+	api.GET("/metrics", a.Metrics.Route).Bind(apis.SkipSuccessActivityLog())
+	api.GET("/ready", a.Ready.Route).Bind(apis.SkipSuccessActivityLog())
 	cases := api.Group("").Bind(requireCaseStaff())
 	cases.POST("/registrants/{id}/recovery-code", registrants.IssueRecoveryCode(log))
 	cases.POST("/federation/alerts/{uid}/notes", fed.Notes)

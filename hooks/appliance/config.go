@@ -43,6 +43,8 @@ type Config struct {
 
 	// Roster is where the signed roster is fetched from (--roster-url); unset, it is imported by hand.
 	Roster RosterSource
+	// Ops is the scrape token, the ready check's disk floor and the trusted proxies.
+	Ops Ops
 
 	// Loaded at bootstrap from the data directory (or the environment): see LoadSecrets.
 	keys   *keys.Keys
@@ -69,6 +71,7 @@ func (c *Config) Flags() *pflag.FlagSet {
 	fs.StringVar(&c.backupRecipients, "backup-recipients", "", "file of IT's age recipients (age1..., one per line) that backups are encrypted to; also read from $"+backup.RecipientsEnv)
 	c.smsFlags(fs)
 	c.Roster.flags(fs)
+	c.opsFlags(fs)
 	return fs
 }
 
@@ -105,6 +108,9 @@ func (c *Config) Resolve(dataDir string) error {
 		return err
 	}
 	if err := c.Roster.resolve(); err != nil {
+		return err
+	}
+	if err := c.resolveOps(os.Getenv(MetricsTokenEnv)); err != nil {
 		return err
 	}
 	return c.resolvePushHosts()

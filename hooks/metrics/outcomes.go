@@ -1,0 +1,106 @@
+package metrics
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"alertbutton/hooks/alerts/vocab"
+)
+
+// ageBuckets are the ages of an alert waiting for the consulate, in seconds: from a prompt
+// answer to a night without one.
+var ageBuckets = []float64{10, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 12 * 3600}
+
+// bindOutcomes counts the notices whose outcome becomes known and the acknowledgements,
+// once each change is committed. The change is read before the save: a save inside a
+// transaction (a group commit) is told of after the commit, when the record's original
+// already holds the new values.
+func bindOutcomes(app core.App, m *Metrics) {
+	var seen sync.Map // *core.Record -> func(), what to count once committed
+	app.OnRecordUpdate("outbox", "alerts").BindFunc(func(e *core.RecordEvent) error {
+		if count := m.change(e.Record); count != nil {
+			seen.Store(e.Record, count)
+		}
+		return e.Next()
+	})
+	app.OnRecordAfterUpdateSuccess("outbox", "alerts").BindFunc(func(e *core.RecordEvent) error {
+		if count, ok := seen.LoadAndDelete(e.Record); ok {
+			count.(func())()
+		}
+		return e.Next()
+	})
+	app.OnRecordAfterUpdateError("outbox", "alerts").BindFunc(func(e *core.RecordErrorEvent) error {
+		seen.Delete(e.Record)
+		return e.Next()
+	})
+}
+
+// change is what a record's update counts, nil for nothing: a notice delivered or failed,
+// an alert acknowledged (its time from the press).
+func (m *Metrics) change(r *core.Record) func() {
+	if r.Collection().Name == "outbox" {
+		was, now := r.Original().GetString("delivery"), r.GetString("delivery")
+		if now == was || (now != vocab.DeliveryDelivered && now != vocab.DeliveryFailed) {
+			return nil
+		}
+		channel := r.GetString("channel")
+		return func() { m.notices.WithLabelValues(channel, now).Inc() }
+	}
+	if r.Original().GetString("status") != vocab.StatusNew || r.GetString("status") != vocab.StatusAcknowledged {
+		return nil
+	}
+	waited := m.Now().Sub(r.GetDateTime("created").Time()).Seconds()
+	return func() { m.acknowledged.Observe(waited) }
+}
+
+// Requests times every request by its route pattern (never its path, which holds ids).
+func (m *Metrics) Requests() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "alertbuttonMetricsRequests",
+		Priority: -99000, // after proxy.Strip, before PocketBase's own middlewares
+		Func: func(e *core.RequestEvent) error {
+			start := time.Now()
+			err := e.Next()
+			method, route := e.Request.Method, e.Request.Pattern
+			if _, pattern, ok := cutMethod(route); ok {
+				route = pattern
+			}
+			m.requests.WithLabelValues(method, route, statusClass(e, err)).Observe(time.Since(start).Seconds())
+			return err
+		},
+	}
+}
+
+// cutMethod splits "GET /path" into its method and path.
+func cutMethod(pattern string) (string, string, bool) {
+	for i := 0; i < len(pattern); i++ {
+		if pattern[i] == ' ' {
+			return pattern[:i], pattern[i+1:], true
+		}
+	}
+	return "", pattern, false
+}
+
+// statusClass is the answer's class (2xx, 4xx...): an error is answered after the
+// middlewares return, so its status is the error's.
+func statusClass(e *core.RequestEvent, err error) string {
+	status := e.Status()
+	if err != nil {
+		status = http.StatusInternalServerError
+		var apiErr *router.ApiError
+		if errors.As(err, &apiErr) {
+			status = apiErr.Status
+		}
+	}
+	if status == 0 {
+		status = http.StatusOK
+	}
+	return strconv.Itoa(status/100) + "xx"
+}
