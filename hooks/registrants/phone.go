@@ -86,7 +86,13 @@ func bindPhoneVerification(app core.App, cfg *appliance.Config) {
 		return e.Next()
 	})
 	app.OnRecordUpdate("registrants").BindFunc(func(e *core.RecordEvent) error {
-		if e.Record.GetString("phone") != e.Record.Original().GetString("phone") {
+		// Read from the row: a record kept from its creation has no original phone.
+		var stored string
+		err := e.App.DB().Select("phone").From("registrants").Where(dbx.HashExp{"id": e.Record.Id}).Row(&stored)
+		if err != nil {
+			return err
+		}
+		if e.Record.GetString("phone") != stored {
 			e.Record.Set(PhoneVerifiedField, "")
 		}
 		return e.Next()
