@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-deb3aef6283b';
+const VERSION = 'ab-79720ed4b340';
 
 const SHELL = [
   '/',
@@ -35,6 +35,7 @@ const SHELL = [
   '/screens/relatives.js',
   '/screens/rights.js',
   '/screens/settings.js',
+  '/screens/verify.js',
   '/screens/signin.js',
   '/screens/welcome.js',
   '/family/family.js',
