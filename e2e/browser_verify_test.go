@@ -46,9 +46,10 @@ func nthCode(t *testing.T, p *smstest.Server, phone string, n int) string {
 
 // A new account works at once, with a banner until the code from the SMS is typed; a person
 // who forgot their password gets a code by SMS on the sign-in screen and sets a new one.
-// Spanish for one person, English for another.
+// Spanish for one person, English for another; axe-core checks each screen on the way.
 func TestBrowserVerifyPhoneAndRecoverBySMS(t *testing.T) {
 	a, provider := startWithSMS(t, "fresno")
+	axe := axeSource(t)
 
 	for _, c := range []struct {
 		lang, typed, e164, name                                      string
@@ -72,9 +73,11 @@ func TestBrowserVerifyPhoneAndRecoverBySMS(t *testing.T) {
 				phone.waitJS(`document.documentElement.lang === 'en'`, 5*time.Second)
 			}
 			phone.waitText(c.banner, 10*time.Second)
+			phone.axe(axe, "home, phone not verified ("+c.lang+")")
 			phone.click(".banner.unverified")
 			phone.waitText(c.title, 10*time.Second)
 			phone.shot("verify-" + c.lang)
+			phone.axe(axe, "verify ("+c.lang+")")
 
 			// A wrong code is refused where it was typed; the code from the SMS verifies.
 			code := nthCode(t, provider, c.e164, 1)
@@ -100,6 +103,7 @@ func TestBrowserVerifyPhoneAndRecoverBySMS(t *testing.T) {
 			phone.clickText(c.sendSMS)
 			phone.waitText(c.sent, 10*time.Second)
 			phone.shot("recover-sms-" + c.lang)
+			phone.axe(axe, "recovery by SMS ("+c.lang+")")
 			phone.fill(`input[name=code]`, nthCode(t, provider, c.e164, 2))
 			phone.fill(`input[name=newPassword]`, "otra-clave-segura")
 			phone.clickText(c.change)
