@@ -342,3 +342,25 @@ func TestStaffVerifyPhoneInPerson(t *testing.T) {
 		t.Error("the staff verification was not audited")
 	}
 }
+
+// A phone changed by the staff (the admin UI) is no longer verified.
+func TestChangedPhoneIsNoLongerVerified(t *testing.T) {
+	t.Parallel()
+	app, _ := apptest.New(t, "los-angeles")
+	r := register(t, app, "+13105550190")
+	r.Set(registrants.PhoneVerifiedField, "2026-12-01 10:00:00.000Z")
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	r.Set("name", "Ana M. López")
+	if err := app.Save(r); err != nil || verifiedAt(t, app, "+13105550190") == "" {
+		t.Fatalf("another change unverified the phone: %v", err)
+	}
+	r.Set("phone", "+13105550191")
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	if verifiedAt(t, app, "+13105550191") != "" {
+		t.Error("the new phone is verified without a code")
+	}
+}
