@@ -52,9 +52,9 @@ func TestBrowserVerifyPhoneAndRecoverBySMS(t *testing.T) {
 	axe := axeSource(t)
 
 	for _, c := range []struct {
-		lang, typed, e164, name                                      string
+		lang, typed, e164, name                                     string
 		banner, title, verify, done, signout, forgot, sendSMS, sent string
-		change, changed, signin, home                                string
+		change, changed, signin, home                               string
 	}{
 		{"es", "559 555 0141", "+15595550141", "Rosa Díaz",
 			"Tu teléfono no está verificado", "Verifica tu teléfono", "Verificar", "¿Te están deteniendo?", "Salir de la cuenta",
