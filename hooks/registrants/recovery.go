@@ -30,8 +30,8 @@ var now = time.Now
 
 var (
 	msgRecoveryCode = i18n.Text{
-		ES: "El código no es válido o ya venció. Pide uno nuevo al consulado.",
-		EN: "The code is not valid or has expired. Ask the consulate for a new one.",
+		ES: "El código no es válido o ya venció. Pide uno nuevo por SMS o al consulado.",
+		EN: "The code is not valid or has expired. Ask for a new one by SMS or from the consulate.",
 	}
 	msgRecoveryPassword = i18n.Text{
 		ES: "La contraseña debe tener al menos 8 caracteres.",
