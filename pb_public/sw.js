@@ -36,6 +36,7 @@ const SHELL = [
   '/screens/relatives.js',
   '/screens/rights.js',
   '/screens/settings.js',
+  '/screens/verify.js',
   '/screens/signin.js',
   '/screens/welcome.js',
   '/family/family.js',

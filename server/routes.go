@@ -73,6 +73,7 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	api.GET("/info", directory.Info(cfg))
 	api.GET("/route", dir.RouteOf)
 	api.POST("/recovery", registrants.Recover(log)).Bind(guard.Tries(limits.RegistrantIdentity("phone")))
+	api.POST("/recovery/code", registrants.SendRecoveryCode(cfg, log)).Bind(guard.CodeSends(limits.RegistrantIdentity("phone")))
 	api.POST("/push/subscriptions", subscriptions.Subscribe(cfg)) // a registrant or staff
 	api.DELETE("/push/subscriptions", subscriptions.Unsubscribe)
 
@@ -88,6 +89,8 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	person.POST("/alerts/{uid}/safe", alerts.Safe(cfg, pace)).Bind(guard.Tries(limits.SignedIn))
 	person.GET("/pins", registrants.PINsState)
 	person.POST("/pins", registrants.SetPINs(pace, log)).Bind(guard.Tries(limits.SignedIn))
+	person.POST("/phone/verify", registrants.VerifyPhone(log)).Bind(guard.Tries(limits.SignedIn))
+	person.POST("/phone/code", registrants.SendPhoneCode(cfg)).Bind(guard.CodeSends(limits.SignedIn))
 	person.POST("/contacts/{id}/family-link", family.IssueLink(cfg))
 	// Family links (issue 17, item 4): show the link again without revoking it, revoke it
 	// apart, and whether each relative's notices reach them.
@@ -118,6 +121,7 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	api.GET("/ready", a.Ready.Route).Bind(apis.SkipSuccessActivityLog())
 	cases := api.Group("").Bind(requireCaseStaff())
 	cases.POST("/registrants/{id}/recovery-code", registrants.IssueRecoveryCode(log))
+	cases.POST("/registrants/{id}/phone-verified", registrants.VerifyPhoneInPerson(log))
 	cases.POST("/federation/alerts/{uid}/notes", fed.Notes)
 	// Delivery you can trust: who each alert's notices reached.
 	cases.GET("/alerts/{id}/deliveries", deliveries.Route(log))

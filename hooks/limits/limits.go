@@ -40,6 +40,9 @@ type Guard struct {
 	Attempts           *Limiter // PIN and password attempts per credential
 	AttemptsPerAddress *Limiter // PIN and password attempts per address
 
+	Codes           *Limiter // one-time codes sent by SMS per account or phone number
+	CodesPerAddress *Limiter // one-time codes sent by SMS per address
+
 	mu    sync.Mutex
 	clock func() time.Time
 
@@ -58,6 +61,8 @@ func NewGuard() *Guard {
 
 		Attempts:           New(AttemptsPerCredential, AttemptsWindow),
 		AttemptsPerAddress: New(AttemptsPerAddress, time.Minute),
+		Codes:              New(CodesPerCredential, CodesWindow),
+		CodesPerAddress:    New(CodesPerAddress, CodesWindow),
 		clock:              time.Now,
 	}
 }

@@ -55,7 +55,11 @@ func (d *Dispatcher) sendSMS(ctx context.Context, row *core.Record) (bool, error
 	defer release()
 
 	Tried(row)
-	res := d.sms.Send(ctx, sms.Message{To: to.phone, Body: smsText(p, to.tail), StatusCallback: smsCallback(d.cfg)})
+	text := to.text
+	if text == "" {
+		text = smsText(p, to.tail)
+	}
+	res := d.sms.Send(ctx, sms.Message{To: to.phone, Body: text, StatusCallback: smsCallback(d.cfg)})
 	switch res.Outcome {
 	case sms.Accepted:
 		Handed(row, d.now(), res.SID)
@@ -71,9 +75,10 @@ func (d *Dispatcher) sendSMS(ctx context.Context, row *core.Record) (bool, error
 	}
 }
 
-// smsTo is where an SMS goes: the number, and what ends the text (a link, a number to call).
+// smsTo is where an SMS goes: the number, and what ends the text (a link, a number to call),
+// or the whole text when it is not a notice's (a registrant's one-time code).
 type smsTo struct {
-	phone, tail string
+	phone, tail, text string
 }
 
 // smsRecipient reads the row's recipient now (nothing personal is kept in the row): a
@@ -83,6 +88,8 @@ func (d *Dispatcher) smsRecipient(row *core.Record, p push.Payload) (to smsTo, w
 	switch row.GetString("recipient_kind") {
 	case vocab.RecipientContact:
 		return d.contactSMS(row.GetString("target"), p)
+	case vocab.RecipientRegistrant:
+		return d.registrantSMS(row.GetString("target"), p)
 	case vocab.RecipientStaff:
 		staff, err := d.app.FindRecordById(core.CollectionNameSuperusers, row.GetString("target"))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -97,7 +104,7 @@ func (d *Dispatcher) smsRecipient(row *core.Record, p push.Payload) (to smsTo, w
 		to.tail = d.link(p.URL)
 		return to, "", nil
 	default:
-		return to, "SMS goes to relatives and staff only", nil
+		return to, "SMS goes to relatives, staff and registrants (their codes) only", nil
 	}
 }
 

@@ -25,13 +25,16 @@ var msgPhoneChange = i18n.Text{
 
 // bindEnumeration keeps registration and the records API from telling whether a phone is
 // registered: registering with a taken phone (or e-mail) answers exactly like a new
-// registration and stores nothing, and a phone cannot be changed through the API (a change
+// registration and stores nothing (the phone's owner is told by SMS, tellPhoneOwner), and a phone cannot be changed through the API (a change
 // would need the new phone verified, which the appliance cannot do yet).
 func bindEnumeration(app core.App, cfg *appliance.Config) {
 	app.OnRecordCreateRequest("registrants").BindFunc(func(e *core.RecordRequestEvent) error {
 		err := e.Next()
 		if err == nil || e.HasSuperuserAuth() || !dropTakenIdentity(err) {
 			return err
+		}
+		if err := tellPhoneOwner(e.App, cfg, e.Record.GetString("phone")); err != nil {
+			return e.InternalServerError("", err)
 		}
 		return answerAsRegistered(e, cfg)
 	})

@@ -68,12 +68,12 @@ func recordForgotten(app core.App, alertIDs []string) error {
 }
 
 // forgetSecrets removes what the person kept outside the collections: PINs, a recovery
-// code, a deletion that waited for a case to close.
+// or verification code, a deletion that waited for a case to close.
 func forgetSecrets(app core.App, registrantID string) error {
 	if err := pins.Forget(app, registrantID); err != nil {
 		return err
 	}
-	for _, table := range []string{"recovery_codes", "pending_deletions"} {
+	for _, table := range []string{recoveryCodes, phoneCodes, "pending_deletions"} {
 		if _, err := app.DB().Delete(table, dbx.HashExp{"registrant": registrantID}).Execute(); err != nil {
 			return err
 		}

@@ -31,6 +31,7 @@ func Bind(app core.App, cfg *appliance.Config, p *pace.Pace, log *audit.Log) {
 		return validateRequest(e, false)
 	})
 	bindEnumeration(app, cfg)
+	bindPhoneVerification(app, cfg) // inside bindEnumeration's: a taken phone rolls its transaction back
 	app.OnRecordDelete("registrants").BindFunc(forgetPerson(log))
 	bindDeletion(app, p, log)
 }

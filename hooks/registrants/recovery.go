@@ -1,14 +1,8 @@
 package registrants
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
-	"database/sql"
 	"encoding/hex"
-	"errors"
-	"fmt"
-	"math/big"
 	"net/http"
 	"slices"
 	"time"
@@ -36,8 +30,8 @@ var now = time.Now
 
 var (
 	msgRecoveryCode = i18n.Text{
-		ES: "El código no es válido o ya venció. Pide uno nuevo al consulado.",
-		EN: "The code is not valid or has expired. Ask the consulate for a new one.",
+		ES: "El código no es válido o ya venció. Pide uno nuevo por SMS o al consulado.",
+		EN: "The code is not valid or has expired. Ask for a new one by SMS or from the consulate.",
 	}
 	msgRecoveryPassword = i18n.Text{
 		ES: "La contraseña debe tener al menos 8 caracteres.",
@@ -164,43 +158,12 @@ func recoverAccount(log *audit.Log, e *core.RequestEvent) error {
 	return e.NoContent(http.StatusNoContent)
 }
 
-// useRecoveryCode tells whether code is the registrant's live code, and spends it: a right
-// code once, a wrong one as one of the attempts.
+// useRecoveryCode tells whether code is the registrant's live recovery code, and spends it.
 func useRecoveryCode(tx core.App, registrantID, code string) (bool, error) {
-	var row struct {
-		Hash     string `db:"code_hash"`
-		Expires  string `db:"expires_at"`
-		Attempts int    `db:"attempts"`
-	}
-	err := tx.DB().Select("code_hash", "expires_at", "attempts").From("recovery_codes").
-		Where(dbx.HashExp{"registrant": registrantID}).One(&row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	if pending, err := deletionPending(tx, registrantID); err != nil || pending {
-		return false, err
-	}
-	expires, _ := time.Parse(time.RFC3339, row.Expires)
-	right := subtle.ConstantTimeCompare([]byte(row.Hash), []byte(codeHash(registrantID, code))) == 1
-	where := dbx.HashExp{"registrant": registrantID}
-	if right || !now().Before(expires) || row.Attempts+1 >= maxRecoveryAttempts {
-		_, err = tx.DB().Delete("recovery_codes", where).Execute()
-		return right && now().Before(expires), err
-	}
-	_, err = tx.DB().Update("recovery_codes", dbx.Params{"attempts": row.Attempts + 1}, where).Execute()
-	return false, err
+	return useCode(tx, recoveryCodes, registrantID, code)
 }
 
-func newRecoveryCode() (string, error) {
-	n, err := rand.Int(rand.Reader, big.NewInt(100_000_000))
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%08d", n), nil
-}
+func newRecoveryCode() (string, error) { return newCode(8) }
 
 // codeHash binds a code to its registrant; codes are stored only hashed.
 func codeHash(registrantID, code string) string {

@@ -18,6 +18,7 @@ import alerts from '../screens/alerts.js';
 import rights from '../screens/rights.js';
 import officer from '../screens/officer.js';
 import settings from '../screens/settings.js';
+import verify from '../screens/verify.js';
 
 // Screens that need a signed-in registrant are marked private.
 const routes = {
@@ -31,6 +32,7 @@ const routes = {
   checkin: { screen: checkin, private: true, nav: 'checkin' },
   alerts: { screen: alerts, private: true, nav: 'alerts' },
   settings: { screen: settings, private: true, nav: 'settings' },
+  verify: { screen: verify, private: true },
 };
 
 const main = document.getElementById('main');
@@ -105,6 +107,9 @@ function renderBanner(name) {
   const p = pending();
   if (p && name !== 'home') fill(banner, h('a', { class: 'banner', href: '#/home' }, t('pending.banner')));
   else if (!navigator.onLine) fill(banner, h('p', { class: 'banner offline', role: 'status' }, t('common.offline')));
+  else if ((name === 'home' || name === 'settings') && session() && session().verified === false) {
+    fill(banner, h('a', { class: 'banner unverified', href: '#/verify' }, t('verify.banner')));
+  }
   else fill(banner);
 }
 
@@ -118,7 +123,7 @@ onOutbox((ev) => {
 loadConsulate();
 // renew the sign-in so that it has not expired on the day the button is needed; a token the
 // server no longer accepts (account deleted, password changed) signs the phone out
-refresh().catch((err) => {
+refresh().then(() => renderBanner(parse().name || 'home'), (err) => {
   if (err.status === 401 || err.status === 404) {
     clear();
     render();

@@ -19,7 +19,7 @@ export function token() {
 
 export function save(auth) {
   const r = auth.record || {};
-  const s = { token: auth.token, id: r.id, zip: r.zip || '', language: r.language || 'es', disclosure: r.disclosure || '' };
+  const s = { token: auth.token, id: r.id, zip: r.zip || '', language: r.language || 'es', disclosure: r.disclosure || '', verified: !!r.phone_verified_at };
   localStorage.setItem(KEY, JSON.stringify(s));
   return s;
 }

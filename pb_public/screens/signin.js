@@ -47,11 +47,32 @@ export default function signin(ctx) {
     recoverForm(phone));
 }
 
-// recoverForm sets a new password with the one-time code the consulate reads to the person
-// once it has checked who they are; it also signs out every other phone.
+// recoverForm sets a new password with a one-time code: sent by SMS to a verified phone, or
+// read to the person by the consulate once it has checked who they are; it also signs out
+// every other phone. Asking for an SMS answers the same whatever the number.
 function recoverForm(signinPhone) {
   const phone = field({ label: t('signin.phone.label'), name: 'recoverPhone', type: 'tel', autocomplete: 'username', inputmode: 'tel', required: true });
   const code = field({ label: t('recover.code'), name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 8, required: true });
+  const smsSaid = status();
+  const askSMS = h('button', { type: 'button', class: 'btn', onclick: async () => {
+    phone.setError('');
+    const e164 = normalizePhone(phone.input.value);
+    if (!validPhone(e164)) {
+      phone.setError(t('err.phone'));
+      phone.input.focus();
+      return;
+    }
+    askSMS.disabled = true;
+    try {
+      await api('/api/alertbutton/recovery/code', { method: 'POST', body: { phone: e164 } });
+      smsSaid.say(t('recover.sms.sent'), 'ok');
+      code.input.focus();
+    } catch (err) {
+      smsSaid.say(explain(err), 'error');
+    } finally {
+      askSMS.disabled = false;
+    }
+  } }, t('recover.sms'));
   const password = field({ label: t('recover.password'), name: 'newPassword', type: 'password', autocomplete: 'new-password', required: true });
   const msg = status();
   const submit = h('button', { type: 'submit', class: 'btn' }, t('recover.submit'));
@@ -60,7 +81,7 @@ function recoverForm(signinPhone) {
     for (const f of [phone, code, password]) f.setError('');
     const e164 = normalizePhone(phone.input.value);
     const wrong = !validPhone(e164) ? [phone, t('err.phone')]
-      : !/^[0-9]{8}$/.test(code.input.value) ? [code, t('recover.code.err')]
+      : !/^([0-9]{6}|[0-9]{8})$/.test(code.input.value) ? [code, t('recover.code.err')]
         : password.input.value.length < 8 ? [password, t('recover.password.err')] : null;
     if (wrong) {
       wrong[0].setError(wrong[1]);
@@ -82,7 +103,7 @@ function recoverForm(signinPhone) {
     } finally {
       submit.disabled = false;
     }
-  } }, h('p', {}, t('recover.text')), phone, code, password, showPassword(password.input), submit, msg);
+  } }, h('p', {}, t('recover.text')), phone, askSMS, smsSaid, code, password, showPassword(password.input), submit, msg);
   return h('details', { class: 'card recover' }, h('summary', {}, t('recover.title')), form);
 }
 
