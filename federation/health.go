@@ -24,7 +24,7 @@ type PeerHealth struct {
 	State         string `json:"state"`
 	Since         string `json:"since,omitempty"`
 	Line          string `json:"line"`
-	LastError     string `json:"lastError"` // only while not ok: a recovery clears it`
+	LastError     string `json:"lastError"` // only while not ok: a recovery clears it
 	LastErrorAt   string `json:"lastErrorAt,omitempty"`
 	LastSuccessAt string `json:"lastSuccessAt,omitempty"`
 	RetryAt       string `json:"retryAt,omitempty"`
@@ -127,7 +127,7 @@ func (h *PeerHealth) peerState(failingSince time.Time) {
 		h.Line += fmt.Sprintf(", %d waiting", h.Queue)
 	}
 	if h.LastError != "" {
-		h.Line += ": " + h.LastError
+		h.Line += ": " + shortError(h.LastError)
 	}
 }
 
@@ -199,6 +199,17 @@ func Health(app core.App, now time.Time) ([]PeerHealth, error) {
 		return 0
 	})
 	return out, nil
+}
+
+// lineErrorMax keeps a peer's line short: the whole error is in lastError.
+const lineErrorMax = 120
+
+func shortError(s string) string {
+	r := []rune(s)
+	if len(r) <= lineErrorMax {
+		return s
+	}
+	return string(r[:lineErrorMax-1]) + "…"
 }
 
 func rfc3339(r *core.Record, field string) string {
