@@ -402,6 +402,8 @@ func TestCustomRoutesAccess(t *testing.T) {
 			{name: "read federation health", method: http.MethodGet, path: "/api/federation/v1/health", who: staffRoles},
 			{name: "fetch the federation roster now", method: http.MethodPost, path: "/api/federation/v1/roster/fetch", who: staffRoles, authorized: passedAuth},
 			{name: "read who escalation reached", method: http.MethodGet, path: "/api/alertbutton/health", who: staffRoles},
+			{name: "read the metrics", method: http.MethodGet, path: "/api/alertbutton/metrics", who: []string{it}},
+			{name: "ask whether the appliance can take alerts", method: http.MethodGet, path: "/api/alertbutton/ready", who: callers, authorized: passedAuth},
 			// Only the SMS provider's signature lets a delivery report in, whoever sends it.
 			{name: "report an SMS's delivery", method: http.MethodPost, path: "/api/alertbutton/sms/status", body: "MessageSid=SM1&MessageStatus=delivered", who: nil},
 			{name: "send a note to peers", method: http.MethodPost, path: "/api/alertbutton/federation/alerts/" + w.alert.GetString("uid") + "/notes",

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -18,46 +17,29 @@ import (
 // answer to a night without one.
 var ageBuckets = []float64{10, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 12 * 3600}
 
-// bindOutcomes counts the notices whose outcome becomes known and the acknowledgements,
-// once each change is committed. The change is read before the save: a save inside a
-// transaction (a group commit) is told of after the commit, when the record's original
-// already holds the new values.
+// bindOutcomes counts the notices whose outcome becomes known and the acknowledgements, once
+// each change is committed (a save inside a transaction, the group commit's, is told of after
+// the commit).
 func bindOutcomes(app core.App, m *Metrics) {
-	var seen sync.Map // *core.Record -> func(), what to count once committed
-	app.OnRecordUpdate("outbox", "alerts").BindFunc(func(e *core.RecordEvent) error {
-		if count := m.change(e.Record); count != nil {
-			seen.Store(e.Record, count)
-		}
-		return e.Next()
-	})
 	app.OnRecordAfterUpdateSuccess("outbox", "alerts").BindFunc(func(e *core.RecordEvent) error {
-		if count, ok := seen.LoadAndDelete(e.Record); ok {
-			count.(func())()
-		}
-		return e.Next()
-	})
-	app.OnRecordAfterUpdateError("outbox", "alerts").BindFunc(func(e *core.RecordErrorEvent) error {
-		seen.Delete(e.Record)
+		m.count(e.Record)
 		return e.Next()
 	})
 }
 
-// change is what a record's update counts, nil for nothing: a notice delivered or failed,
-// an alert acknowledged (its time from the press).
-func (m *Metrics) change(r *core.Record) func() {
+// count counts what a record's update tells: a notice delivered or failed, an alert
+// acknowledged (its time from the press).
+func (m *Metrics) count(r *core.Record) {
 	if r.Collection().Name == "outbox" {
 		was, now := r.Original().GetString("delivery"), r.GetString("delivery")
-		if now == was || (now != vocab.DeliveryDelivered && now != vocab.DeliveryFailed) {
-			return nil
+		if now != was && (now == vocab.DeliveryDelivered || now == vocab.DeliveryFailed) {
+			m.notices.WithLabelValues(r.GetString("channel"), now).Inc()
 		}
-		channel := r.GetString("channel")
-		return func() { m.notices.WithLabelValues(channel, now).Inc() }
+		return
 	}
-	if r.Original().GetString("status") != vocab.StatusNew || r.GetString("status") != vocab.StatusAcknowledged {
-		return nil
+	if r.Original().GetString("status") == vocab.StatusNew && r.GetString("status") == vocab.StatusAcknowledged {
+		m.acknowledged.Observe(m.Now().Sub(r.GetDateTime("created").Time()).Seconds())
 	}
-	waited := m.Now().Sub(r.GetDateTime("created").Time()).Seconds()
-	return func() { m.acknowledged.Observe(waited) }
 }
 
 // Requests times every request by its route pattern (never its path, which holds ids).
