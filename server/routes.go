@@ -131,5 +131,5 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	peers.GET("/health", fed.Health).Bind(requireStaff())
 
 	// The phone app, the family page and the advisers' board.
-	r.GET("/{path...}", web.Static()).BindFunc(web.SecurityHeaders)
+	r.GET("/{path...}", web.Static()).BindFunc(web.SecurityHeaders).Bind(apis.SkipSuccessActivityLog())
 }
