@@ -133,6 +133,7 @@ func TestBrowserFirstLoad(t *testing.T) {
 			if first.Bytes > 60*1024 {
 				t.Errorf("%s: the first load moved %.0f bytes before the call to action, over 60 KB", p.name, first.Bytes)
 			}
+			t.Logf("%s: first load %.2f s, %.1f KB, %d requests; repeat load %.2f s", p.name, first.CTA/1000, first.Bytes/1024, first.Requests, repeat.CTA/1000)
 			ctas, bytes, reqs = append(ctas, first.CTA), append(bytes, first.Bytes), append(reqs, float64(first.Requests))
 			rctas, rbytes, rreqs = append(rctas, repeat.CTA), append(rbytes, repeat.Bytes), append(rreqs, float64(repeat.Requests))
 		}
