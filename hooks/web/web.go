@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -80,6 +81,7 @@ func (a *asset) write(e *core.RequestEvent) error {
 		e.Response.WriteHeader(http.StatusNotModified)
 		return nil
 	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	return e.Blob(http.StatusOK, a.ctype, body)
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -74,6 +75,9 @@ func TestTextIsServedGzippedWithETagsAndVary(t *testing.T) {
 		}
 		if gz.Body.Len() >= len(a.body) {
 			t.Errorf("%s: gzip saves nothing (%d >= %d bytes)", url, gz.Body.Len(), len(a.body))
+		}
+		if gz.Header().Get("Content-Length") != strconv.Itoa(gz.Body.Len()) {
+			t.Errorf("%s: Content-Length %q for %d bytes", url, gz.Header().Get("Content-Length"), gz.Body.Len())
 		}
 		plain := get(t, s, url)
 		if plain.Header().Get("Content-Encoding") != "" || !bytes.Equal(plain.Body.Bytes(), a.body) {
