@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-6fb272f70288';
+const VERSION = 'ab-f50f72a77b5c';
 
 const SHELL = [
   '/',
@@ -12,56 +12,25 @@ const SHELL = [
   '/staff/',
   '/manifest.json',
   '/css/app.css',
-  '/js/alerts.js',
-  '/js/api.js',
-  '/js/app.js',
-  '/js/button.js',
-  '/js/consulate.js',
-  '/js/dom.js',
-  '/js/geo.js',
-  '/js/help.js',
-  '/js/i18n.js',
-  '/js/outbox.js',
-  '/js/phone.js',
-  '/js/push.js',
-  '/js/qr.js',
-  '/js/session.js',
-  '/js/strings.js',
-  '/js/uuid.js',
-  '/screens/alerts.js',
-  '/screens/checkin.js',
-  '/screens/home.js',
-  '/screens/officer.js',
-  '/screens/register.js',
-  '/screens/relatives.js',
-  '/screens/rights.js',
-  '/screens/settings.js',
-  '/screens/verify.js',
-  '/screens/signin.js',
-  '/screens/welcome.js',
-  '/family/family.js',
-  '/staff/alarm.js',
-  '/staff/auth.js',
-  '/staff/board.js',
-  '/staff/case.js',
-  '/staff/data.js',
-  '/staff/live.js',
-  '/staff/locator.js',
-  '/staff/staff.js',
-  '/staff/view.js',
-  '/vendor/qrcode-generator/qrcode.mjs',
   '/icons/icon-32.png',
   '/icons/icon-192.png',
   '/icons/icon-512.png',
   '/icons/badge-96.png',
 ];
 
+// The pages' scripts are bundled by the server at startup under /b/ (names that carry their
+// content's hash); SCRIPTS lists them, so the worker keeps every screen, even those a page
+// loads only when opened.
+const BUNDLE = '/b/';
+const SCRIPTS = BUNDLE + 'index.json';
+
 const NETWORK_FIRST_API = ['/api/alertbutton/info', '/api/collections/consulates/records'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(VERSION);
-    await cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' })));
+    const scripts = await (await fetch(SCRIPTS, { cache: 'reload' })).json();
+    await cache.addAll([...SHELL, ...scripts].map((url) => new Request(url, { cache: 'reload' })));
     await self.skipWaiting();
   })());
 });
@@ -96,7 +65,7 @@ async function cacheFirst(req) {
   if (hit) return hit;
   const res = await fetch(req);
   const path = new URL(req.url).pathname;
-  if (res.ok && !res.redirected && SHELL.includes(path)) await cache.put(req, res.clone());
+  if (res.ok && !res.redirected && (SHELL.includes(path) || path.startsWith(BUNDLE))) await cache.put(req, res.clone());
   return res;
 }
 

@@ -142,5 +142,5 @@ func (a *Appliance) routes(r *router.Router[*core.RequestEvent], fed federation.
 	peers.POST("/roster/fetch", fed.RosterFetch).Bind(requireStaff())
 
 	// The phone app, the family page and the advisers' board.
-	r.GET("/{path...}", web.Static()).BindFunc(web.SecurityHeaders)
+	r.GET("/{path...}", web.Static()).BindFunc(web.SecurityHeaders).Bind(apis.SkipSuccessActivityLog())
 }

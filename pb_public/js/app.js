@@ -9,16 +9,20 @@ import { pending, onOutbox, startRetrying } from './outbox.js';
 import { registerWorker } from './push.js';
 
 import welcome from '../screens/welcome.js';
-import register from '../screens/register.js';
-import signin from '../screens/signin.js';
-import home from '../screens/home.js';
-import relatives from '../screens/relatives.js';
-import checkin from '../screens/checkin.js';
-import alerts from '../screens/alerts.js';
-import rights from '../screens/rights.js';
-import officer from '../screens/officer.js';
-import settings from '../screens/settings.js';
-import verify from '../screens/verify.js';
+
+// The first screen comes with the app; the others load when first opened (the service
+// worker keeps them all for offline use), so a first visit on a slow network moves less.
+const lazy = (load) => async (ctx) => (await load()).default(ctx);
+const register = lazy(() => import('../screens/register.js'));
+const signin = lazy(() => import('../screens/signin.js'));
+const home = lazy(() => import('../screens/home.js'));
+const relatives = lazy(() => import('../screens/relatives.js'));
+const checkin = lazy(() => import('../screens/checkin.js'));
+const alerts = lazy(() => import('../screens/alerts.js'));
+const rights = lazy(() => import('../screens/rights.js'));
+const officer = lazy(() => import('../screens/officer.js'));
+const settings = lazy(() => import('../screens/settings.js'));
+const verify = lazy(() => import('../screens/verify.js'));
 
 // Screens that need a signed-in registrant are marked private.
 const routes = {
