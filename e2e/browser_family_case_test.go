@@ -106,6 +106,10 @@ func TestBrowserFamilyPageFollowsTheCase(t *testing.T) {
 	relative.waitText("El consulado cerró el caso: Rosa quedó en libertad.", 5*time.Second)
 	s.check(relative, "family-closed", nil)
 
+	// A notice opens /family/ without the link: the relative's phone remembers it.
+	relative.navigate(a.URL + "/family/")
+	relative.waitText("La alerta de Rosa está cerrada", 10*time.Second)
+
 	// The person's own phone opening the link sees no case, whatever happened to it.
 	own := newTab(t, bctx)
 	own.navigate(link)

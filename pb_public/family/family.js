@@ -10,7 +10,9 @@ import { uuidv7 } from '../js/uuid.js';
 import { subscribe, registerWorker } from '../js/push.js';
 
 const main = document.getElementById('main');
-const token = location.hash.replace(/^#/, '').trim();
+// A notice opens /family/ without the token: the relative's phone remembers the last link.
+const lastKey = 'ab.family.last';
+const token = location.hash.replace(/^#/, '').trim() || localStorage.getItem(lastKey) || '';
 const base = '/api/alertbutton/family';
 const withToken = { 'X-Family-Token': token };
 let info = null;
@@ -39,7 +41,9 @@ function headers() {
 }
 
 function keepDevice(stamp) {
-  if (stamp && !ownPhone()) localStorage.setItem(deviceKey, stamp);
+  if (!stamp || ownPhone()) return;
+  localStorage.setItem(deviceKey, stamp);
+  localStorage.setItem(lastKey, token);
 }
 // one id per report on this page, reused on every retry so the consulate gets it once
 let reportUid = uuidv7();
@@ -151,6 +155,7 @@ async function poll() {
   try {
     const res = await fetch(base, { headers: { ...headers(), Accept: 'application/json' }, cache: 'no-store', credentials: 'omit', signal: ctl.signal });
     if (res.status === 404) {
+      if (localStorage.getItem(lastKey) === token) localStorage.removeItem(lastKey);
       info = null;
       infoError = { status: 404 };
       render();
