@@ -149,7 +149,14 @@ function whatToDo(open, caseWithConsulate) {
 let pollTimer = null;
 async function poll() {
   clearTimeout(pollTimer);
-  if (!info) return;
+  if (!info) {
+    if (!infoError || infoError.status !== 0) return; // no link, or removed: nothing to ask
+    infoError = null;
+    await load(); // the first load found no network: try it again
+    render();
+    schedule();
+    return;
+  }
   const ctl = new AbortController();
   const timeout = setTimeout(() => ctl.abort(), 8000);
   try {
