@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-91ba581d19f5';
+const VERSION = 'ab-336836893ee6';
 
 const SHELL = [
   '/',

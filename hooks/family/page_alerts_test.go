@@ -13,6 +13,7 @@ import (
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/family"
+	"alertbutton/hooks/family/stamp"
 )
 
 const pagePath = "/api/alertbutton/family"
@@ -68,10 +69,19 @@ func (p pageAnswer) milestones(i int) string {
 // a browser opening the link for the first time), and the raw body.
 func (w *caseWorld) page(token, stamp string) (pageAnswer, string) {
 	w.t.Helper()
+	return w.pageWith(token, stamp, "")
+}
+
+// pageWith is page with the stamp an SMS's link brought, grant.
+func (w *caseWorld) pageWith(token, stamp, grant string) (pageAnswer, string) {
+	w.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, w.srv.URL+pagePath, nil)
 	req.Header.Set(family.Header, token)
 	if stamp != "" {
 		req.Header.Set(family.DeviceHeader, stamp)
+	}
+	if grant != "" {
+		req.Header.Set(family.GrantHeader, grant)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -329,5 +339,35 @@ func TestFamilyPageSafe(t *testing.T) {
 	w.call("POST", "/api/alertbutton/alerts/"+uid+"/safe", w.ownerTok, `{"pin":"`+apptest.CancelPIN+`"}`, 200)
 	if p, _ := w.page(w.token, stamp); p.Alerts[0].Open || p.milestones(0) != "raised/button closed/safe" {
 		t.Errorf("after the person's safe the relative reads %q", p.milestones(0))
+	}
+}
+
+// A relative who first opens their link from the SMS about an alert (its link carries a stamp
+// of the raise) is shown that alert, and keeps the stamp; the same browser without it, or
+// with a stamp for another relative, is not.
+func TestFamilyPageFromTheSMSLink(t *testing.T) {
+	t.Parallel()
+	w := newCaseWorld(t, "status")
+	id, _ := w.press()
+	alert := apptest.Find(t, w.app, "alerts", id)
+	grant, err := stamp.New(w.cfg.Sealer(), w.contact.Id, w.contact.GetString("family_token_hash"), alert.GetDateTime("created").Time())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := w.enroll()
+	p, _ := w.pageWith(w.token, fresh, grant)
+	if len(p.Alerts) != 1 || !p.Alerts[0].Open || p.Device != grant {
+		t.Fatalf("from the SMS's link the relative reads %+v, want the alert open and the SMS's stamp kept", p)
+	}
+	if p, _ := w.page(w.token, p.Device); len(p.Alerts) != 1 {
+		t.Errorf("back with the SMS's stamp the relative reads %d alerts", len(p.Alerts))
+	}
+	if p, _ := w.page(w.token, fresh); len(p.Alerts) != 0 {
+		t.Errorf("the browser's own stamp, newer than the raise, shows %d alerts", len(p.Alerts))
+	}
+	other := apptest.Contact(t, w.app, w.owner, apptest.Fields{"name": "Otro"})
+	foreign, _ := stamp.New(w.cfg.Sealer(), other.Id, w.contact.GetString("family_token_hash"), alert.GetDateTime("created").Time())
+	if p, _ := w.pageWith(w.token, "", foreign); len(p.Alerts) != 0 {
+		t.Errorf("another relative's SMS stamp shows %d alerts", len(p.Alerts))
 	}
 }

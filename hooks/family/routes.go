@@ -65,17 +65,16 @@ type consulateJSON struct {
 // Page is GET Path (the token in Header, or in the path): it shows a relative the
 // registrant's first name, their consulate and, as far as their disclosure setting allows,
 // the alerts raised since this browser first opened the link (alerts.go). The browser's
-// stamp comes in DeviceHeader; the answer gives it back, or a new one when it had none
-// that holds.
+// stamp comes in DeviceHeader, an SMS's in GrantHeader; the answer gives back the earliest
+// that holds, or a new one when none does.
 func Page(cfg *appliance.Config) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		contact, registrant, err := resolve(e)
 		if err != nil {
 			return err
 		}
-		stamp := e.Request.Header.Get(DeviceHeader)
-		enrolled, ok := deviceEnrolled(cfg.Sealer(), contact, stamp)
-		if !ok {
+		stamp, enrolled := earliestStamp(cfg.Sealer(), contact, e.Request.Header.Get(DeviceHeader), e.Request.Header.Get(GrantHeader))
+		if stamp == "" {
 			if stamp, err = deviceStamp(cfg.Sealer(), contact, time.Now()); err != nil {
 				return e.InternalServerError("", err)
 			}

@@ -12,7 +12,10 @@ import { subscribe, registerWorker } from '../js/push.js';
 const main = document.getElementById('main');
 // A notice opens /family/ without the token: the relative's phone remembers the last link.
 const lastKey = 'ab.family.last';
-const token = location.hash.replace(/^#/, '').trim() || localStorage.getItem(lastKey) || '';
+// An SMS about an alert adds "~" and a stamp as of its raise (hooks/outbox grant), so that
+// a relative who first opens the link from it is shown that alert.
+const [hashToken, grant = ''] = location.hash.replace(/^#/, '').trim().split('~');
+const token = hashToken || localStorage.getItem(lastKey) || '';
 const base = '/api/alertbutton/family';
 const withToken = { 'X-Family-Token': token };
 let info = null;
@@ -36,14 +39,18 @@ function device() {
 }
 
 function headers() {
+  const out = { ...withToken };
   const d = device();
-  return d ? { ...withToken, 'X-Family-Device': d } : withToken;
+  if (d) out['X-Family-Device'] = d;
+  if (grant && !ownPhone()) out['X-Family-Grant'] = grant;
+  return out;
 }
 
 function keepDevice(stamp) {
   if (!stamp || ownPhone()) return;
   localStorage.setItem(deviceKey, stamp);
   localStorage.setItem(lastKey, token);
+  if (grant && location.hash !== '#' + token) history.replaceState(null, '', '#' + token);
 }
 // one id per report on this page, reused on every retry so the consulate gets it once
 let reportUid = uuidv7();
