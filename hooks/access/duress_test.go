@@ -28,7 +28,7 @@ var (
 	maskUIDs   = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}`)
 	maskIDs    = regexp.MustCompile(`\b[a-z0-9]{15}\b`)
 	maskClient = regexp.MustCompile(`"clientId":"[^"]*"`)
-	maskKeys   = regexp.MustCompile(`"(signing_key|seal_key|public_url|key)":"[^"]*"`) // each world's own consulate keys
+	maskKeys   = regexp.MustCompile(`"(signing_key|seal_key|public_url|key|device)":"[^"]*"`) // each world's own consulate keys; a family page's device stamp (random nonce)
 )
 
 func masked(s string) string {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -61,18 +62,34 @@ type consulateJSON struct {
 	Phone string `json:"phone"`
 }
 
-// Page is GET Path (the token in Header, or in the path): it shows a relative only the
-// registrant's first name and their consulate.
+// Page is GET Path (the token in Header, or in the path): it shows a relative the
+// registrant's first name, their consulate and, as far as their disclosure setting allows,
+// the alerts raised since this browser first opened the link (alerts.go). The browser's
+// stamp comes in DeviceHeader, an SMS's in GrantHeader; the answer gives back the earliest
+// that holds, or a new one when none does.
 func Page(cfg *appliance.Config) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		_, registrant, err := resolve(e)
+		contact, registrant, err := resolve(e)
 		if err != nil {
 			return err
 		}
-		c := homeConsulate(e.App, registrant, cfg)
+		stamp, enrolled := earliestStamp(cfg.Sealer(), contact, e.Request.Header.Get(DeviceHeader), e.Request.Header.Get(GrantHeader))
+		if stamp == "" {
+			if stamp, err = deviceStamp(cfg.Sealer(), contact, time.Now()); err != nil {
+				return e.InternalServerError("", err)
+			}
+		}
+		list, err := alertsFor(e.App, registrant, contact, enrolled)
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		e.Response.Header().Set("Cache-Control", "no-store")
 		return e.JSON(http.StatusOK, map[string]any{
 			"registrant": map[string]string{"firstName": FirstName(registrant.GetString("name"))},
-			"consulate":  c,
+			"consulate":  homeConsulate(e.App, registrant, cfg),
+			"shares":     registrant.GetString("disclosure") != "none",
+			"alerts":     list,
+			"device":     stamp,
 		})
 	}
 }

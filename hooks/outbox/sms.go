@@ -126,7 +126,7 @@ func (d *Dispatcher) contactSMS(id string, p push.Payload) (to smsTo, why string
 	if to.phone == "" {
 		return to, "the contact has no phone number", nil
 	}
-	to.tail = d.familyTail(contact, p.Lang)
+	to.tail = d.familyTail(contact, p.Lang, p.Alert)
 	return to, "", nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/hooks/family/stamp"
 	"alertbutton/hooks/i18n"
 	"alertbutton/hooks/privacy"
 	"alertbutton/hooks/push"
@@ -29,16 +30,34 @@ func smsText(p push.Payload, tail string) string {
 	return strings.TrimSpace(p.Title + ". " + p.Body + " " + tail)
 }
 
-// familyTail ends a relative's SMS: their family link, opened from its sealed copy, or,
-// for a relative without one, the consulate's number.
-func (d *Dispatcher) familyTail(contact *core.Record, lang string) string {
+// familyTail ends a relative's SMS about the alert uid: their family link, opened from its
+// sealed copy, or, for a relative without one, the consulate's number.
+func (d *Dispatcher) familyTail(contact *core.Record, lang, uid string) string {
 	if token := familyToken(d, contact); token != "" {
-		return smsFollow.In(lang) + d.link("/family/#"+token)
+		return smsFollow.In(lang) + d.link("/family/#"+token+d.grant(contact, uid))
 	}
 	if phone := d.consulatePhone(); phone != "" {
 		return smsCall.In(lang) + phone
 	}
 	return smsCIAM.In(lang) + protectionLine
+}
+
+// grant is "~" and a family page stamp as of the alert uid's raise, for the link of an SMS
+// that tells the relative of it: a relative who first opens their link from it is shown
+// that alert (hooks/family/device.go); "" when there is no such alert.
+func (d *Dispatcher) grant(contact *core.Record, uid string) string {
+	if uid == "" {
+		return ""
+	}
+	alert, err := d.app.FindFirstRecordByData("alerts", "uid", uid)
+	if err != nil {
+		return ""
+	}
+	st, err := stamp.New(d.cfg.Sealer(), contact.Id, contact.GetString("family_token_hash"), alert.GetDateTime("created").Time())
+	if err != nil {
+		return ""
+	}
+	return "~" + st
 }
 
 // familyToken is the contact's family link token, or "" when it has none, or the sealed copy

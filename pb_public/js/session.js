@@ -21,6 +21,9 @@ export function save(auth) {
   const r = auth.record || {};
   const s = { token: auth.token, id: r.id, zip: r.zip || '', language: r.language || 'es', disclosure: r.disclosure || '', verified: !!r.phone_verified_at };
   localStorage.setItem(KEY, JSON.stringify(s));
+  // A relative's family page opened on this phone must not show this person's alerts to
+  // whoever holds the phone later (hooks/family/device.go): its stamps and link go.
+  for (const k of Object.keys(localStorage)) if (k.startsWith('ab.family.')) localStorage.removeItem(k);
   return s;
 }
 
