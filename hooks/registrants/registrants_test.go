@@ -35,8 +35,8 @@ func TestRegistration(t *testing.T) {
 	}
 	scenarios := []tests.ApiScenario{
 		post("valid registration", validBody, "", 200, `"phone":"+13105550123"`, `"home_consulate":"los-angeles"`, `"disclosure":"all"`),
-		post("phone without country code", withField("phone", `"3105550123"`), "", 400, `"phone":{"code":"invalid_phone","message":"Escriba el teléfono con + y código de país`),
-		post("phone message in English", withField("phone", `"3105550123"`), "en", 400, `"message":"Write the phone with + and the country code`),
+		post("phone without country code", withField("phone", `"3105550123"`), "", 400, `"phone":{"code":"invalid_phone","message":"Escribe tu teléfono con lada`),
+		post("phone message in English", withField("phone", `"3105550123"`), "en", 400, `"message":"Write your phone with area code`),
 		post("minor", withField("birth_date", `"2015-01-01"`), "", 400, `"birth_date":{"code":"not_adult"`),
 		post("impossible birth date", withField("birth_date", `"1990-02-30"`), "", 400, `"birth_date":{"code":"invalid_birth_date"`),
 		post("short password", withField("password", `"corta"`), "", 400, `"password":{"code":"password_too_short"`),
@@ -124,7 +124,7 @@ func TestPins(t *testing.T) {
 		apptest.Run(t, "los-angeles", s, signedIn)
 	}
 	apptest.Run(t, "los-angeles", tests.ApiScenario{Name: "anonymous", Method: http.MethodPost, URL: url,
-		Body: strings.NewReader(`{"cancelPin":"1234","duressPin":"9876"}`), ExpectedStatus: 401, ExpectedContent: []string{"Inicie sesión"}}, nil)
+		Body: strings.NewReader(`{"cancelPin":"1234","duressPin":"9876"}`), ExpectedStatus: 401, ExpectedContent: []string{"Entra a tu cuenta"}}, nil)
 
 	apptest.Run(t, "los-angeles", tests.ApiScenario{
 		Name: "set", Method: http.MethodPost, URL: url, Body: strings.NewReader(`{"cancelPin":"1234","duressPin":"9876"}`), ExpectedStatus: 204,

@@ -2,7 +2,7 @@
 // sent in a request line, a Referer or a server log; the page sends it only in the
 // X-Family-Token header of its API calls, which no log writes down.
 import { h, fill, field, status } from '../js/dom.js';
-import { t, onLangChange } from '../js/i18n.js';
+import { t, onLangChange, cityName } from '../js/i18n.js';
 import { api, explain } from '../js/api.js';
 import { mountHeader, callButtons } from '../js/help.js';
 import { uuidv7 } from '../js/uuid.js';
@@ -49,7 +49,7 @@ function render() {
   fill(main,
     h('h1', {}, t('family.title', { name })),
     h('p', { class: 'lead' }, t('family.lead', { name })),
-    c.city ? h('p', {}, t('family.consulate', { city: c.city, state: c.state || '' })) : null,
+    c.city ? h('p', {}, t('family.consulate', { city: cityName(c), state: c.state || '' })) : null,
     notifyCard(name),
     reportCard(name),
     nextSteps());
