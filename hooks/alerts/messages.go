@@ -8,7 +8,7 @@ var (
 	msgUIDTaken     = i18n.Text{ES: "Ese identificador (uid) ya se usó. Envía la alerta sin uid.", EN: "That identifier (uid) is already in use. Send the alert without a uid."}
 	msgInvalid      = i18n.Text{ES: "Revisa los datos marcados.", EN: "Check the marked fields."}
 	msgSaveFailed   = i18n.Text{ES: "No se pudo guardar la alerta. Intenta de nuevo o llama al +1 520 623 7874.", EN: "The alert could not be saved. Try again or call +1 520 623 7874."}
-	msgUnknownLink  = i18n.Text{ES: "Este enlace ya no sirve. Pide uno nuevo a tu familiar.", EN: "This link is no longer valid. Ask your relative for a new one."}
+	msgUnknownLink  = i18n.Text{ES: "Este enlace ya no es válido. Pide uno nuevo a tu familiar.", EN: "This link is no longer valid. Ask your relative for a new one."}
 	msgWrongPIN     = i18n.Text{ES: "PIN incorrecto. Te quedan {n} intentos.", EN: "Wrong PIN. {n} tries left."}
 	msgWrongPINOne  = i18n.Text{ES: "PIN incorrecto. Te queda 1 intento.", EN: "Wrong PIN. 1 try left."}
 	msgPinLocked    = i18n.Text{ES: "Demasiados intentos. La alerta sigue activa; llama al consulado.", EN: "Too many tries. The alert is still active; call the consulate."}
