@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-a7539225e9c8';
+const VERSION = 'ab-62a23d580bf1';
 
 const SHELL = [
   '/',

@@ -12,6 +12,7 @@ func TestUstedFindsTheFormalForms(t *testing.T) {
 		"PIN incorrecto. Le quedan 4 intentos.":       "Le quedan",
 		"Si está en peligro, llame al consulado.":     "Si está en peligro",
 		"Si puedes, llama ahora: Entre 8 y 10.":       "",
+		"Si necesita ayuda ahora, llame a la línea.":  "llame",
 		"Revise los datos. Intente de nuevo.":         "Revise",
 		"No encontramos eso; llame al consulado.":     "llame",
 		"Ábrala en el panel.":                         "Ábrala",
