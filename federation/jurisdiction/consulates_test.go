@@ -66,3 +66,11 @@ func TestConsulateByCode(t *testing.T) {
 		}
 	}
 }
+
+func TestCitySpanishHasItsAccents(t *testing.T) {
+	for city, want := range map[string]string{"Los Angeles": "Los Ángeles", "San Jose": "San José", "Fresno": "Fresno"} {
+		if got := CitySpanish(city); got != want {
+			t.Errorf("CitySpanish(%q) = %q, want %q", city, got, want)
+		}
+	}
+}
