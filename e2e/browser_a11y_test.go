@@ -29,6 +29,7 @@ func (s screens) check(tb *tab, name string, prepare func()) {
 			prepare()
 		}
 		tb.axe(s.axe, name+" ("+lang+")")
+		tb.checkWords(name) // no code or missing string on screen, tú in Spanish (browser_words_test.go)
 		tb.shot(name + "-" + lang)
 	}
 	eval[bool](tb, `(document.querySelectorAll('dialog[open]').forEach(d => d.close()), true)`)

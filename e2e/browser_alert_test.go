@@ -141,7 +141,7 @@ func TestBrowserAlertReachesStaffBoardOnce(t *testing.T) {
 	// a wrong one is refused, in Spanish, and closes nothing
 	phone.fill(`input[name=pin]`, "0000")
 	phone.clickText("Estoy a salvo")
-	phone.waitText("PIN incorrecto. Le quedan 4 intentos.", 10*time.Second)
+	phone.waitText("PIN incorrecto. Te quedan 4 intentos.", 10*time.Second)
 	if got := storedAlerts(t, a.URL, token); len(got) != 1 || got[0].Status != "new" {
 		t.Fatalf("a wrong PIN closed the alert: %+v", got)
 	}
@@ -338,7 +338,7 @@ func TestBrowserUntrustedTargetOffersTheLine(t *testing.T) {
 	registerInBrowser(phone, a.URL, "559 555 0105", "Lucía Gómez")
 	phone.hold(".hold", 2500*time.Millisecond)
 	phone.waitText("Alerta enviada", 20*time.Second)
-	phone.waitText("No pudimos avisar al consulado de Fresno; llamamos desde el consulado de Los", 15*time.Second)
+	phone.waitText("No pudimos avisar al Consulado de México en Fresno; el Consulado de México en Los Ángeles lo llama.", 15*time.Second)
 	tel := eval[string](phone, `[...document.querySelectorAll('.told-untrusted a[href^="tel:"]')].map(a => a.getAttribute('href')).join(' ')`)
 	if tel != "tel:+15206237874" {
 		t.Errorf("the untrusted line offers %q, want the 24-hour line", tel)

@@ -13,7 +13,7 @@ import (
 // 403 to the anonymous too, as they always did.
 
 var (
-	msgSignIn     = i18n.Text{ES: "Inicie sesión para continuar.", EN: "Sign in to continue."}
+	msgSignIn     = i18n.Text{ES: "Entra a tu cuenta para continuar.", EN: "Sign in to continue."}
 	msgOnlyPerson = i18n.Text{ES: "Solo la persona registrada puede hacer esto desde su teléfono.", EN: "Only the registered person can do this from their phone."}
 )
 

@@ -26,6 +26,15 @@ var spanishCity = map[string]string{
 	"Miami (Coral Gables)": "Miami",
 }
 
+// CitySpanish is a consulate's city as Spanish speakers write it ("Los Angeles" gives
+// "Los Ángeles"); other names are the same in both languages.
+func CitySpanish(city string) string {
+	if es, ok := spanishCity[city]; ok {
+		return es
+	}
+	return city
+}
+
 var consulates = sync.OnceValue(func() []Consulate {
 	rows := mustLoad(readCSV("mx-consulates-us.csv", 6))
 	list := make([]Consulate, 0, len(rows))

@@ -83,3 +83,11 @@ func TestConsulateLocationBasis(t *testing.T) {
 		t.Errorf("san-francisco: point %v,%v is not in the city", sf.Lat, sf.Lon)
 	}
 }
+
+func TestCitySpanishHasItsAccents(t *testing.T) {
+	for city, want := range map[string]string{"Los Angeles": "Los Ángeles", "San Jose": "San José", "Fresno": "Fresno"} {
+		if got := CitySpanish(city); got != want {
+			t.Errorf("CitySpanish(%q) = %q, want %q", city, got, want)
+		}
+	}
+}

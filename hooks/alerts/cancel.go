@@ -125,7 +125,10 @@ func wrongPIN(e *core.RequestEvent, cfg *appliance.Config, alertID, actor string
 	if failures >= maxPinFailures {
 		return e.TooManyRequestsError(msgPinLocked.In(i18n.Lang(e)), nil)
 	}
-	left := strconv.Itoa(maxPinFailures - failures)
-	msg := i18n.Text{ES: strings.ReplaceAll(msgWrongPIN.ES, "{n}", left), EN: strings.ReplaceAll(msgWrongPIN.EN, "{n}", left)}
+	msg := msgWrongPINOne
+	if left := maxPinFailures - failures; left != 1 {
+		n := strconv.Itoa(left)
+		msg = i18n.Text{ES: strings.ReplaceAll(msgWrongPIN.ES, "{n}", n), EN: strings.ReplaceAll(msgWrongPIN.EN, "{n}", n)}
+	}
 	return i18n.FieldError(e, "pin", "wrong_pin", msg)
 }

@@ -407,7 +407,7 @@ func TestWrongPIN(t *testing.T) {
 		uid := alert.GetString("uid")
 		before := len(outboxFor(t, w.app, uid))
 		s := scenario(w, r.name+" with a wrong PIN", http.MethodPost, r.url(alert), w.tokA, pinBody(wrongPIN), 400)
-		s.ExpectedContent = []string{`"pin":{"code":"wrong_pin","message":"PIN incorrecto. Le quedan 4 intentos."`}
+		s.ExpectedContent = []string{`"pin":{"code":"wrong_pin","message":"PIN incorrecto. Te quedan 4 intentos."`}
 		s.NotExpectedContent = []string{uid}
 		s.Test(t)
 		if stored := apptest.Find(t, w.app, "alerts", alert.Id); stored.GetString("status") != "new" || stored.GetBool("duress") {

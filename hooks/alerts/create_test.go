@@ -41,7 +41,7 @@ func TestCreateRouteCallers(t *testing.T) {
 		expect  []string
 		created bool
 	}{
-		{"anonymous", func(*world) string { return "" }, 401, []string{`"status":401`, "Inicie sesión"}, false},
+		{"anonymous", func(*world) string { return "" }, 401, []string{`"status":401`, "Entra a tu cuenta"}, false},
 		{"a relative's family token is no sign-in", func(w *world) string { return w.tokES }, 401, []string{`"status":401`}, false},
 		{"staff are not the person", func(w *world) string { return w.tokAdviser }, 403, []string{`"status":403`}, false},
 		{"registrant B", func(w *world) string { return w.tokB }, 201, []string{`"status":"new"`, `"source":"button"`}, true},
@@ -262,7 +262,7 @@ func TestCreateRouteSpeaksTheRegistrantsLanguage(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, "all")
 	es := scenario(w, "Spanish", http.MethodPost, createURL, w.tokA, `{"kind":"x"}`, 400)
-	es.ExpectedContent = []string{"Elija el tipo de alerta"}
+	es.ExpectedContent = []string{"Elige el tipo de alerta"}
 	es.Test(t)
 	w = newWorld(t, "all")
 	en := scenario(w, "English", http.MethodPost, createURL, w.tokB, `{"kind":"x"}`, 400)

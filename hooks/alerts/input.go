@@ -34,15 +34,15 @@ var (
 
 var (
 	msgFieldUID      = i18n.Text{ES: "El uid debe ser un UUIDv7 en minúsculas o un ULID.", EN: "The uid must be a lower-case UUIDv7 or a ULID."}
-	msgFieldKind     = i18n.Text{ES: "Elija el tipo de alerta: detained, at_risk, raid u other.", EN: "Choose the kind of alert: detained, at_risk, raid or other."}
+	msgFieldKind     = i18n.Text{ES: "Elige el tipo de alerta: detención, en riesgo, redada u otro.", EN: "Choose the kind of alert: detention, at risk, raid or other."}
 	msgFieldLat      = i18n.Text{ES: "La latitud debe ser un número entre -90 y 90.", EN: "The latitude must be a number between -90 and 90."}
 	msgFieldLon      = i18n.Text{ES: "La longitud debe ser un número entre -180 y 180.", EN: "The longitude must be a number between -180 and 180."}
-	msgFieldPair     = i18n.Text{ES: "Envíe la latitud y la longitud juntas.", EN: "Send the latitude and the longitude together."}
+	msgFieldPair     = i18n.Text{ES: "Envía la latitud y la longitud juntas.", EN: "Send the latitude and the longitude together."}
 	msgFieldAccuracy = i18n.Text{ES: "La precisión debe ser un número de metros, 0 o más.", EN: "The accuracy must be a number of meters, 0 or more."}
 	msgFieldZIP      = i18n.Text{ES: "El código postal debe tener 5 dígitos.", EN: "The ZIP code must have 5 digits."}
 	msgFieldNote     = i18n.Text{ES: "La nota debe ser texto de hasta 1000 caracteres.", EN: "The note must be text of up to 1000 characters."}
 	msgFieldPlace    = i18n.Text{ES: "El lugar debe ser texto de hasta 500 caracteres.", EN: "The place must be text of up to 500 characters."}
-	msgFieldPIN      = i18n.Text{ES: "Escriba su PIN (de 4 a 8 números).", EN: "Type your PIN (4 to 8 digits)."}
+	msgFieldPIN      = i18n.Text{ES: "Escribe tu PIN (de 4 a 8 números).", EN: "Type your PIN (4 to 8 digits)."}
 )
 
 // body is a JSON object read from a request; its getters collect one error per bad field.

@@ -163,8 +163,8 @@ func TestRaiseNotifiesEveryoneOnce(t *testing.T) {
 		{"the Spanish relative's browser", w.subRelES.Id, "push", "es", "Alerta de Ana", "Ana activó el botón de alerta. El consulado ya fue avisado."},
 		{"the Spanish relative's e-mail", w.relES.Id, "email", "es", "Alerta de Ana", "Ana activó el botón de alerta. El consulado ya fue avisado."},
 		{"the English relative's browser", w.subRelEN.Id, "push", "en", "Alert from Ana", "Ana pressed the alert button. The consulate has been told."},
-		{"the adviser on duty", w.subAdviser.Id, "push", "es", "Alerta nueva", "Detención. Ábrala en el panel."},
-		{"IT on duty", w.subIT.Id, "push", "es", "Alerta nueva", "Detención. Ábrala en el panel."},
+		{"the adviser on duty", w.subAdviser.Id, "push", "es", "Alerta nueva", "Detención. Ábrela en el panel."},
+		{"IT on duty", w.subIT.Id, "push", "es", "Alerta nueva", "Detención. Ábrela en el panel."},
 	}
 	for _, e := range expect {
 		got := to(rows, e.target)

@@ -180,8 +180,8 @@ func TestMilestones(t *testing.T) {
 		registrant            string // the body the registrant's phone gets, "" for none
 		relativeES, relFacAll string // the Spanish relative's body
 	}{
-		{"acknowledged", `{"status":"acknowledged"}`, "status", "Su caso fue recibido por el consulado.", "El consulado recibió el caso de Ana.", ""},
-		{"assigned", `{"assigned_to":"ADVISER"}`, "alert.changed", "Se asignó un abogado o asesor a su caso.", "Se asignó un abogado o asesor al caso de Ana.", ""},
+		{"acknowledged", `{"status":"acknowledged"}`, "status", "El consulado recibió tu caso.", "El consulado recibió el caso de Ana.", ""},
+		{"assigned", `{"assigned_to":"ADVISER"}`, "alert.changed", "Un abogado o asesor ya lleva tu caso.", "Se asignó un abogado o asesor al caso de Ana.", ""},
 		{"facility", `{"facility":"FACILITY"}`, "alert.changed", "", "Localizado en Adelanto ICE Processing Center.", ""},
 		{"resolved", `{"status":"resolved"}`, "status", "Liberado: el consulado cerró el caso.", "Ana: liberado, caso cerrado.", ""},
 		{"false alarm", `{"status":"false_alarm"}`, "status", "El consulado cerró el caso.", "El consulado cerró el caso de Ana.", ""},

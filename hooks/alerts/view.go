@@ -32,9 +32,11 @@ type shown struct {
 	Kind   string         `json:"-"`
 }
 
-// shownEvent is one timeline event as the phone sees it.
+// shownEvent is one timeline event as the phone sees it; a change of status names the
+// status it changed to, so that the phone can say what changed.
 type shownEvent struct {
 	Type    string         `json:"type"`
+	Status  string         `json:"status,omitempty"`
 	Created types.DateTime `json:"created"`
 }
 
@@ -163,7 +165,7 @@ func shownTimeline(app core.App, alert *core.Record) (timeline, error) {
 			continue
 		}
 		t.records = append(t.records, r)
-		t.shown = append(t.shown, shownEvent{Type: typ, Created: r.GetDateTime("created")})
+		t.shown = append(t.shown, shownEvent{Type: typ, Status: shownStatus(r), Created: r.GetDateTime("created")})
 		if slices.Contains(closingEvents, r.GetString("type")) {
 			break
 		}
@@ -194,6 +196,19 @@ func shownType(ev *core.Record) (string, bool) {
 		return EventFacilityCleared, true
 	}
 	return EventFacilitySet, true
+}
+
+// shownStatus is the status a change of status changed to ("" for any other event, or a
+// value that is not a status).
+func shownStatus(ev *core.Record) string {
+	if ev.GetString("type") != EventStatus {
+		return ""
+	}
+	to, _ := eventData(ev)["to"].(string)
+	if !slices.Contains(vocab.Statuses, to) {
+		return ""
+	}
+	return to
 }
 
 // duressShown is what the duress event records the phone was shown. Without it (an event

@@ -36,7 +36,7 @@ func TestArmThroughRecordsAPI(t *testing.T) {
 	}
 
 	status, res = call(t, h, http.MethodPost, path, w.tokA, body(w.a.Id, time.Now().Add(-time.Minute), ""))
-	if status != http.StatusBadRequest || fieldCode(res, "due_at") != "due_in_past" || fieldMessage(res, "due_at") != "Elija una hora en el futuro." {
+	if status != http.StatusBadRequest || fieldCode(res, "due_at") != "due_in_past" || fieldMessage(res, "due_at") != "Elige una hora en el futuro." {
 		t.Errorf("past due_at: %d %v", status, res)
 	}
 	status, res = call(t, h, http.MethodPost, path, w.tokB, body(w.b.Id, time.Now().Add(8*24*time.Hour), ""))

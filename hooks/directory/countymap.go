@@ -36,7 +36,7 @@ type countyMapJSON struct {
 }
 
 var (
-	msgBadGeoid     = i18n.Text{ES: "El condado se indica con 5 dígitos (su código GEOID, por ejemplo 06037).", EN: "A county is given by its 5-digit GEOID, such as 06037."}
+	msgBadGeoid     = i18n.Text{ES: "El condado se indica con 5 dígitos (el código GEOID del condado, por ejemplo 06037).", EN: "A county is given by its 5-digit GEOID, such as 06037."}
 	msgUnknownGeoid = i18n.Text{ES: "No hay ningún condado con ese código.", EN: "There is no county with that code."}
 	msgNoOutline    = i18n.Text{ES: "Ese condado no tiene contorno en los mapas del aparato.", EN: "That county has no outline in the appliance's maps."}
 )

@@ -61,15 +61,15 @@ func (t *Table) Resolve(app core.App, county jurisdiction.County, basis string) 
 
 var (
 	msgBothOrNone = i18n.Text{
-		ES: "Indique una ubicación (lat y lon) o un código postal (zip).",
+		ES: "Indica una ubicación (lat y lon) o un código postal (zip).",
 		EN: "Give a location (lat and lon) or a ZIP code (zip).",
 	}
 	msgBadLat     = i18n.Text{ES: "La latitud debe ser un número entre -90 y 90.", EN: "The latitude must be a number between -90 and 90."}
 	msgBadLon     = i18n.Text{ES: "La longitud debe ser un número entre -180 y 180.", EN: "The longitude must be a number between -180 and 180."}
 	msgBadZIP     = i18n.Text{ES: "El código postal debe tener 5 dígitos.", EN: "The ZIP code must have 5 digits."}
-	msgUnknownZIP = i18n.Text{ES: "No conocemos ese código postal. Revíselo o comparta su ubicación.", EN: "We do not know that ZIP code. Check it or share your location."}
-	msgOutside    = i18n.Text{ES: "Ese lugar no está en los Estados Unidos; llame a la línea de protección 24/7: +1 520 623 7874.", EN: "That place is not in the United States; call the 24/7 protection line: +1 520 623 7874."}
-	msgNoRow      = i18n.Text{ES: "Ningún consulado tiene asignado ese condado. Avise al consulado; mientras tanto llame al +1 520 623 7874.", EN: "No consulate is assigned to that county. Tell the consulate; meanwhile call +1 520 623 7874."}
+	msgUnknownZIP = i18n.Text{ES: "No conocemos ese código postal. Revísalo o comparte tu ubicación.", EN: "We do not know that ZIP code. Check it or share your location."}
+	msgOutside    = i18n.Text{ES: "Ese lugar no está en los Estados Unidos; llama a la línea de protección 24/7: +1 520 623 7874.", EN: "That place is not in the United States; call the 24/7 protection line: +1 520 623 7874."}
+	msgNoRow      = i18n.Text{ES: "Ningún consulado tiene asignado ese condado. Avisa al consulado; mientras tanto llama al +1 520 623 7874.", EN: "No consulate is assigned to that county. Tell the consulate; meanwhile call +1 520 623 7874."}
 )
 
 // RouteOf is GET /api/alertbutton/route?zip= (or ?lat=&lon=): the consulate whose

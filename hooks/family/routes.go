@@ -20,8 +20,8 @@ import (
 )
 
 var (
-	msgNoOwner = i18n.Text{ES: "Ese familiar no existe en su cuenta.", EN: "That relative is not in your account."}
-	msgNoLink  = i18n.Text{ES: "Este enlace familiar no es válido o fue reemplazado. Pida a su familiar un enlace nuevo.", EN: "This family link is not valid or was replaced. Ask your relative for a new link."}
+	msgNoOwner = i18n.Text{ES: "Ese familiar no está en tu cuenta.", EN: "That relative is not in your account."}
+	msgNoLink  = i18n.Text{ES: "Este enlace familiar no es válido o fue reemplazado. Pide a tu familiar un enlace nuevo.", EN: "This family link is not valid or was replaced. Ask your relative for a new link."}
 )
 
 // IssueLink is POST /api/alertbutton/contacts/{id}/family-link, for a registrant: a new token

@@ -23,7 +23,7 @@ const (
 )
 
 var msgBusy = i18n.Text{
-	ES: "El consulado está recibiendo muchas alertas en este momento y la suya todavía no se guardó. La aplicación la reenviará sola; si está en peligro, llame a la línea de protección 24/7: +1 520 623 7874.",
+	ES: "El consulado está recibiendo muchas alertas en este momento y la tuya todavía no se guardó. La aplicación la reenviará sola; si estás en peligro, llama a la línea de protección 24/7: +1 520 623 7874.",
 	EN: "The consulate is receiving many alerts right now and yours is not stored yet. The app will send it again by itself; if you are in danger, call the 24/7 protection line: +1 520 623 7874.",
 }
 

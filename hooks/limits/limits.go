@@ -27,7 +27,7 @@ const (
 )
 
 var msgTooMany = i18n.Text{
-	ES: "Demasiadas alertas nuevas en poco tiempo. Intente de nuevo en {n} segundos. Si está en peligro, llame a la línea de protección 24/7: +1 520 623 7874.",
+	ES: "Demasiadas alertas nuevas en poco tiempo. Intenta de nuevo en {n} segundos. Si estás en peligro, llama a la línea de protección 24/7: +1 520 623 7874.",
 	EN: "Too many new alerts in a short time. Try again in {n} seconds. If you are in danger, call the 24/7 protection line: +1 520 623 7874.",
 }
 

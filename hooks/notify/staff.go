@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"alertbutton/federation/jurisdiction"
 	"alertbutton/hooks/alerts/vocab"
 	"alertbutton/hooks/outbox"
 	"alertbutton/hooks/privacy"
@@ -153,7 +154,11 @@ func (a *Alert) eachStaffMember(s Staff, ok func(staffMember) bool, send func(tx
 
 // staffVars are the placeholders' values for staff: no name, place or consulate.
 func (a *Alert) staffVars(lang string) Vars {
-	return Vars{Kind: kindText[a.alert.GetString("kind")].In(lang), City: a.City}
+	city := a.City
+	if lang == "es" {
+		city = jurisdiction.CitySpanish(city)
+	}
+	return Vars{Kind: kindText[a.alert.GetString("kind")].In(lang), City: city}
 }
 
 // eachStaffDevice calls send for each push subscription of the staff s, with the language

@@ -12,13 +12,13 @@ const TypeSubscribed = "subscription.confirmed"
 var (
 	subscribedRegistrant = Notice{TypeSubscribed,
 		i18n.Text{ES: "Notificaciones activadas", EN: "Notifications are on"},
-		i18n.Text{ES: "Aquí verá lo que pase con sus alertas.", EN: "You will see here what happens with your alerts."}}
+		i18n.Text{ES: "Aquí verás lo que pase con tus alertas.", EN: "You will see here what happens with your alerts."}}
 	subscribedStaff = Notice{TypeSubscribed,
 		i18n.Text{ES: "Notificaciones activadas", EN: "Notifications are on"},
 		i18n.Text{ES: "Este dispositivo recibirá las alertas del consulado.", EN: "This device will receive the consulate's alerts."}}
 	subscribedRelative = Notice{TypeSubscribed,
 		i18n.Text{ES: "Notificaciones activadas", EN: "Notifications are on"},
-		i18n.Text{ES: "Le avisaremos si {name} necesita ayuda.", EN: "You will be told if {name} needs help."}}
+		i18n.Text{ES: "Te avisaremos si {name} necesita ayuda.", EN: "You will be told if {name} needs help."}}
 )
 
 // SubscribedRegistrant is what a registrant's new subscription is told, in lang.

@@ -29,10 +29,10 @@ var (
 		i18n.Text{ES: "Recibido por el {consulate}.", EN: "Received by the {consulate}."}}
 	Acknowledged = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Caso recibido", EN: "Case received"},
-		i18n.Text{ES: "Su caso fue recibido por el consulado.", EN: "Your case was received by the consulate."}}
+		i18n.Text{ES: "El consulado recibió tu caso.", EN: "Your case was received by the consulate."}}
 	Assigned = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Asesor asignado", EN: "Adviser assigned"},
-		i18n.Text{ES: "Se asignó un abogado o asesor a su caso.", EN: "A lawyer or adviser was assigned to your case."}}
+		i18n.Text{ES: "Un abogado o asesor ya lleva tu caso.", EN: "A lawyer or adviser was assigned to your case."}}
 	Resolved = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Caso cerrado", EN: "Case closed"},
 		i18n.Text{ES: "Liberado: el consulado cerró el caso.", EN: "Released: the consulate closed the case."}}
@@ -79,7 +79,7 @@ var (
 var (
 	StaffNew = Notice{vocab.MessageCreated,
 		i18n.Text{ES: "Alerta nueva", EN: "New alert"},
-		i18n.Text{ES: "{kind}. Ábrala en el panel.", EN: "{kind}. Open it in the admin panel."}}
+		i18n.Text{ES: "{kind}. Ábrela en el panel.", EN: "{kind}. Open it in the admin panel."}}
 	StaffCancelled = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Alerta cancelada", EN: "Alert cancelled"},
 		i18n.Text{ES: "La persona canceló la alerta con su PIN.", EN: "The person cancelled the alert with their PIN."}}
@@ -100,10 +100,10 @@ var (
 		i18n.Text{ES: "Demasiados PIN incorrectos para cerrar una alerta. Sigue abierta.", EN: "Too many wrong PINs to close an alert. It stays open."}}
 	EscalatedStaff = Notice{TypeEscalated,
 		i18n.Text{ES: "Alerta sin atender", EN: "Unattended alert"},
-		i18n.Text{ES: "Nadie ha reconocido esta alerta en 2 minutos. Ábrala en el panel.", EN: "Nobody has acknowledged this alert in 2 minutes. Open it in the admin panel."}}
+		i18n.Text{ES: "Nadie ha acusado recibo de esta alerta en 2 minutos. Ábrela en el panel.", EN: "Nobody has acknowledged this alert in 2 minutes. Open it in the admin panel."}}
 	EscalatedConsul = Notice{TypeEscalatedConsul,
 		i18n.Text{ES: "URGENTE: alerta sin atender", EN: "URGENT: unattended alert"},
-		i18n.Text{ES: "Una alerta lleva 10 minutos sin que nadie la reconozca. Ábrala en el panel y asígnela.", EN: "An alert has gone 10 minutes without anyone acknowledging it. Open it in the admin panel and assign it."}}
+		i18n.Text{ES: "Una alerta lleva 10 minutos sin acuse de recibo. Ábrela en el panel y asígnala.", EN: "An alert has gone 10 minutes without anyone acknowledging it. Open it in the admin panel and assign it."}}
 	NobodyReached = Notice{TypeNobodyReached,
 		i18n.Text{ES: "URGENTE: nadie recibió una alerta", EN: "URGENT: nobody got an alert"},
 		i18n.Text{ES: "Ningún dispositivo ni teléfono del personal recibió el aviso de una alerta sin atender. Ábrela en el panel y atiéndela.", EN: "No staff device or phone got the notice of an unattended alert. Open it in the admin panel and handle it."}}
@@ -113,10 +113,10 @@ var (
 var (
 	PeerRelayed = Notice{vocab.MessageCreated,
 		i18n.Text{ES: "Alerta nueva (vía {city})", EN: "New alert (via {city})"},
-		i18n.Text{ES: "El consulado en {city} la envió. Ábrala en el panel.", EN: "Sent by the consulate in {city}. Open it in the admin panel."}}
+		i18n.Text{ES: "El consulado en {city} la envió. Ábrela en el panel.", EN: "Sent by the consulate in {city}. Open it in the admin panel."}}
 	PeerTransferred = Notice{vocab.MessageCreated,
 		i18n.Text{ES: "Caso transferido", EN: "Case transferred"},
-		i18n.Text{ES: "El consulado en {city} les transfirió un caso. Ábralo en el panel.", EN: "The consulate in {city} transferred a case to you. Open it in the admin panel."}}
+		i18n.Text{ES: "El consulado en {city} les transfirió un caso. Ábrelo en el panel.", EN: "The consulate in {city} transferred a case to you. Open it in the admin panel."}}
 	PeerCancelled = Notice{vocab.MessageStatus,
 		i18n.Text{ES: "Alerta cancelada", EN: "Alert cancelled"},
 		i18n.Text{ES: "La persona canceló la alerta (aviso de {city}).", EN: "The person cancelled the alert (word from {city})."}}
@@ -131,10 +131,10 @@ var (
 		i18n.Text{ES: "Hay una nota nueva de otro consulado sobre una alerta.", EN: "Another consulate sent a note about an alert."}}
 	PeerUndelivered = Notice{TypeDuress,
 		i18n.Text{ES: "URGENTE: alerta sin entregar", EN: "URGENT: alert not delivered"},
-		i18n.Text{ES: "Una alerta no llega al consulado en {city} desde hace 10 minutos. Llame a ese consulado.", EN: "An alert has not reached the consulate in {city} for 10 minutes. Call that consulate."}}
+		i18n.Text{ES: "Una alerta no llega al consulado en {city} desde hace 10 minutos. Llama a ese consulado.", EN: "An alert has not reached the consulate in {city} for 10 minutes. Call that consulate."}}
 	PeerUntrusted = Notice{TypeEscalated,
-		i18n.Text{ES: "URGENTE: este caso es suyo", EN: "URGENT: this case is yours"},
-		i18n.Text{ES: "La alerta es para el consulado en {city}, que no es un par de confianza y no la recibe. Atiéndala desde aquí.", EN: "The alert is for the consulate in {city}, which is not a trusted peer and cannot receive it. Handle it from here."}}
+		i18n.Text{ES: "URGENTE: este caso es tuyo", EN: "URGENT: this case is yours"},
+		i18n.Text{ES: "La alerta es para el consulado en {city}, que no es un par de confianza y no la recibe. Atiéndela desde aquí.", EN: "The alert is for the consulate in {city}, which is not a trusted peer and cannot receive it. Handle it from here."}}
 )
 
 // To the consuls, of the staff accounts.

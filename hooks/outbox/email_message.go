@@ -15,7 +15,7 @@ import (
 var (
 	openText   = i18n.Text{ES: "Abrir", EN: "Open"}
 	footerText = i18n.Text{
-		ES: "Este aviso lo envía el botón de alerta del %s. Lo recibe porque un familiar lo registró como contacto.",
+		ES: "Este aviso lo envía el botón de alerta del %s. Lo recibes porque un familiar te registró como su contacto.",
 		EN: "This notice is sent by the alert button of the %s. You receive it because a relative listed you as a contact.",
 	}
 	staffFooterText = i18n.Text{

@@ -19,7 +19,7 @@ var pinRE = regexp.MustCompile(`^[0-9]{4,8}$`)
 
 var (
 	msgPinFormat  = i18n.Text{ES: "El PIN debe tener de 4 a 8 números.", EN: "The PIN must have 4 to 8 digits."}
-	msgPinsEqual  = i18n.Text{ES: "El PIN de emergencia debe ser distinto del PIN para cancelar.", EN: "The duress PIN must differ from the cancel PIN."}
+	msgPinsEqual  = i18n.Text{ES: "El PIN de peligro debe ser distinto del PIN para cancelar.", EN: "The danger PIN must differ from the cancel PIN."}
 	msgCurrentPin = i18n.Text{ES: "El PIN actual no es correcto. Escribe tu PIN para cancelar de ahora.", EN: "The current PIN is not right. Type your current cancel PIN."}
 )
 

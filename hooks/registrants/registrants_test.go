@@ -130,7 +130,7 @@ func TestPins(t *testing.T) {
 		apptest.Run(t, "los-angeles", s, signedIn)
 	}
 	apptest.Run(t, "los-angeles", tests.ApiScenario{Name: "anonymous", Method: http.MethodPost, URL: url,
-		Body: strings.NewReader(`{"cancelPin":"1234","duressPin":"9876"}`), ExpectedStatus: 401, ExpectedContent: []string{"Inicie sesión"}}, nil)
+		Body: strings.NewReader(`{"cancelPin":"1234","duressPin":"9876"}`), ExpectedStatus: 401, ExpectedContent: []string{"Entra a tu cuenta"}}, nil)
 
 	apptest.Run(t, "los-angeles", tests.ApiScenario{
 		Name: "set", Method: http.MethodPost, URL: url, Body: strings.NewReader(`{"cancelPin":"1234","duressPin":"9876"}`), ExpectedStatus: 204,

@@ -20,15 +20,15 @@ var (
 
 var (
 	msgPhone     = i18n.Text{ES: "No entendimos el teléfono. Escríbelo con lada, por ejemplo 559 555 1234; si es de México, empieza con +52.", EN: "We did not understand the phone number. Write it with the area code, for example 559 555 1234; for a Mexican number, start with +52."}
-	msgName      = i18n.Text{ES: "Escriba su nombre.", EN: "Write your name."}
-	msgLanguage  = i18n.Text{ES: "Elija español (es) o inglés (en).", EN: "Choose Spanish (es) or English (en)."}
-	msgConsent   = i18n.Text{ES: "Para registrarse debe aceptar que el consulado guarde estos datos.", EN: "To register you must agree that the consulate keeps this data."}
+	msgName      = i18n.Text{ES: "Escribe tu nombre.", EN: "Write your name."}
+	msgLanguage  = i18n.Text{ES: "Elige español o inglés.", EN: "Choose Spanish or English."}
+	msgConsent   = i18n.Text{ES: "Para registrarte, marca que aceptas que el consulado guarde tus datos.", EN: "To register you must agree that the consulate keeps this data."}
 	msgPassword  = i18n.Text{ES: "La contraseña debe tener al menos 8 caracteres.", EN: "The password must have at least 8 characters."}
 	msgConfirm   = i18n.Text{ES: "Las dos contraseñas no coinciden.", EN: "The two passwords do not match."}
-	msgBirthDate = i18n.Text{ES: "Escriba la fecha de nacimiento como AAAA-MM-DD.", EN: "Write the birth date as YYYY-MM-DD."}
-	msgAdult     = i18n.Text{ES: "Debe ser mayor de 18 años para registrarse. Un familiar adulto puede registrarle como contacto.", EN: "You must be 18 or older to register. An adult relative can add you as a contact."}
-	msgZIP       = i18n.Text{ES: "El código postal debe tener 5 dígitos.", EN: "The ZIP code must have 5 digits."}
-	msgInvalid   = i18n.Text{ES: "Revise los datos marcados.", EN: "Check the marked fields."}
+	msgBirthDate = i18n.Text{ES: "Escribe tu fecha de nacimiento como año-mes-día, por ejemplo 1990-05-31.", EN: "Write your date of birth as year-month-day, for example 1990-05-31."}
+	msgAdult     = i18n.Text{ES: "Necesitas tener 18 años o más para registrarte. Un familiar adulto puede agregarte como su contacto.", EN: "You must be 18 or older to register. An adult relative can add you as a contact."}
+	msgZIP       = i18n.Text{ES: "El código postal tiene 5 números.", EN: "The ZIP code must have 5 digits."}
+	msgInvalid   = i18n.Text{ES: "Revisa los datos marcados.", EN: "Check the marked fields."}
 )
 
 // check returns the field errors of a registrant about to be saved, in lang.

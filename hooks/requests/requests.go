@@ -19,7 +19,7 @@ import (
 )
 
 var msgNotUTF8 = i18n.Text{
-	ES: "La solicitud no es texto UTF-8 válido. Vuelva a enviarla desde la aplicación.",
+	ES: "La solicitud no es texto UTF-8 válido. Vuelve a enviarla desde la aplicación.",
 	EN: "The request is not valid UTF-8 text. Send it again from the app.",
 }
 

@@ -21,8 +21,8 @@ import (
 const sqliteFull = 13
 
 var msgFull = i18n.Text{
-	ES: "El servidor del consulado se quedó sin espacio en disco y no pudo guardar esto; llame al +1 520 623 7874. " +
-		"Personal de informática: libere espacio en el disco de pb_data; el servicio se recupera solo.",
+	ES: "El servidor del consulado se quedó sin espacio en disco y no pudo guardar esto; llama al +1 520 623 7874. " +
+		"Personal de informática: libera espacio en el disco de pb_data; el servicio se recupera solo.",
 	EN: "The consulate's server is out of disk space and could not save this; call +1 520 623 7874. " +
 		"IT: free space on the disk that holds pb_data; the service recovers by itself.",
 }

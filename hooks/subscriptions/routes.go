@@ -19,9 +19,9 @@ import (
 const maxBody = 8 << 10
 
 var (
-	msgSignIn   = i18n.Text{ES: "Inicie sesión para activar las notificaciones.", EN: "Sign in to turn on notifications."}
-	msgBadBody  = i18n.Text{ES: "No pudimos leer la suscripción del navegador. Vuelva a activar las notificaciones.", EN: "We could not read the browser's subscription. Turn notifications on again."}
-	msgNotFound = i18n.Text{ES: "Esa suscripción no existe o no es suya.", EN: "That subscription does not exist or is not yours."}
+	msgSignIn   = i18n.Text{ES: "Entra a tu cuenta para activar las notificaciones.", EN: "Sign in to turn on notifications."}
+	msgBadBody  = i18n.Text{ES: "No pudimos leer la suscripción del navegador. Vuelve a activar las notificaciones.", EN: "We could not read the browser's subscription. Turn notifications on again."}
+	msgNotFound = i18n.Text{ES: "Esa suscripción no existe o no es tuya.", EN: "That subscription does not exist or is not yours."}
 )
 
 // Subscribe is POST /api/alertbutton/push/subscriptions, for a registrant or staff.

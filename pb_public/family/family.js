@@ -2,7 +2,7 @@
 // sent in a request line, a Referer or a server log; the page sends it only in the
 // X-Family-Token header of its API calls, which no log writes down.
 import { h, fill, field, status, telLink } from '../js/dom.js';
-import { t, onLangChange, formatTime } from '../js/i18n.js';
+import { t, onLangChange, formatTime, cityName } from '../js/i18n.js';
 import { CIAM_PHONE, CIAM_PHONE_TEXT } from '../js/strings.js';
 import { api, explain } from '../js/api.js';
 import { mountHeader, callButtons } from '../js/help.js';
@@ -88,7 +88,7 @@ function render() {
   fill(main,
     h('h1', {}, t('family.title', { name })),
     h('p', { class: 'lead' }, t('family.lead', { name })),
-    c.city ? h('p', {}, t('family.consulate', { city: c.city, state: c.state || '' })) : null,
+    c.city ? h('p', {}, t('family.consulate', { city: cityName(c), state: c.state || '' })) : null,
     caseCard = h('section', { class: 'card case', 'aria-labelledby': 'case-title' }),
     notifyCard(name),
     reportCard(name),
@@ -141,7 +141,7 @@ function milestoneText(m, name) {
 // else that it is not registered yet, and always the 24-hour line.
 function whatToDo(open, caseWithConsulate) {
   const c = (caseWithConsulate && caseWithConsulate.consulate) || info.consulate || {};
-  const place = c.city || '';
+  const place = cityName(c);
   return h('div', { class: 'todo' },
     h('h3', {}, t(open ? 'family.todo.open' : 'family.todo.title')),
     c.phone

@@ -79,12 +79,17 @@ export function statusLabel(status) {
   return status ? t('status.' + status) : '';
 }
 
-// eventLabel names a timeline event ("alert.created", "notified", ...); unknown types are
-// shown as they are.
-export function eventLabel(type) {
-  for (const part of String(type || '').split(/[._:]/)) {
-    const key = 'event.' + part;
-    if (t(key) !== key) return t(key);
-  }
-  return String(type || '');
+// eventLabel is the sentence that says what happened in a timeline event: its type
+// ("created", "facility_set", "alert.changed"...), and for a change of status the status it
+// changed to. A type the app does not know yet reads as a plain sentence, never as its code.
+export function eventLabel(ev) {
+  const e = typeof ev === 'string' ? { type: ev } : ev || {};
+  const type = String(e.type || '');
+  if (type === 'status' && e.status && has('event.status.' + e.status)) return t('event.status.' + e.status);
+  if (has('event.' + type)) return t('event.' + type);
+  return t('event.other');
+}
+
+function has(key) {
+  return t(key) !== key;
 }

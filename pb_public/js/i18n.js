@@ -22,10 +22,23 @@ export function onLangChange(fn) {
 }
 
 // t returns the string for key in the current language, with {name} placeholders filled.
+// With n of 1 it takes key + '.one' where there is one ("1 abierta", not "1 abiertas").
 export function t(key, vars = {}) {
+  if (Number(vars.n) === 1 && strings[current][key + '.one'] !== undefined) key += '.one';
   let s = strings[current][key] ?? strings.es[key] ?? key;
   for (const [k, v] of Object.entries(vars)) s = s.replaceAll('{' + k + '}', String(v));
   return s;
+}
+
+// cityName is a consulate's city as people say it: in Spanish from its Spanish name
+// ("Consulado de México en Los Ángeles" gives "Los Ángeles"), in English its city; never its
+// code unless nothing else is known ("san-jose" then reads "San Jose").
+const NAME_ES = 'Consulado de México en ';
+export function cityName(c, l = current) {
+  if (!c) return '';
+  if (l === 'es' && typeof c.name === 'string' && c.name.startsWith(NAME_ES)) return c.name.slice(NAME_ES.length);
+  if (c.city) return c.city;
+  return String(c.code || '').split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
 }
 
 // formatTime shows a date the way the reader expects.

@@ -43,7 +43,7 @@ async function detail(uid) {
     h('h2', {}, t('alerts.timeline')),
     events.length
       ? h('ol', { class: 'timeline' }, events.map((e) => h('li', {},
-        h('span', { class: 'when' }, formatTime(e.created)), ' ', h('span', {}, eventLabel(e.type)))))
+        h('span', { class: 'when' }, formatTime(e.created)), ' ', h('span', {}, eventLabel(e)))))
       : h('p', {}, t('alerts.timeline.none')),
     h('a', { class: 'btn', href: '#/alerts' }, t('alerts.back')));
 }

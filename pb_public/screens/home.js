@@ -2,7 +2,7 @@
 // once sent, who was told, what to say to an officer, and "I am safe" or cancel, both with
 // the PIN. Once the alert is closed (by the person, or by the consulate) the button is back.
 import { h, fill, field, status, telLink } from '../js/dom.js';
-import { t, formatTime } from '../js/i18n.js';
+import { t, formatTime, cityName } from '../js/i18n.js';
 import { token } from '../js/session.js';
 import { api, explain } from '../js/api.js';
 import { holdButton } from '../js/button.js';
@@ -261,9 +261,9 @@ function toldItems(alert) {
 }
 
 function consulateItem(l) {
-  const city = l.city || l.code || '';
+  const city = cityName(l);
   if (l.state !== 'untrusted') return h('li', { class: 'told-' + l.state }, t('told.consulate.' + l.state, { city }));
-  const by = (l.calledBy && (l.calledBy.city || l.calledBy.code)) || '';
+  const by = cityName(l.calledBy);
   return h('li', { class: 'told-untrusted' },
     h('p', {}, t('told.consulate.untrusted', { city, by })),
     h('p', {}, t('told.untrusted.call')),

@@ -1,7 +1,7 @@
 // The officer card: what to say or show an officer, in Spanish and in English side by side,
 // in large high-contrast type; cached by the service worker for offline use.
 import { h } from '../js/dom.js';
-import { t } from '../js/i18n.js';
+import { t, cityName } from '../js/i18n.js';
 import { consulate } from '../js/consulate.js';
 import { callButtons } from '../js/help.js';
 import { OFFICER_LINES, OFFICER_CONSULATE, OFFICER_CONSULATE_ANY } from '../js/strings.js';
@@ -19,8 +19,8 @@ export default function officer() {
 export function officerCard() {
   const c = consulate();
   const place = c && c.city ? {
-    es: OFFICER_CONSULATE.es.replace('{city}', c.city),
-    en: OFFICER_CONSULATE.en.replace('{city}', c.city),
+    es: OFFICER_CONSULATE.es.replace('{city}', cityName(c, 'es')),
+    en: OFFICER_CONSULATE.en.replace('{city}', cityName(c, 'en')),
   } : OFFICER_CONSULATE_ANY;
   const rows = OFFICER_LINES.concat(place);
   return h('div', { class: 'officer-card', role: 'table', 'aria-label': t('officer.title') },

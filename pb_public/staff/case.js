@@ -5,7 +5,7 @@
 import { h, fill, status as statusLine } from '../js/dom.js';
 import { t, parseDate } from '../js/i18n.js';
 import { explain } from '../js/api.js';
-import { kindLabel, eventLabel } from '../js/alerts.js';
+import { kindLabel } from '../js/alerts.js';
 import { adminLink } from './auth.js';
 import * as data from './data.js';
 import { isOpen, personName, personPhone, markers, statusText, when } from './view.js';
@@ -341,7 +341,7 @@ export function eventText(s, ev) {
       return t('desk.ev.changed', { field: t('desk.field.' + d.field), from: valueText(s, d.field, d.from), to: valueText(s, d.field, d.to) });
     default: {
       const key = 'desk.ev.' + ev.type;
-      return t(key) === key ? eventLabel(ev.type) : t(key);
+      return t(key) === key ? t('desk.ev.other') : t(key);
     }
   }
 }
