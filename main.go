@@ -14,12 +14,16 @@ import (
 	"alertbutton/federation"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/backup"
+	"alertbutton/hooks/replicate"
 	_ "alertbutton/migrations"
 	"alertbutton/server"
 )
 
 func main() {
 	if code, ok := backup.Standalone(os.Args[1:]); ok {
+		os.Exit(code)
+	}
+	if code, ok := replicate.Standalone(os.Args[1:]); ok {
 		os.Exit(code)
 	}
 	appliance.TuneGC()
@@ -41,10 +45,12 @@ func main() {
 	a := server.New(app, cfg)
 	a.Bind()
 	a.BindRelay()
+	replicate.Bind(app, cfg)
 	app.RootCmd.AddCommand(
 		appliance.ServeCommand(app, cfg),
 		cmd.NewSuperuserCommand(app),
 		backup.Command(app),
+		replicate.RestoreCommand(),
 		federation.Command(app, cfg),
 	)
 

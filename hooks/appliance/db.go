@@ -1,6 +1,8 @@
 package appliance
 
 import (
+	"path/filepath"
+
 	"github.com/pocketbase/dbx"
 
 	"alertbutton/hooks/stmtcache"
@@ -16,8 +18,15 @@ func DBConnect(dbPath string) (*dbx.DB, error) {
 	}
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
 		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
+	if litestreamOwnsWAL && filepath.Base(dbPath) == "data.db" {
+		pragmas += "&_pragma=wal_autocheckpoint(0)"
+	}
 	return stmtcache.Open(dbPath + pragmas)
 }
+
+// litestreamOwnsWAL is set when serve replicates data.db (--replicate): then only
+// Litestream checkpoints it, after shipping the frames (see hooks/replicate/checkpoints.go).
+var litestreamOwnsWAL bool
 
 // DataMaxIdleConns is how many read connections PocketBase keeps open between requests
 // (its default is 15). In a surge more are in use at once; each one closed and opened again
