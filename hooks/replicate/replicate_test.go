@@ -60,10 +60,8 @@ func TestReplicaRestoresACommittedAlert(t *testing.T) {
 	if !holds(t, latest, first.Id) || !holds(t, latest, second.Id) {
 		t.Fatal("the latest restore lacks an alert committed before it")
 	}
-	for _, name := range []string{"keys", "alertbutton.json"} {
-		if _, err := os.Stat(filepath.Join(latest, name)); err != nil {
-			t.Errorf("the restored directory lacks %s: %v", name, err)
-		}
+	if keys, _ := os.ReadDir(filepath.Join(latest, "keys")); len(keys) == 0 {
+		t.Error("the restored directory holds no keys")
 	}
 	earlier := restore(t, url, keysBackup, id, between)
 	if !holds(t, earlier, first.Id) || holds(t, earlier, second.Id) {
