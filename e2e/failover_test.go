@@ -120,6 +120,11 @@ func TestFailoverDrill(t *testing.T) {
 	fresnoIT := fedSignIn(t, fresno.URL, "it@fresno.example")
 	la := start(t, laDir, "los-angeles", laFlags...)
 	toLA.SetTarget(strings.TrimPrefix(la.URL, "http://"))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("los-angeles said:\n%s", la.output)
+		}
+	})
 	people := registerPeople(t, la.URL, drillPeople, svc, vapidKey(t, la.URL))
 
 	// Alerts at 200/s; half of the people are in Fresno when they press the button.
@@ -177,7 +182,7 @@ func TestFailoverDrill(t *testing.T) {
 		wg.Wait()
 	}()
 
-	time.Sleep(1200 * time.Millisecond)
+	time.Sleep(2500 * time.Millisecond)
 	syscall.Kill(-la.cmd.Process.Pid, syscall.SIGKILL)
 	la.cmd.Wait()
 	killedAt := time.Now()

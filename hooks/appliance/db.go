@@ -19,7 +19,10 @@ func DBConnect(dbPath string) (*dbx.DB, error) {
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
 		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
 	if litestreamOwnsWAL && filepath.Base(dbPath) == "data.db" {
-		pragmas += "&_pragma=wal_autocheckpoint(0)"
+		// Litestream also writes (a row of _litestream_seq after each checkpoint): a deferred
+		// transaction that read before that commit could not upgrade to a write (SQLITE_BUSY
+		// with no wait). IMMEDIATE takes the write lock first, waiting with busy_timeout.
+		pragmas += "&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 	}
 	return stmtcache.Open(dbPath + pragmas)
 }
