@@ -134,7 +134,7 @@ func (c *Config) resolveReplicate() error {
 		return err
 	}
 	c.Replicate = c.replicate
-	litestreamOwnsWAL = true
+	LeaveWALToLitestream()
 	return nil
 }
 

@@ -31,6 +31,10 @@ func DBConnect(dbPath string) (*dbx.DB, error) {
 // Litestream checkpoints it, after shipping the frames (see hooks/replicate/checkpoints.go).
 var litestreamOwnsWAL bool
 
+// LeaveWALToLitestream makes the connections DBConnect opens from now on fit Litestream's
+// replication of data.db; serve does it for --replicate.
+func LeaveWALToLitestream() { litestreamOwnsWAL = true }
+
 // DataMaxIdleConns is how many read connections PocketBase keeps open between requests
 // (its default is 15). In a surge more are in use at once; each one closed and opened again
 // read the whole schema anew and lost its prepared statements, 6% of the CPU.

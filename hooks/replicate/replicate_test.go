@@ -13,6 +13,7 @@ import (
 	"filippo.io/age"
 	_ "modernc.org/sqlite"
 
+	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/apptest"
 	"alertbutton/hooks/backup"
 	"alertbutton/hooks/replicate"
@@ -24,6 +25,7 @@ const sealedNote = "nota-sellada-del-operativo-7Q9"
 // keys from a backup, point in time included; neither the replica nor the restored data.db
 // holds the plaintext of the sealed note.
 func TestReplicaRestoresACommittedAlert(t *testing.T) {
+	appliance.LeaveWALToLitestream() // as serve --replicate does, before the database opens
 	app, cfg := apptest.New(t, "los-angeles")
 	id, err := age.GenerateX25519Identity()
 	if err != nil {
@@ -48,13 +50,18 @@ func TestReplicaRestoresACommittedAlert(t *testing.T) {
 	defer r.Close()
 
 	reg := apptest.Registrant(t, app, "+13105550170", nil)
+	before := waitReplicated(t, r, 0)
 	first := apptest.Raise(t, app, cfg, reg, 34.05, -118.24, sealedNote)
-	lag := waitReplicated(t, r)
+	t0 := time.Now()
+	seen := waitReplicated(t, r, before)
+	lag := time.Since(t0)
 	t.Logf("replicated %s after the commit", lag.Round(time.Millisecond))
 	between := time.Now()
 	time.Sleep(1100 * time.Millisecond) // LTX timestamps have millisecond precision; keep the two apart
-	second := apptest.Raise(t, app, cfg, apptest.Registrant(t, app, "+13105550171", nil), 34.05, -118.24, sealedNote)
-	waitReplicated(t, r)
+	reg2 := apptest.Registrant(t, app, "+13105550171", nil)
+	before = waitReplicated(t, r, seen)
+	second := apptest.Raise(t, app, cfg, reg2, 34.05, -118.24, sealedNote)
+	waitReplicated(t, r, before)
 
 	latest := restore(t, url, keysBackup, id, time.Time{})
 	if !holds(t, latest, first.Id) || !holds(t, latest, second.Id) {
@@ -72,17 +79,15 @@ func TestReplicaRestoresACommittedAlert(t *testing.T) {
 	noPlaintext(t, latest)
 }
 
-// waitReplicated waits until the replica holds every transaction Litestream has seen after
-// now, and returns how long that took from the call.
-func waitReplicated(t *testing.T, r *replicate.Replicator) time.Duration {
+// waitReplicated waits until Litestream has seen a transaction after txid and the replica
+// holds everything it has seen, and returns the last transaction the replica holds.
+func waitReplicated(t *testing.T, r *replicate.Replicator, txid uint64) uint64 {
 	t.Helper()
-	t0 := time.Now()
-	for time.Since(t0) < 10*time.Second {
+	for t0 := time.Now(); time.Since(t0) < 10*time.Second; time.Sleep(10 * time.Millisecond) {
 		s := r.Status()
-		if s.LastSyncAt.After(t0) && s.RemoteTXID >= s.LocalTXID && s.LocalTXID > 0 {
-			return time.Since(t0)
+		if s.LocalTXID > txid && s.RemoteTXID >= s.LocalTXID {
+			return s.RemoteTXID
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("the replica is still behind after 10 s: %+v", r.Status())
 	return 0
