@@ -14,6 +14,7 @@ import (
 	"alertbutton/federation"
 	"alertbutton/hooks/appliance"
 	"alertbutton/hooks/backup"
+	"alertbutton/hooks/replicate"
 	"alertbutton/hooks/service"
 	"alertbutton/hooks/version"
 	_ "alertbutton/migrations"
@@ -28,6 +29,9 @@ func main() {
 		os.Exit(code)
 	}
 	if code, ok := version.Standalone(os.Args[1:]); ok {
+		os.Exit(code)
+	}
+	if code, ok := replicate.Standalone(os.Args[1:]); ok {
 		os.Exit(code)
 	}
 	if err := appliance.LoadCredentials(); err != nil {
@@ -53,10 +57,12 @@ func main() {
 	a := server.New(app, cfg)
 	a.Bind()
 	a.BindRelay()
+	replicate.Bind(app, cfg)
 	app.RootCmd.AddCommand(
 		appliance.ServeCommand(app, cfg),
 		cmd.NewSuperuserCommand(app),
 		backup.Command(app),
+		replicate.RestoreCommand(),
 		federation.Command(app, cfg),
 		service.InstallCommand(), service.UninstallCommand(), version.Command(), // run by Standalone; here for --help
 	)

@@ -16,6 +16,7 @@ import (
 	"alertbutton/federation/keys"
 	"alertbutton/hooks/backup"
 	"alertbutton/hooks/push"
+	"alertbutton/hooks/replicate"
 	"alertbutton/hooks/seal"
 )
 
@@ -38,6 +39,9 @@ type Config struct {
 	// (--backup-recipients FILE and $ALERTBUTTON_BACKUP_RECIPIENTS); none refuses backups.
 	BackupRecipients []age.Recipient
 
+	// Replicate is where serve replicates data.db continuously (--replicate URL); "" is nowhere.
+	Replicate string
+
 	// SMS is the SMS provider (Twilio's Messages API or a compatible one); unset, no SMS is sent.
 	SMS SMS
 
@@ -57,6 +61,7 @@ type Config struct {
 	publicURL        string
 	pushHosts        string
 	backupRecipients string
+	replicate        string
 	sms              SMS  // --sms-* flags; the token comes from the environment only
 	tls              bool // serve was asked for HTTPS (--https)
 }
@@ -69,6 +74,7 @@ func (c *Config) Flags() *pflag.FlagSet {
 	fs.StringVar(&c.publicURL, "public-url", "", "the https address people and peers reach this appliance at")
 	fs.StringVar(&c.pushHosts, "push-hosts", "", "comma separated push-service hosts to allow (default: the browser vendors' push services)")
 	fs.StringVar(&c.backupRecipients, "backup-recipients", "", "file of IT's age recipients (age1..., one per line) that backups are encrypted to; also read from $"+backup.RecipientsEnv)
+	fs.StringVar(&c.replicate, "replicate", "", "replicate data.db continuously with Litestream to s3://bucket/path?endpoint=...&region=..., file:///path or sftp://user@host/path?key=FILE&host-key=FILE (S3 keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 	c.smsFlags(fs)
 	c.Roster.flags(fs)
 	c.opsFlags(fs)
@@ -104,6 +110,9 @@ func (c *Config) Resolve(dataDir string) error {
 		return err
 	}
 	c.BackupRecipients = rs
+	if err := c.resolveReplicate(); err != nil {
+		return err
+	}
 	if err := c.resolveSMS(os.Getenv(SMSTokenEnv)); err != nil {
 		return err
 	}
@@ -127,6 +136,23 @@ func (c *Config) resolvePublicURL() error {
 	c.PublicURL = strings.TrimRight(u.String(), "/")
 	return nil
 }
+
+// resolveReplicate checks --replicate and, when it is set, leaves checkpoints to
+// Litestream (see DBConnect and hooks/replicate/checkpoints.go).
+func (c *Config) resolveReplicate() error {
+	if c.replicate == "" {
+		return nil
+	}
+	if _, err := replicate.Client(c.replicate); err != nil {
+		return err
+	}
+	c.Replicate = c.replicate
+	LeaveWALToLitestream()
+	return nil
+}
+
+// ReplicaURL is --replicate, for hooks/replicate.
+func (c *Config) ReplicaURL() string { return c.Replicate }
 
 func (c *Config) resolvePushHosts() error {
 	if c.pushHosts == "" {

@@ -39,6 +39,7 @@ var databases = []string{"data.db", "auxiliary.db"}
 var Exclude = []string{
 	core.LocalBackupsDirName, core.LocalTempDirName, core.LocalNotifyDirName,
 	core.LocalAutocertCacheDirName, "lost+found",
+	".data.db-litestream", // Litestream's working files (serve --replicate)
 }
 
 // LoadRecipients reads IT's age recipients from file (may be "") and from env, the value of
