@@ -99,7 +99,7 @@ func TestRelayFindsTheTargetUntrusted(t *testing.T) {
 	if n := len(apptest.Events(t, la.app, a.Id, vocab.EventRelayUntrusted)); n != 1 {
 		t.Fatalf("%d relay_untrusted events, want 1", n)
 	}
-	if n := count(t, la, "outbox", dbx.HashExp{"channel": "push", "target": sub.Id}, dbx.NewExp("payload LIKE '%este caso es suyo%'")); n != 1 {
+	if n := count(t, la, "outbox", dbx.HashExp{"channel": "push", "target": sub.Id}, dbx.NewExp("payload LIKE '%este caso es tuyo%'")); n != 1 {
 		t.Fatalf("%d pushes telling the adviser the case is theirs, want 1", n)
 	}
 	rows := federationRows(t, la, "fresno", "pending")
