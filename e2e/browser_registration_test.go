@@ -233,7 +233,7 @@ func TestBrowserRegistrationErrorOnItsStep(t *testing.T) {
 	a := start(t, filepath.Join(t.TempDir(), "pb_data"), "fresno")
 	tb := newTab(t, bctx)
 	wantPhone := map[string]string{"es": "No entendimos el teléfono", "en": "We did not understand the phone number"}
-	wantAdult := map[string]string{"es": "Debe ser mayor de 18 años", "en": "You must be 18 or older"}
+	wantAdult := map[string]string{"es": "Necesitas tener 18 años o más", "en": "You must be 18 or older"}
 	for i, w := range regLangs {
 		freshRegistration(tb, a.URL, w)
 		tb.fill(`input[name=phone]`, fmt.Sprintf("559 555 018%d", i))
@@ -274,6 +274,37 @@ func TestBrowserRegistrationErrorOnItsStep(t *testing.T) {
 		errs = tb.visibleErrors()
 		if len(errs) != 1 || !strings.Contains(errs[0], wantAdult[w.lang]) {
 			t.Fatalf("%s: an under-age birth date shows %q at step 3, want one error under the date", w.lang, errs)
+		}
+	}
+}
+
+// Registering a phone that already has an account is answered like a new one (its owner gets
+// an SMS); the app's sign-in after it fails, and the person is told what to do, in their
+// language, without being told the number is taken, and is not let in.
+func TestBrowserRegistrationOfATakenPhoneSaysWhatToDo(t *testing.T) {
+	bctx := newBrowser(t)
+	a := start(t, filepath.Join(t.TempDir(), "pb_data"), "fresno")
+	owner := newTab(t, bctx)
+	registerInBrowser(owner, a.URL, "559 555 0190", "Dueña Real")
+	want := map[string]string{"es": "No pudimos abrir tu cuenta", "en": "We could not open your account"}
+	for _, w := range regLangs {
+		tb := newTab(t, bctx)
+		freshRegistration(tb, a.URL, w)
+		tb.fill(`input[name=phone]`, "(559) 555-0190")
+		tb.clickText(w.next)
+		tb.fill(`input[name=name]`, "Otra Persona")
+		tb.clickText(w.next)
+		tb.fill(`input[name=zip]`, "93721")
+		tb.clickText(w.next)
+		tb.fill(`input[name=password]`, "otra-clave-segura")
+		tb.click(`#consent-box`)
+		tb.clickText(w.finish)
+		tb.waitText(want[w.lang], 15*time.Second)
+		if txt := tb.text(); strings.Contains(txt, w.home) || strings.Contains(strings.ToLower(txt), "failed to authenticate") {
+			t.Fatalf("%s: a taken phone let the person in or showed the raw error:\n%s", w.lang, txt)
+		}
+		if eval[bool](tb, `!!localStorage.getItem('ab.session')`) {
+			t.Fatalf("%s: a session was saved for a taken phone", w.lang)
 		}
 	}
 }

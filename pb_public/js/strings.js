@@ -101,6 +101,7 @@ export const strings = {
     'register.consent.label': 'Estoy de acuerdo con que el consulado de México guarde mis datos para ayudarme.',
     'register.submit': 'Terminar registro',
     'register.sending': 'Registrando…',
+    'register.notOpened': 'No pudimos abrir tu cuenta. Si ese número ya tenía una cuenta, le mandamos un SMS. Si el número es tuyo, entra con "¿Olvidaste tu contraseña?" en Entrar.',
     'register.done': 'Listo. Ya estás registrado.',
 
     'signin.title': 'Entrar',
@@ -697,6 +698,7 @@ export const strings = {
     'register.consent.label': 'I agree that the Mexican consulate keeps my data to help me.',
     'register.submit': 'Finish registration',
     'register.sending': 'Registering…',
+    'register.notOpened': 'We could not open your account. If that number already had an account, we sent it an SMS. If the number is yours, sign in with "Forgot your password?" under Sign in.',
     'register.done': 'Done. You are registered.',
 
     'signin.title': 'Sign in',

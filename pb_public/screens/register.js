@@ -171,27 +171,39 @@ export default function register(ctx) {
     for (const k of SEALED) if (d[k]) payload[k] = d[k];
     try {
       await api('/api/collections/registrants/records', { method: 'POST', body: payload });
-      await signIn(phone, d.password);
-      const chosen = d.language;
-      clearDraft();
-      sessionStorage.setItem('ab.registered', '1');
-      ctx.go('home');
-      if (chosen !== lang()) setLang(chosen);
     } catch (err) {
-      serverErrors = fieldMessages(err);
-      const steps = Object.keys(serverErrors).map((f) => stepOf[f] || TOTAL);
-      const back = steps.length ? Math.min(...steps) : step;
-      if (back !== step) {
-        ctx.go('register/' + back);
-        return;
-      }
-      let shown = false;
-      for (const [name, m] of Object.entries(serverErrors)) {
-        if (fields[name]) { fields[name].setError(m); shown = true; }
-      }
-      // the field says what is wrong; the line below the button only when no field can
-      msg.say(shown ? '' : explain(err), shown ? '' : 'error');
+      showServerErrors(err);
+      return;
     }
+    try {
+      await signIn(phone, d.password);
+    } catch (err) {
+      // A taken number answers the registration like a new one (its owner gets an SMS), so
+      // the sign-in that follows is where it shows: say what to do, not why.
+      msg.say(err.status === 400 ? t('register.notOpened') : explain(err), 'error');
+      return;
+    }
+    const chosen = d.language;
+    clearDraft();
+    sessionStorage.setItem('ab.registered', '1');
+    ctx.go('home');
+    if (chosen !== lang()) setLang(chosen);
+  };
+
+  const showServerErrors = (err) => {
+    serverErrors = fieldMessages(err);
+    const steps = Object.keys(serverErrors).map((f) => stepOf[f] || TOTAL);
+    const back = steps.length ? Math.min(...steps) : step;
+    if (back !== step) {
+      ctx.go('register/' + back);
+      return;
+    }
+    let shown = false;
+    for (const [name, m] of Object.entries(serverErrors)) {
+      if (fields[name]) { fields[name].setError(m); shown = true; }
+    }
+    // the field says what is wrong; the line below the button only when no field can
+    msg.say(shown ? '' : explain(err), shown ? '' : 'error');
   };
 
   const form = h('form', { novalidate: true, onsubmit: async (e) => {
