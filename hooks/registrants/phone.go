@@ -114,6 +114,10 @@ func tellPhoneOwner(app core.App, cfg *appliance.Config, phone string) error {
 		if pending, err := deletionPending(tx, owner.Id); err != nil || pending {
 			return err
 		}
+		// With a case open the phone may be in other hands: no code, as SendRecoveryCode.
+		if open, err := alerts.OpenOf(tx, owner.Id); err != nil || len(open) > 0 {
+			return err
+		}
 		if owner.GetDateTime(PhoneVerifiedField).IsZero() {
 			lang := owner.GetString("language")
 			return outbox.SMS(tx, outbox.Recipient{Kind: vocab.RecipientRegistrant, ID: owner.Id},

@@ -243,6 +243,21 @@ func TestTakenPhoneSendsTheCodeToItsOwner(t *testing.T) {
 	if len(texts) != 1 || sixDigits.MatchString(texts[0]) || !strings.Contains(texts[0], "ve o llama a tu consulado") {
 		t.Errorf("the unverified owner got %q", texts)
 	}
+
+	// With a case open, whoever holds the phone must not get a way into the account.
+	const busy = "+13105550188"
+	b := register(t, s.app, busy)
+	b.Set(registrants.PhoneVerifiedField, "2026-12-01 10:00:00.000Z")
+	if err := s.app.Save(b); err != nil {
+		t.Fatal(err)
+	}
+	openAlert(t, s.app, b, "22222222-2222-4222-8222-222222222222", "new")
+	if status, body := s.registerByAPI(busy); status != 200 || len(apptest.JSON(t, body)) != len(apptest.JSON(t, fresh)) {
+		t.Fatalf("a taken phone with a case open answered otherwise: %d %s", status, body)
+	}
+	if texts := s.sent(busy); len(texts) != 0 {
+		t.Errorf("the phone of a person with a case open got %q", texts)
+	}
 }
 
 // A recovery code goes by SMS only to a verified phone with no case open; every caller gets
