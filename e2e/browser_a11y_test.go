@@ -115,7 +115,10 @@ func TestBrowserAccessibilityOfEveryScreen(t *testing.T) {
 	tb.clickText("Alertas")
 	tb.waitText("Ver detalle", 10*time.Second)
 	s.check(tb, "alerts", nil)
-	tb.click(`.screen.alerts a.btn`)
+	// the list may still be drawing itself again after the language checks: click the link
+	// that is there now, not a node that was just replaced
+	tb.waitJS(`document.querySelector('.screen.alerts a.btn') !== null`, 10*time.Second)
+	eval[bool](tb, `(document.querySelector('.screen.alerts a.btn').click(), true)`)
 	tb.waitText("Qué pasó", 10*time.Second)
 	s.check(tb, "alert-detail", nil)
 

@@ -232,7 +232,10 @@ func TestBrowserDeskMarkersAndOrder(t *testing.T) {
 		Late    bool
 		OnTime  bool
 	}
+	// The probe imports the source modules: a second i18n instance beside the page's bundle,
+	// told the page's language here.
 	probe := `(async () => {
+	  (await import('/js/i18n.js')).setLang(document.documentElement.lang);
 	  const v = await import('/staff/view.js');
 	  const b = await import('/staff/board.js');
 	  const ctx = { here: 'fresno', consulateName: (c) => ({ 'los-angeles': 'Consulado de México en Los Ángeles' })[c] || c };

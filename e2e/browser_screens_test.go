@@ -59,7 +59,8 @@ func TestBrowserOfficerCardOffline(t *testing.T) {
 	tb.navigate(r.URL() + "/#/rights")
 	tb.waitText("Guarda silencio", 10*time.Second)
 	tb.click(".helpbtn")
-	tb.clickText("Qué decir a un agente (español e inglés)")
+	// the dialog's own link: the rights screen under it has one with the same words
+	tb.click(`dialog[open] a[href="#/officer"]`)
 	tb.waitText("I do not consent to a search.", 5*time.Second)
 }
 

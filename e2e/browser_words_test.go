@@ -141,10 +141,20 @@ func TestBrowserWordsEverywhere(t *testing.T) {
 	checkEventSentences(t, tb)
 
 	tb.wordsInBothLanguages("welcome", nil)
-	for _, step := range []string{"1", "2", "3", "4"} {
-		tb.navigate(a.URL + "/#/register/" + step)
-		tb.waitText("Paso "+step+" de 4", 5*time.Second)
-		tb.wordsInBothLanguages("register-"+step, nil)
+	// a step opens only after the ones before it are filled
+	tb.navigate(a.URL + "/#/register/1")
+	for step, fill := range []func(){
+		func() { tb.fill(`input[name=phone]`, "559 555 0116") },
+		func() { tb.fill(`input[name=name]`, "Ana Torres") },
+		func() { tb.fill(`input[name=zip]`, "93721") },
+		nil,
+	} {
+		tb.waitText(fmt.Sprintf("Paso %d de 4", step+1), 5*time.Second)
+		tb.wordsInBothLanguages(fmt.Sprintf("register-%d", step+1), nil)
+		if fill != nil {
+			fill()
+			tb.clickText("Siguiente")
+		}
 	}
 	tb.navigate(a.URL + "/#/signin")
 	tb.waitText("Tu contraseña", 5*time.Second)

@@ -147,7 +147,7 @@ func TestSeizedPhone(t *testing.T) {
 		mustFamily(t, base, 201, "POST", "/subscriptions", link.Token, string(raw))
 		page := mustFamily(t, base, 200, "GET", "", link.Token, "")
 		sameAnswer(t, "the family page", page, mustFamily(t, base, 200, "GET", "", phone.familyToken, ""))
-		if strings.Contains(strings.ToLower(string(page)), "alert") {
+		if strings.Contains(strings.ToLower(strings.Replace(string(page), `"alerts":[]`, "", 1)), "alert") {
 			t.Errorf("the family page speaks of an alert: %s", page)
 		}
 
@@ -322,12 +322,14 @@ var (
 	anonUIDs   = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 	anonIDs    = regexp.MustCompile(`\b[a-z0-9]{15}\b`)
 	anonTokens = regexp.MustCompile(`eyJ[\w-]+\.[\w-]+\.[\w-]+`)
+	anonDevice = regexp.MustCompile(`"device":"[^"]*"`) // a family page's stamp for this browser (a random nonce)
 )
 
 func anonymised(raw []byte) string {
 	s := anonTimes.ReplaceAllString(string(raw), "<time>")
 	s = anonUIDs.ReplaceAllString(s, "<uid>")
 	s = anonTokens.ReplaceAllString(s, "<token>")
+	s = anonDevice.ReplaceAllString(s, `"device":"<device>"`)
 	return anonIDs.ReplaceAllString(s, "<id>")
 }
 
