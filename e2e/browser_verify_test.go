@@ -74,6 +74,12 @@ func TestBrowserVerifyPhoneAndRecoverBySMS(t *testing.T) {
 			}
 			phone.waitText(c.banner, 10*time.Second)
 			phone.axe(axe, "home, phone not verified ("+c.lang+")")
+			// red on the home screen is for an alert; an unverified phone is not one
+			if eval[bool](phone, `(() => { const probe = document.createElement('div'); probe.style.background = 'var(--red)';
+				document.body.append(probe); const red = getComputedStyle(probe).backgroundColor; probe.remove();
+				return getComputedStyle(document.querySelector('.banner.unverified')).backgroundColor === red; })()`) {
+				t.Errorf("%s: the unverified banner is red, like an alert", c.lang)
+			}
 			phone.click(".banner.unverified")
 			phone.waitText(c.title, 10*time.Second)
 			phone.shot("verify-" + c.lang)

@@ -4,7 +4,7 @@
 
 // VERSION changes whenever a shell file changes (pb_public's Go test checks it), so phones
 // drop the old cache and fetch the new files.
-const VERSION = 'ab-7fa14b58b7af';
+const VERSION = 'ab-b433db2b278e';
 
 const SHELL = [
   '/',
